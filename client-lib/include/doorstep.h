@@ -96,7 +96,9 @@ DS_API const char* ds_version(void) DS_NOEXCEPT;
 #endif
 
 /* The concepts, one header each. */
-#include "doorstep_forms.h"
-#include "doorstep_store.h"
+#include "doorstep_expr.h"  /* expressions of the form language */
+#include "doorstep_forms.h" /* form definitions and form sessions */
+#include "doorstep_store.h" /* the device's local store: households, visits, conflicts */
+#include "doorstep_sync.h"  /* enrollment, sync sessions, bundle files */
 
 #endif /* DOORSTEP_H */

@@ -13,6 +13,8 @@ std::filesystem::path source_dir();
 std::filesystem::path cli_path();
 std::filesystem::path server_path();
 std::filesystem::path lib_path();
+// ../shared/testdata/external: conformance vectors from other projects' test suites.
+std::filesystem::path external_testdata_dir();
 
 // A fresh empty folder under the system temp dir, removed (with its contents) on
 // destruction.
