@@ -1,14 +1,13 @@
-// doorstep-server: the county server's command-line entry point.
-#include <cstring>
-#include <iostream>
-
+// doorstep-server: the county server's command line. Each command lives in its own file
+// and registers itself (see client-lib/cli/command.h); the shell frame dispatches.
 #include "core/common/error.h"
+#include "shell.h"
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && (std::strcmp(argv[1], "--version") == 0)) {
-    std::cout << "doorstep-server " << doorstep::version() << "\n";
-    return 0;
-  }
-  std::cerr << "doorstep-server: not yet implemented\n";
-  return 2;
+  return doorstep::cli::run_shell(
+      {"doorstep-server",
+       "The Doorstep county server: the county store and authority, device enrollment,\n"
+       "sync, and the consolidated county record.",
+       doorstep::version(), "County commands take --data DIR, the county's data folder."},
+      argc, argv);
 }
