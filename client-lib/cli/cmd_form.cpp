@@ -47,12 +47,12 @@ void print_summary(const json& snapshot) {
               << ")";
   std::cout << "\n";
   for (const auto& rule : risk["rules"])
-    std::cout << "  " << rule["id"].get<std::string>() << ": "
-              << rule["message"].get<std::string>() << "\n";
+    std::cout << "  " << rule["id"].get<std::string>() << ": " << rule["message"].get<std::string>()
+              << "\n";
   std::cout << "calculated:\n";
   for (const auto& [name, value] : snapshot["calculated"].items())
-    std::cout << "  " << name << " = " << (value.is_string() ? value.get<std::string>() : value.dump())
-              << "\n";
+    std::cout << "  " << name << " = "
+              << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
   std::cout << "can finalise: " << (snapshot["can_finalise"].get<bool>() ? "yes" : "no") << "\n";
   for (const auto& e : snapshot["errors"]) {
     std::cout << "  " << e.value("kind", "") << ": " << e.value("name", "");
@@ -75,11 +75,10 @@ int run_run(const std::vector<std::string>& argv) {
   ds_error error{};
   FormHandle handle(ds_form_load(form.c_str(), file.c_str(), &error));
   if (!handle) fail(error);
-  std::string snapshot =
-      take_string(ds_form_evaluate(form.c_str(), answers.c_str(), params.empty() ? nullptr
-                                                                                 : params.c_str(),
-                                   lang.empty() ? nullptr : lang.c_str(), &error),
-                  error);
+  std::string snapshot = take_string(
+      ds_form_evaluate(form.c_str(), answers.c_str(), params.empty() ? nullptr : params.c_str(),
+                       lang.empty() ? nullptr : lang.c_str(), &error),
+      error);
   if (args.json()) {
     std::cout << json::parse(snapshot).dump(2) << "\n";
   } else {

@@ -46,8 +46,8 @@ class Survey {
  private:
   json state(const std::string& name, int instance) {
     ds_error error{};
-    return json::parse(take_string(
-        ds_form_session_question(session_, name.c_str(), instance, &error), error));
+    return json::parse(
+        take_string(ds_form_session_question(session_, name.c_str(), instance, &error), error));
   }
 
   static std::string label(const json& item) {
@@ -130,7 +130,8 @@ class Survey {
                << (c["label"].is_string() ? c["label"].get<std::string>() : "") << " ["
                << c["name"].get<std::string>() << "]\n";
         if (item["type"] == "select_multiple")
-          out_ << "  " << text("可多选，用空格分隔", "several allowed, separated by spaces") << "\n";
+          out_ << "  " << text("可多选，用空格分隔", "several allowed, separated by spaces")
+               << "\n";
       }
       out_ << (current.empty() ? "> " : "[" + current + "] > ") << std::flush;
       std::string answer = read_line();
@@ -217,13 +218,15 @@ int run_fill(const std::vector<std::string>& argv) {
   try {
     survey.walk(outline["survey"], -1);
   } catch (const EndOfInput&) {
-    std::cout << "\n" << survey.text("输入结束，保存已填写的内容。", "Input ended; keeping the answers given.")
+    std::cout << "\n"
+              << survey.text("输入结束，保存已填写的内容。",
+                             "Input ended; keeping the answers given.")
               << "\n";
   }
-  json snapshot =
-      json::parse(take_string(ds_form_session_snapshot(session.get(), &error), error));
+  json snapshot = json::parse(take_string(ds_form_session_snapshot(session.get(), &error), error));
   print_result(snapshot, survey, std::cout);
-  std::string answers = json::parse(take_string(ds_form_session_answers(session.get(), &error), error)).dump(2);
+  std::string answers =
+      json::parse(take_string(ds_form_session_answers(session.get(), &error), error)).dump(2);
   if (auto out = args.value("out")) {
     std::ofstream file_out(*out, std::ios::binary | std::ios::trunc);
     file_out << answers << "\n";

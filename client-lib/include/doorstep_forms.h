@@ -62,9 +62,8 @@ DS_API void ds_form_session_free(ds_form_session* session) DS_NOEXCEPT;
  * DS_ERR_INVALID_ARGUMENT (message in the session's language for a wrong value: "'age' needs
  * a whole number, not 'abc'") and leaves the session unchanged. A value that breaks a
  * constraint is accepted and reported by the snapshot, as in ODK. */
-DS_API bool ds_form_session_set_answer(ds_form_session* session, const char* name,
-                                       int32_t instance, const char* value,
-                                       ds_error* out_error) DS_NOEXCEPT;
+DS_API bool ds_form_session_set_answer(ds_form_session* session, const char* name, int32_t instance,
+                                       const char* value, ds_error* out_error) DS_NOEXCEPT;
 
 /* Appends an instance to repeat `repeat_name`; returns its 0-based index, or -1. */
 DS_API int32_t ds_form_session_add_repeat(ds_form_session* session, const char* repeat_name,

@@ -29,15 +29,16 @@ char* owned_json(const json& value) {
   return out;
 }
 
-std::string optional_text(const char* text) { return text ? std::string(text) : std::string(); }
+std::string optional_text(const char* text) {
+  return text ? std::string(text) : std::string();
+}
 
 json parse_object(const char* text, const char* what) {
   if (text == nullptr) return json();
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {
-    throw Error(ErrorCode::InvalidArgument,
-                std::string(what) + " is not valid JSON: " + e.what());
+    throw Error(ErrorCode::InvalidArgument, std::string(what) + " is not valid JSON: " + e.what());
   }
 }
 
@@ -55,7 +56,8 @@ char* ds_form_check(const char* form_json, const char* source_name, ds_error* ou
   });
 }
 
-ds_form* ds_form_load(const char* form_json, const char* source_name, ds_error* out_error) noexcept {
+ds_form* ds_form_load(const char* form_json, const char* source_name,
+                      ds_error* out_error) noexcept {
   return guarded(out_error, static_cast<ds_form*>(nullptr), [&] {
     require_arg(form_json, "form_json");
     auto form = std::make_unique<ds_form>();
@@ -65,7 +67,9 @@ ds_form* ds_form_load(const char* form_json, const char* source_name, ds_error* 
   });
 }
 
-void ds_form_free(ds_form* form) noexcept { delete form; }
+void ds_form_free(ds_form* form) noexcept {
+  delete form;
+}
 
 char* ds_form_outline(const ds_form* form, const char* lang, ds_error* out_error) noexcept {
   return guarded(out_error, static_cast<char*>(nullptr), [&] {
@@ -74,8 +78,8 @@ char* ds_form_outline(const ds_form* form, const char* lang, ds_error* out_error
   });
 }
 
-ds_form_session* ds_form_session_new(const ds_form* form, const char* params_json,
-                                     const char* lang, ds_error* out_error) noexcept {
+ds_form_session* ds_form_session_new(const ds_form* form, const char* params_json, const char* lang,
+                                     ds_error* out_error) noexcept {
   return guarded(out_error, static_cast<ds_form_session*>(nullptr), [&] {
     require_arg(form, "form");
     auto params = doorstep::forms::params_from_json(parse_object(params_json, "params_json"));
@@ -86,7 +90,9 @@ ds_form_session* ds_form_session_new(const ds_form* form, const char* params_jso
   });
 }
 
-void ds_form_session_free(ds_form_session* session) noexcept { delete session; }
+void ds_form_session_free(ds_form_session* session) noexcept {
+  delete session;
+}
 
 bool ds_form_session_set_answer(ds_form_session* session, const char* name, int32_t instance,
                                 const char* value, ds_error* out_error) noexcept {
@@ -107,8 +113,8 @@ int32_t ds_form_session_add_repeat(ds_form_session* session, const char* repeat_
   });
 }
 
-bool ds_form_session_remove_repeat(ds_form_session* session, const char* repeat_name,
-                                   int32_t index, ds_error* out_error) noexcept {
+bool ds_form_session_remove_repeat(ds_form_session* session, const char* repeat_name, int32_t index,
+                                   ds_error* out_error) noexcept {
   return guarded(out_error, false, [&] {
     require_arg(session, "session");
     require_arg(repeat_name, "repeat_name");
@@ -127,8 +133,8 @@ char* ds_form_session_apply_answers(ds_form_session* session, const char* answer
   });
 }
 
-char* ds_form_session_question(const ds_form_session* session, const char* name,
-                               int32_t instance, ds_error* out_error) noexcept {
+char* ds_form_session_question(const ds_form_session* session, const char* name, int32_t instance,
+                               ds_error* out_error) noexcept {
   return guarded(out_error, static_cast<char*>(nullptr), [&] {
     require_arg(session, "session");
     require_arg(name, "name");
@@ -172,9 +178,8 @@ char* ds_form_evaluate(const char* form_json, const char* answers_json, const ch
                        const char* lang, ds_error* out_error) noexcept {
   return guarded(out_error, static_cast<char*>(nullptr), [&] {
     require_arg(form_json, "form_json");
-    return owned_json(doorstep::forms::evaluate_form(form_json, optional_text(answers_json),
-                                                     optional_text(params_json),
-                                                     optional_text(lang)));
+    return owned_json(doorstep::forms::evaluate_form(
+        form_json, optional_text(answers_json), optional_text(params_json), optional_text(lang)));
   });
 }
 

@@ -27,7 +27,8 @@ bool parse_decimal(const std::string& text, double& out) {
          text.find_first_of("xXnN") == std::string::npos;  // no hex, inf, nan
 }
 
-[[noreturn]] void reject(const std::string& language, const std::string& zh, const std::string& en) {
+[[noreturn]] void reject(const std::string& language, const std::string& zh,
+                         const std::string& en) {
   throw Error(ErrorCode::InvalidArgument, language == "zh" ? zh : en);
 }
 
@@ -95,9 +96,9 @@ std::string normalise_answer(const FormDefinition& form, const FormItem& item,
       }
       if (!numeric || parts.size() < 2 || parts.size() > 4 || std::fabs(numbers[0]) > 90 ||
           std::fabs(numbers[1]) > 180)
-        reject(language, "“" + name + "”需要坐标“纬度 经度 [海拔 [精度]]”，而不是“" + text + "”",
-               "'" + name + "' needs 'latitude longitude [altitude [accuracy]]', not '" + text +
-                   "'");
+        reject(
+            language, "“" + name + "”需要坐标“纬度 经度 [海拔 [精度]]”，而不是“" + text + "”",
+            "'" + name + "' needs 'latitude longitude [altitude [accuracy]]', not '" + text + "'");
       std::string out;
       for (const auto& p : parts) out += (out.empty() ? "" : " ") + p;
       return out;
@@ -123,8 +124,7 @@ std::string normalise_answer(const FormDefinition& form, const FormItem& item,
       for (const auto& t : unique) out += (out.empty() ? "" : " ") + t;
       return out;
     }
-    default:
-      return value;  // text and image names are kept as given
+    default: return value;  // text and image names are kept as given
   }
 }
 

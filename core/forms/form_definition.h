@@ -54,7 +54,7 @@ struct FormItem {
   LocalizedText hint;
   LocalizedText constraint_message;
   LocalizedText required_message;
-  bool required = false;                 // `required: true` / "yes"
+  bool required = false;                  // `required: true` / "yes"
   std::optional<Expression> required_if;  // `required` given as an expression
   std::optional<Expression> relevant;
   std::optional<Expression> constraint;
@@ -66,9 +66,9 @@ struct FormItem {
   bool read_only = false;
   std::string appearance;
 
-  int index = 0;        // position in FormDefinition::items
-  int parent = -1;      // enclosing group or repeat, -1 at the top level
-  int repeat = -1;      // innermost enclosing repeat, -1 when not in a repeat
+  int index = 0;    // position in FormDefinition::items
+  int parent = -1;  // enclosing group or repeat, -1 at the top level
+  int repeat = -1;  // innermost enclosing repeat, -1 when not in a repeat
   std::vector<int> children;
   std::string pointer;  // JSON pointer of the item in its source, for messages
 };

@@ -36,8 +36,8 @@ void apply_value(FormSession& session, const std::string& name, int instance, co
                  json& errors) {
   auto text = node_text(value);
   if (!text) {
-    errors.push_back(answer_error(name, instance, "the answer to '" + name +
-                                                      "' must be a string or a number"));
+    errors.push_back(
+        answer_error(name, instance, "the answer to '" + name + "' must be a string or a number"));
     return;
   }
   try {
@@ -101,7 +101,8 @@ json snapshot_to_json(const FormSession& session, const FormSnapshot& snapshot) 
     if (!label.is_null()) entry["label"] = label;
     if (!q.error.empty()) {
       entry["error"] = q.error;
-      json e = {{"name", item.name}, {"kind", q.missing ? "required" : "constraint"},
+      json e = {{"name", item.name},
+                {"kind", q.missing ? "required" : "constraint"},
                 {"message", q.error}};
       if (q.instance >= 0) e["instance"] = q.instance;
       errors.push_back(e);
@@ -126,15 +127,15 @@ json snapshot_to_json(const FormSession& session, const FormSnapshot& snapshot) 
       calculated[item.name] = json::array();
   json fired = json::array();
   for (const auto& rule : snapshot.risk.fired)
-    fired.push_back({{"id", rule.id}, {"level", rules::to_string(rule.level)},
-                     {"message", rule.message}});
+    fired.push_back(
+        {{"id", rule.id}, {"level", rules::to_string(rule.level)}, {"message", rule.message}});
   for (const auto& message : snapshot.risk.errors)
     errors.push_back({{"kind", "rule"}, {"message", message}});
-  json risk = {{"level", rules::to_string(snapshot.risk.level)},
-               {"rules", fired},
-               {"monitoring_type", snapshot.risk.monitoring_type.empty()
-                                       ? json()
-                                       : json(snapshot.risk.monitoring_type)}};
+  json risk = {
+      {"level", rules::to_string(snapshot.risk.level)},
+      {"rules", fired},
+      {"monitoring_type",
+       snapshot.risk.monitoring_type.empty() ? json() : json(snapshot.risk.monitoring_type)}};
   return json{{"form_id", form.settings.form_id},
               {"version", form.settings.version},
               {"language", language},
@@ -166,22 +167,27 @@ json apply_answers(FormSession& session, const json& answers) {
     const FormItem* item = form.find(name);
     if (item && item->type == ItemType::Repeat) {
       if (!value.is_array()) {
-        errors.push_back(answer_error(name, -1, "'" + name + "' is a repeat: its answers must "
-                                                "be an array of objects"));
+        errors.push_back(answer_error(name, -1,
+                                      "'" + name +
+                                          "' is a repeat: its answers must "
+                                          "be an array of objects"));
         continue;
       }
       for (const auto& instance_answers : value) {
         int index = session.add_repeat_instance(name);
         if (!instance_answers.is_object()) {
-          errors.push_back(answer_error(name, index, "each instance of '" + name +
-                                                         "' must be an object"));
+          errors.push_back(
+              answer_error(name, index, "each instance of '" + name + "' must be an object"));
           continue;
         }
         for (const auto& [child, child_value] : instance_answers.items()) {
           const FormItem* c = form.find(child);
           if (!c || c->repeat != item->index) {
-            errors.push_back(answer_error(child, index, "'" + child + "' is not a question of "
-                                                        "repeat '" + name + "'"));
+            errors.push_back(answer_error(child, index,
+                                          "'" + child +
+                                              "' is not a question of "
+                                              "repeat '" +
+                                              name + "'"));
             continue;
           }
           apply_value(session, child, index, child_value, errors);
@@ -190,9 +196,10 @@ json apply_answers(FormSession& session, const json& answers) {
       continue;
     }
     if (item && item->repeat >= 0) {
-      errors.push_back(answer_error(name, -1, "'" + name + "' is inside repeat '" +
-                                                  form.items[static_cast<size_t>(item->repeat)].name +
-                                                  "': give it in that repeat's array"));
+      errors.push_back(answer_error(name, -1,
+                                    "'" + name + "' is inside repeat '" +
+                                        form.items[static_cast<size_t>(item->repeat)].name +
+                                        "': give it in that repeat's array"));
       continue;
     }
     apply_value(session, name, -1, value, errors);

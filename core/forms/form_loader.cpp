@@ -17,15 +17,26 @@ namespace {
 
 using nlohmann::json;
 
-const std::set<std::string> kItemKeys = {
-    "type",       "name",           "label",         "hint",         "required",
-    "relevant",   "constraint",     "constraint_message", "required_message", "calculation",
-    "default",    "read_only",      "appearance",    "choice_filter", "repeat_count",
-    "children"};
+const std::set<std::string> kItemKeys = {"type",
+                                         "name",
+                                         "label",
+                                         "hint",
+                                         "required",
+                                         "relevant",
+                                         "constraint",
+                                         "constraint_message",
+                                         "required_message",
+                                         "calculation",
+                                         "default",
+                                         "read_only",
+                                         "appearance",
+                                         "choice_filter",
+                                         "repeat_count",
+                                         "children"};
 const std::set<std::string> kRootKeys = {"settings", "params", "survey", "choices", "rules"};
 const std::set<std::string> kRuleKeys = {"id", "level", "when", "message"};
-const std::set<std::string> kSettingsKeys = {"form_id", "version", "default_language",
-                                             "form_title", "title"};
+const std::set<std::string> kSettingsKeys = {"form_id", "version", "default_language", "form_title",
+                                             "title"};
 
 bool is_valid_name(const std::string& name) {
   if (name.empty()) return false;
@@ -67,8 +78,9 @@ class FormReader {
     for (const auto& [key, value] : root.items())
       if (!kRootKeys.count(key) && !is_extension_key(key))
         issues_.at_key("/" + JsonPositions::escape(key),
-                       "unknown key '" + key + "' (expected settings, params, survey, "
-                       "choices, rules)");
+                       "unknown key '" + key +
+                           "' (expected settings, params, survey, "
+                           "choices, rules)");
     if (root.contains("settings")) read_settings(root["settings"]);
     if (root.contains("choices")) read_choices(root["choices"]);
     if (root.contains("params")) read_params(root["params"]);
@@ -100,8 +112,9 @@ class FormReader {
       }
       return out;
     }
-    issues_.at_value(pointer, what + " must be a string or an object of languages "
-                              "({\"zh\": ..., \"en\": ...})");
+    issues_.at_value(pointer, what +
+                                  " must be a string or an object of languages "
+                                  "({\"zh\": ..., \"en\": ...})");
     return std::nullopt;
   }
 
@@ -208,8 +221,9 @@ class FormReader {
       } else if (spec.is_string() || spec.is_number()) {
         param.default_value = scalar_text(spec);
       } else {
-        issues_.at_value(p, "parameter '" + name + "' must be a value or "
-                            "{\"default\": ..., \"label\": ...}");
+        issues_.at_value(p, "parameter '" + name +
+                                "' must be a value or "
+                                "{\"default\": ..., \"label\": ...}");
         continue;
       }
       form_.params.push_back(std::move(param));
@@ -264,20 +278,20 @@ class FormReader {
         open.push_back({index, item.type == ItemType::Repeat, p});
     }
     for (const auto& o : open)
-      issues_.at_value(o.pointer, std::string(o.is_repeat ? "begin_repeat" : "begin_group") +
-                                      " '" + form_.items[static_cast<size_t>(o.item)].name +
+      issues_.at_value(o.pointer, std::string(o.is_repeat ? "begin_repeat" : "begin_group") + " '" +
+                                      form_.items[static_cast<size_t>(o.item)].name +
                                       "' is never closed by an end_" +
                                       (o.is_repeat ? "repeat" : "group"));
   }
 
   std::optional<ItemType> parse_type(const std::string& type, std::string& list) {
     static const std::pair<const char*, ItemType> simple[] = {
-        {"text", ItemType::Text},        {"integer", ItemType::Integer},
-        {"int", ItemType::Integer},      {"decimal", ItemType::Decimal},
-        {"date", ItemType::Date},        {"geopoint", ItemType::Geopoint},
-        {"image", ItemType::Image},      {"note", ItemType::Note},
+        {"text", ItemType::Text},           {"integer", ItemType::Integer},
+        {"int", ItemType::Integer},         {"decimal", ItemType::Decimal},
+        {"date", ItemType::Date},           {"geopoint", ItemType::Geopoint},
+        {"image", ItemType::Image},         {"note", ItemType::Note},
         {"calculate", ItemType::Calculate}, {"group", ItemType::Group},
-        {"begin_group", ItemType::Group}, {"repeat", ItemType::Repeat},
+        {"begin_group", ItemType::Group},   {"repeat", ItemType::Repeat},
         {"begin_repeat", ItemType::Repeat}};
     for (const auto& [n, t] : simple)
       if (type == n) return t;
@@ -401,8 +415,9 @@ class FormReader {
       bool container = form_.items[static_cast<size_t>(index)].type == ItemType::Group ||
                        form_.items[static_cast<size_t>(index)].type == ItemType::Repeat;
       if (!container) {
-        issues_.at_key(p + "/children", "\"children\" on " + owner + ", which is not a group "
-                                        "or repeat");
+        issues_.at_key(p + "/children", "\"children\" on " + owner +
+                                            ", which is not a group "
+                                            "or repeat");
       } else if (!children.is_array()) {
         issues_.at_value(p + "/children", "\"children\" of " + owner + " must be an array");
       } else {
@@ -471,8 +486,8 @@ class FormReader {
           ok = false;
         }
       }
-      std::string id = rule.contains("id") && rule["id"].is_string() ? rule["id"].get<std::string>()
-                                                                     : "";
+      std::string id =
+          rule.contains("id") && rule["id"].is_string() ? rule["id"].get<std::string>() : "";
       std::string owner = id.empty() ? "rule " + std::to_string(i) : "rule '" + id + "'";
       if (id.empty()) {
         issues_.at_value(p, "bad rule: " + owner + " needs an \"id\" string");
@@ -516,6 +531,26 @@ class FormReader {
   FormIssues& issues_;
 };
 
+// The start of the token that ends at `end` (a string literal, a number or a word), so that a
+// parse error points where the offending token begins.
+size_t token_start(std::string_view text, size_t end) {
+  if (end >= text.size()) return end;
+  if (text[end] == '"') {
+    size_t j = end;
+    while (j > 0) {
+      --j;
+      if (text[j] == '"' && (j == 0 || text[j - 1] != '\\')) return j;
+      if (text[j] == '\n') break;
+    }
+    return end;
+  }
+  size_t j = end;
+  while (j > 0 && (std::isalnum(static_cast<unsigned char>(text[j - 1])) || text[j - 1] == '.' ||
+                   text[j - 1] == '-' || text[j - 1] == '+'))
+    --j;
+  return j;
+}
+
 }  // namespace
 
 std::string FormIssue::to_string() const {
@@ -537,6 +572,8 @@ FormLoadResult load_form(std::string_view json_text, const std::string& source_n
     if (last != std::string::npos && message.size() > last + 13 && message.back() == '\'') {
       size_t token = message.size() - (last + 12) - 1;
       if (token > 0 && token <= e.byte) offset = e.byte - token;
+    } else {
+      offset = token_start(json_text, offset);
     }
     auto colon = message.find(": ", message.find("column"));
     if (colon != std::string::npos) message = message.substr(colon + 2);
@@ -556,7 +593,8 @@ std::shared_ptr<const FormDefinition> load_form_or_throw(std::string_view json_t
   FormLoadResult result = load_form(json_text, source_name);
   if (result.form) return result.form;
   std::string message;
-  for (const auto& issue : result.issues) message += (message.empty() ? "" : "\n") + issue.to_string();
+  for (const auto& issue : result.issues)
+    message += (message.empty() ? "" : "\n") + issue.to_string();
   throw Error(ErrorCode::InvalidForm, message);
 }
 

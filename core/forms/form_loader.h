@@ -24,7 +24,7 @@
 namespace doorstep::forms {
 
 struct FormIssue {
-  std::string source;   // the file name given to load_form()
+  std::string source;  // the file name given to load_form()
   int line = 1;
   int column = 1;
   std::string pointer;  // JSON pointer of the offending value ("/survey/4/relevant")

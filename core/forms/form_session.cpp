@@ -38,9 +38,7 @@ class FormSession::NodeContext : public EvalContext {
     return Value::node_set(std::move(values));
   }
 
-  Value current() const override {
-    return Value::node_set({current_ ? *current_ : std::string()});
-  }
+  Value current() const override { return Value::node_set({current_ ? *current_ : std::string()}); }
   int position() const override { return instance_ + 1; }
   bool param(std::string_view name, Value& out) const override {
     auto p = session_.params_.find(std::string(name));
@@ -116,10 +114,11 @@ FormSession::FormSession(std::shared_ptr<const FormDefinition> form,
           if (std::find(list.begin(), list.end(), reader) == list.end()) list.push_back(reader);
         }
     };
-    for (const auto* e : {&item.relevant, &item.calculation, &item.default_expression,
-                          &item.repeat_count})
+    for (const auto* e :
+         {&item.relevant, &item.calculation, &item.default_expression, &item.repeat_count})
       add(value_readers_, *e, item.index);
-    for (const auto* e : {&item.constraint, &item.required_if}) add(status_readers_, *e, item.index);
+    for (const auto* e : {&item.constraint, &item.required_if})
+      add(status_readers_, *e, item.index);
     bool is_volatile = false;
     for (const auto* e : {&item.relevant, &item.calculation, &item.default_expression,
                           &item.constraint, &item.required_if, &item.repeat_count})
@@ -372,7 +371,8 @@ void FormSession::recompute(int item_index, int instance) {
   if (changed) notify(item_index, instance, visibility_changed);
   if (visible && item.type == ItemType::Repeat && item.repeat_count) {
     double wanted = evaluate(*item.repeat_count, "repeat_count").to_number();
-    int target = std::isfinite(wanted) && wanted > 0 ? static_cast<int>(std::min(wanted, 10000.0)) : 0;
+    int target =
+        std::isfinite(wanted) && wanted > 0 ? static_cast<int>(std::min(wanted, 10000.0)) : 0;
     auto& list = instances_[item.index];
     while (static_cast<int>(list.size()) < target) {
       list.emplace_back(static_cast<size_t>(repeat_slot_counts_[item.index]), Node{});
@@ -383,11 +383,14 @@ void FormSession::recompute(int item_index, int instance) {
       // Only trailing instances go, and only once nothing is queued for them.
       list.resize(static_cast<size_t>(target));
       std::erase_if(queue_, [&](const std::pair<int, int>& q) {
-        const FormItem& it = form_->items[static_cast<size_t>(form_->evaluation_order[static_cast<size_t>(q.first)])];
+        const FormItem& it =
+            form_
+                ->items[static_cast<size_t>(form_->evaluation_order[static_cast<size_t>(q.first)])];
         return it.repeat == item.index && q.second >= target;
       });
       std::erase_if(status_queue_, [&](const std::pair<int, int>& q) {
-        return form_->items[static_cast<size_t>(q.first)].repeat == item.index && q.second >= target;
+        return form_->items[static_cast<size_t>(q.first)].repeat == item.index &&
+               q.second >= target;
       });
       push(item.index, -1);
       for (const auto& child : form_->items)
@@ -404,7 +407,8 @@ void FormSession::recompute_status(int item_index, int instance) {
   if (!n.visible || !is_answerable(item.type)) return;
   NodeContext context(*this, item_index, instance, &n.value);
   try {
-    n.required = item.required || (item.required_if && item.required_if->evaluate(context).to_boolean());
+    n.required =
+        item.required || (item.required_if && item.required_if->evaluate(context).to_boolean());
     if (!n.value.empty() && item.constraint)
       n.constraint_failed = !item.constraint->evaluate(context).to_boolean();
   } catch (const Error& error) {

@@ -36,10 +36,10 @@ struct QuestionState {
   int instance = -1;  // 0-based repeat instance; -1 outside repeats
   bool visible = true;
   bool required = false;
-  bool missing = false;  // required, visible and empty
-  std::string value;     // the effective value (calculated, answered or default; "" if hidden)
-  bool answered = false; // a person gave this value
-  std::string error;     // the constraint message or the required message, in the language
+  bool missing = false;   // required, visible and empty
+  std::string value;      // the effective value (calculated, answered or default; "" if hidden)
+  bool answered = false;  // a person gave this value
+  std::string error;      // the constraint message or the required message, in the language
   std::string evaluation_error;  // an expression of this item failed at run time
 };
 

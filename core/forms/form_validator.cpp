@@ -15,8 +15,8 @@ struct NamedExpression {
 };
 
 std::vector<NamedExpression> expressions_of(const FormItem& item) {
-  return {{"relevant", &item.relevant},         {"constraint", &item.constraint},
-          {"calculation", &item.calculation},   {"required", &item.required_if},
+  return {{"relevant", &item.relevant},           {"constraint", &item.constraint},
+          {"calculation", &item.calculation},     {"required", &item.required_if},
           {"choice_filter", &item.choice_filter}, {"repeat_count", &item.repeat_count},
           {"default", &item.default_expression}};
 }
@@ -24,21 +24,19 @@ std::vector<NamedExpression> expressions_of(const FormItem& item) {
 // The expressions whose result changes what other items read (their value or relevance).
 std::vector<const Expression*> value_expressions(const FormItem& item) {
   std::vector<const Expression*> out;
-  for (const auto* e : {&item.relevant, &item.calculation, &item.default_expression,
-                        &item.repeat_count})
+  for (const auto* e :
+       {&item.relevant, &item.calculation, &item.default_expression, &item.repeat_count})
     if (e->has_value()) out.push_back(&**e);
   return out;
 }
 
 void check_references(const FormDefinition& form, const Expression& expression,
-                      const std::string& pointer, const std::string& where,
-                      FormIssues& issues) {
+                      const std::string& pointer, const std::string& where, FormIssues& issues) {
   for (const auto& name : expression.references()) {
     if (form.find(name) || form.find_param(name)) continue;
     auto at = expression.text().find("${" + name + "}");
-    size_t offset = at == std::string::npos
-                        ? issues.positions().value_offset(pointer)
-                        : issues.positions().string_char_offset(pointer, at);
+    size_t offset = at == std::string::npos ? issues.positions().value_offset(pointer)
+                                            : issues.positions().string_char_offset(pointer, at);
     issues.at_offset(pointer, offset, "reference to unknown field ${" + name + "} in " + where);
   }
 }
@@ -84,8 +82,8 @@ void validate_form(FormDefinition& form, FormIssues& issues) {
   }
   if (form.evaluation_order.size() == n) {
     form.rank.assign(n, 0);
-    for (size_t r = 0; r < n; ++r) form.rank[static_cast<size_t>(form.evaluation_order[r])] =
-        static_cast<int>(r);
+    for (size_t r = 0; r < n; ++r)
+      form.rank[static_cast<size_t>(form.evaluation_order[r])] = static_cast<int>(r);
     return;
   }
   // Some items are on a cycle (or wait on one): walk back along unfinished inputs from one of

@@ -65,9 +65,9 @@ rules::RiskResult FormSession::risk() const {
     if (!rule_error_[r].empty()) errors.push_back(rule_error_[r]);
     if (!rule_fired_[r]) continue;
     const auto& rule = form_->rules[r];
-    fired.push_back({rule.id, rule.level,
-                     rules::pick_language(rule.message, language_,
-                                          form_->settings.default_language)});
+    fired.push_back(
+        {rule.id, rule.level,
+         rules::pick_language(rule.message, language_, form_->settings.default_language)});
   }
   std::string formerly_poor;
   if (const FormItem* item = form_->find("formerly_poor"); item && item->repeat < 0)

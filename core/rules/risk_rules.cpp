@@ -52,7 +52,8 @@ RiskResult classify(const std::vector<RiskRule>& rules, const forms::EvalContext
       errors.push_back("rule '" + rule.id + "': " + e.what());
       continue;
     }
-    fired.push_back({rule.id, rule.level, pick_language(rule.message, language, fallback_language)});
+    fired.push_back(
+        {rule.id, rule.level, pick_language(rule.message, language, fallback_language)});
   }
   RiskResult result = summarise(std::move(fired), formerly_poor);
   result.errors = std::move(errors);

@@ -37,8 +37,9 @@ inline json calculate(const std::string& name, const std::string& calculation) {
 }
 
 inline json yes_no_choices() {
-  return json{{"yes_no", {{{"name", "yes"}, {"label", {{"zh", "是"}, {"en", "Yes"}}}},
-                          {{"name", "no"}, {"label", {{"zh", "否"}, {"en", "No"}}}}}}};
+  return json{{"yes_no",
+               {{{"name", "yes"}, {"label", {{"zh", "是"}, {"en", "Yes"}}}},
+                {{"name", "no"}, {"label", {{"zh", "否"}, {"en", "No"}}}}}}};
 }
 
 inline json form_json(json survey, json extra = json::object()) {

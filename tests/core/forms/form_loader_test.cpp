@@ -37,8 +37,8 @@ TEST_CASE("the shipped household monitoring form loads without issues") {
 TEST_CASE("groups written with begin_group/end_group and with children load alike") {
   json flat = form_json(json::array({item("begin_group", "g"), item("text", "a"),
                                      json{{"type", "end_group"}}, item("text", "b")}));
-  json nested = form_json(json::array({group("g", json::array({item("text", "a")})),
-                                       item("text", "b")}));
+  json nested =
+      form_json(json::array({group("g", json::array({item("text", "a")})), item("text", "b")}));
   for (const auto& form : {flat, nested}) {
     auto def = load(form);
     REQUIRE(def->find("a"));
@@ -72,15 +72,16 @@ TEST_CASE("a duplicate name is reported at the second definition, pointing at th
 
 TEST_CASE("a reference to an unknown field names the field, the item and the exact place") {
   std::string text =
-      form_json(json::array({item("text", "a"), item("text", "b", {{"relevant", "${a} = 'x' or ${nope} = 1"}})}))
+      form_json(json::array({item("text", "a"),
+                             item("text", "b", {{"relevant", "${a} = 'x' or ${nope} = 1"}})}))
           .dump(2);
   expect_issue(text, "${nope}", "unknown field ${nope} in relevant of 'b'");
 }
 
 TEST_CASE("an expression syntax error names the key, the item and a position on its line") {
-  std::string text =
-      form_json(json::array({item("integer", "a"), item("text", "b", {{"relevant", "${a} > (1 +"}})}))
-          .dump(2);
+  std::string text = form_json(json::array({item("integer", "a"),
+                                            item("text", "b", {{"relevant", "${a} > (1 +"}})}))
+                         .dump(2);
   std::string issues = issues_of(text);
   CAPTURE(issues);
   std::string at = position_of(text, "${a} > (1 +");
@@ -101,10 +102,9 @@ TEST_CASE("circular calculations are reported with the whole cycle") {
 }
 
 TEST_CASE("a relevance that reads its own group's child is a cycle too") {
-  std::string text =
-      form_json(json::array({group("g", json::array({item("text", "inner")}),
-                                   {{"relevant", "${inner} = 'x'"}})}))
-          .dump(2);
+  std::string text = form_json(json::array({group("g", json::array({item("text", "inner")}),
+                                                  {{"relevant", "${inner} = 'x'"}})}))
+                         .dump(2);
   CHECK(issues_of(text).find("circular calculation or relevance: g -> inner -> g") !=
         std::string::npos);
 }
@@ -125,13 +125,15 @@ TEST_CASE("bad rules are reported: unknown level, missing when, duplicate id, ba
   std::string text = form_json(json::array({item("integer", "a")}), {{"rules", rules}}).dump(2);
   std::string issues = issues_of(text);
   CAPTURE(issues);
-  expect_issue(text, "\"orange\"", "bad rule: the level of rule 'r.one' must be \"red\" or \"yellow\"");
+  expect_issue(text, "\"orange\"",
+               "bad rule: the level of rule 'r.one' must be \"red\" or \"yellow\"");
   CHECK(issues.find("bad rule: rule 'r.two' needs a \"when\" expression") != std::string::npos);
   expect_issue(text, "\"r.three\"", "bad rule: duplicate rule id 'r.three'", 1);
 }
 
 TEST_CASE("a rule reading an unknown field is reported once the rest is sound") {
-  json rules = json::array({{{"id", "r"}, {"level", "red"}, {"when", "${ghost} = 1"}, {"message", "m"}}});
+  json rules =
+      json::array({{{"id", "r"}, {"level", "red"}, {"when", "${ghost} = 1"}, {"message", "m"}}});
   std::string text = form_json(json::array({item("integer", "a")}), {{"rules", rules}}).dump(2);
   expect_issue(text, "${ghost}", "unknown field ${ghost} in the rule 'r'");
 }
@@ -142,15 +144,18 @@ TEST_CASE("a misspelt key is reported at the key") {
 }
 
 TEST_CASE("unbalanced groups, nested repeats and calculations without calculation are errors") {
-  std::string unclosed = form_json(json::array({item("begin_group", "g"), item("text", "a")})).dump(2);
+  std::string unclosed =
+      form_json(json::array({item("begin_group", "g"), item("text", "a")})).dump(2);
   expect_issue(unclosed, "{\n      \"label\"", "begin_group 'g' is never closed");
 
-  std::string stray = form_json(json::array({item("text", "a"), json{{"type", "end_group"}}})).dump(2);
+  std::string stray =
+      form_json(json::array({item("text", "a"), json{{"type", "end_group"}}})).dump(2);
   expect_issue(stray, "\"end_group\"", "end_group without a matching begin_group");
 
-  std::string nested = form_json(json::array({repeat(
-                                      "outer", json::array({repeat("inner", json::array({item("text", "a")}))}))}))
-                           .dump(2);
+  std::string nested =
+      form_json(json::array({repeat(
+                    "outer", json::array({repeat("inner", json::array({item("text", "a")}))}))}))
+          .dump(2);
   CHECK(issues_of(nested).find("nested repeats are not supported") != std::string::npos);
 
   std::string calc = form_json(json::array({json{{"type", "calculate"}, {"name", "c"}}})).dump(2);
@@ -165,8 +170,9 @@ TEST_CASE("a form that is not an object, or has no survey, is refused with a mes
 }
 
 TEST_CASE("columns count characters, not bytes, on lines with Chinese text") {
-  std::string text = "{\"survey\": [{\"type\": \"text\", \"name\": \"a\", \"label\": \"户主姓名\", "
-                     "\"type2\": 1}]}";
+  std::string text =
+      "{\"survey\": [{\"type\": \"text\", \"name\": \"a\", \"label\": \"户主姓名\", "
+      "\"type2\": 1}]}";
   expect_issue(text, "\"type2\"", "unknown key 'type2'");
   CHECK(issues_of(text).find("test.json:1:60:") != std::string::npos);
 }
