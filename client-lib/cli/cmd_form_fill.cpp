@@ -88,7 +88,8 @@ class Survey {
     }
   }
 
-  // Select answers may be given by number (1, 2, ...) or by code; several for select_multiple.
+  // Select answers may be given by code, by number (1, 2, ...) or by label; several, separated
+  // by spaces, for select_multiple.
   std::string translate_choices(const json& item, const std::string& answer) {
     if (!item.contains("choices")) return answer;
     const json& choices = item["choices"];
@@ -99,6 +100,11 @@ class Survey {
       std::string code = token;
       bool is_code = false;
       for (const auto& c : choices) is_code = is_code || c["name"] == token;
+      for (const auto& c : choices)
+        if (!is_code && c["label"] == token) {
+          code = c["name"].get<std::string>();
+          is_code = true;
+        }
       if (!is_code && token.find_first_not_of("0123456789") == std::string::npos &&
           token.size() < 4) {
         size_t index = std::stoul(token);
