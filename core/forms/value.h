@@ -3,7 +3,11 @@
 //
 // Node values in a form are always strings; the conversions below follow XPath 1.0 and
 // ODK: number("") is NaN, boolean of a string is "non-empty", a node-set converts through
-// its first value (string/number) or its non-emptiness (boolean).
+// its first value (string/number); its boolean is false when empty, the boolean of its
+// value when it holds one node (as ODK Collect: an unanswered field is false) and true
+// when it holds several. A text that is a date ("2024-02-29", or an ISO date-time) converts
+// to a number as its days since the epoch, as a date-typed node does in ODK Collect, so
+// `${dob} < today()` compares dates.
 //
 // Thread-safety: a Value is an immutable value type.
 #pragma once
