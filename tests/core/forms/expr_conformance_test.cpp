@@ -192,8 +192,7 @@ TEST_CASE("timezone and engine-specific tiers run for information without crashi
     if (outcome.pass)
       ++passed;
     else
-      differing += c["id"].get<std::string>() + "  " + c["expr"].get<std::string>() + "  listed " +
-                   c["expected"].dump() + "  Doorstep " + outcome.got + "\n";
+      differing += c["id"].get<std::string>() + " ";
     if (c.contains("alt_expected") && c["alt_expected"].contains("javarosa_algorithm")) {
       ++javarosa_total;
       json alt = c["alt_expected"]["javarosa_algorithm"];
@@ -204,7 +203,8 @@ TEST_CASE("timezone and engine-specific tiers run for information without crashi
   }
   for (const auto& [tier, counts] : tally)
     MESSAGE(tier << " tier: " << counts.first << "/" << counts.second << " match the listed value");
-  MESSAGE("cases answered differently from the listed value:\n" << differing);
+  MESSAGE(
+      "ids answered differently from the listed value (see docs/expressions.md): " << differing);
   MESSAGE("cases with a JavaRosa alternative: " << javarosa_agree << "/" << javarosa_total
                                                 << " match JavaRosa");
   CHECK(javarosa_total > 0);
