@@ -13,6 +13,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace doorstep::forms {
@@ -42,6 +43,11 @@ class Value {
   std::vector<std::string> node_values() const;
   // For dates: days since the epoch; for other types, the date it converts to (NaN if none).
   double to_date_days() const;
+
+  // number() of a node's text: XPath's number grammar, else its days since the epoch if it
+  // is a date or date-time text, else NaN. (Addition: lets the evaluator convert node
+  // values without building a Value.)
+  static double text_to_number(std::string_view text);
 
   // The raw payloads (valid for the matching type only).
   const std::string& string_value() const { return text_; }
