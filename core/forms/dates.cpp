@@ -110,9 +110,12 @@ std::optional<ParsedDate> parse(std::string_view text, int offset_minutes) {
 
   size_t pos = 0;
   int year, month, day;
-  if (!read_digits(text, pos, 4, year) || !consume(text, pos, '-') ||
-      !read_digits(text, pos, 2, month) || !consume(text, pos, '-') ||
-      !read_digits(text, pos, 2, day) || !is_valid_date(year, month, day))
+  // Month and day may have one digit ("1970-1-2"), as ODK Collect reads them.
+  auto read_1_or_2 = [&](int& out) {
+    return read_digits(text, pos, 2, out) || read_digits(text, pos, 1, out);
+  };
+  if (!read_digits(text, pos, 4, year) || !consume(text, pos, '-') || !read_1_or_2(month) ||
+      !consume(text, pos, '-') || !read_1_or_2(day) || !is_valid_date(year, month, day))
     return std::nullopt;
   double days = static_cast<double>(days_from_civil(year, month, day));
   if (pos == text.size()) return ParsedDate{days, false};

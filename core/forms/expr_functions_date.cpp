@@ -16,6 +16,16 @@ double local_day(double days, const EvalContext& context) {
   return std::floor(days + context.utc_offset_minutes() / 1440.0);
 }
 
+// The fraction of the day of `days` shifted by `offset_minutes`, computed on whole
+// milliseconds so that 06:00 is exactly 0.25.
+double fraction_of_day(double days, int offset_minutes) {
+  constexpr double kMillisPerDay = 86400000.0;
+  double ms = std::round(days * kMillisPerDay) + offset_minutes * 60000.0;
+  double in_day = std::fmod(ms, kMillisPerDay);
+  if (in_day < 0) in_day += kMillisPerDay;
+  return in_day / kMillisPerDay;
+}
+
 Value fn_today(const CallArgs& a) {
   double days = a.context().now_seconds() / 86400.0;
   return Value::date(local_day(days, a.context()));
@@ -106,8 +116,7 @@ Value fn_decimal_time(const CallArgs& a) {
     if (text.size() >= 5 && text[2] == ':') {
       auto parsed = dates::parse("1970-01-01T" + text, a.context().utc_offset_minutes());
       if (!parsed) a.fail("'" + text + "' is not a time");
-      double local = parsed->days + a.context().utc_offset_minutes() / 1440.0;
-      return Value::number(local - std::floor(local));
+      return Value::number(fraction_of_day(parsed->days, a.context().utc_offset_minutes()));
     }
   }
   DateInput in = read_date(a, 0);

@@ -47,13 +47,13 @@ bool scalar_equal(const Value& a, const Value& b) {
 
 // One node's value (a string) against a value of another type, as XPath compares a
 // node-set with a number, string or date: converted to that type.
-bool node_equals(const std::string& node, const Value& other) {
+bool node_equals(const std::string& node, const Value& other, double other_number) {
   using T = Value::Type;
   switch (other.type()) {
-    case T::Number: return numbers_equal(Value::string(node).to_number(), other.number_value());
+    case T::Number: return numbers_equal(Value::text_to_number(node), other_number);
     case T::Date:
     case T::DateTime: return Value::string(node).to_date_days() == other.to_date_days();
-    default: return node == other.to_string();
+    default: return node == other.string_value();
   }
 }
 
@@ -71,23 +71,33 @@ bool equality(const Value& a, const Value& b, bool want_equal) {
   if (a.is_node_set() || b.is_node_set()) {
     const Value& set = a.is_node_set() ? a : b;
     const Value& other = a.is_node_set() ? b : a;
+    double other_number = other.type() == T::Number ? other.number_value() : 0;
     for (const auto& node : set.nodes())
-      if (node_equals(node, other) == want_equal) return true;
+      if (node_equals(node, other, other_number) == want_equal) return true;
     return false;
   }
   return scalar_equal(a, b) == want_equal;
 }
 
 bool relational(BinaryOp op, const Value& a, const Value& b) {
-  // Node-sets compare if any node satisfies the comparison (XPath 1.0).
+  // Node-sets compare if any node satisfies the comparison (XPath 1.0); everything else
+  // compares as numbers.
+  if (a.is_node_set() && b.is_node_set()) {
+    for (const auto& x : a.nodes())
+      for (const auto& y : b.nodes())
+        if (compare_numbers(op, Value::text_to_number(x), Value::text_to_number(y))) return true;
+    return false;
+  }
   if (a.is_node_set()) {
+    double right = b.to_number();
     for (const auto& node : a.nodes())
-      if (relational(op, Value::string(node), b)) return true;
+      if (compare_numbers(op, Value::text_to_number(node), right)) return true;
     return false;
   }
   if (b.is_node_set()) {
+    double left = a.to_number();
     for (const auto& node : b.nodes())
-      if (relational(op, a, Value::string(node))) return true;
+      if (compare_numbers(op, left, Value::text_to_number(node))) return true;
     return false;
   }
   return compare_numbers(op, a.to_number(), b.to_number());

@@ -52,14 +52,10 @@ double parse_xpath_number(std::string_view text) {
   }
   if (pos != body.size() || int_digits + frac_digits == 0)
     return std::numeric_limits<double>::quiet_NaN();
+  // from_chars reads ".5" and "5." as strtod does; the grammar was checked above.
   std::string_view digits = body.substr(negative ? 1 : 0);
   double value = 0;
-  // from_chars does not accept a leading '.', nor a trailing one in every library: normalise.
-  std::string normal;
-  if (digits.front() == '.') normal += '0';
-  normal += digits;
-  if (normal.back() == '.') normal.pop_back();
-  auto result = std::from_chars(normal.data(), normal.data() + normal.size(), value);
+  auto result = std::from_chars(digits.data(), digits.data() + digits.size(), value);
   if (result.ec == std::errc::result_out_of_range)
     value = std::numeric_limits<double>::infinity();  // only for absurdly long literals
   return negative ? -value : value;

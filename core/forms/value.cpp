@@ -15,7 +15,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // A string converts to a number by XPath's grammar; a date or date-time text converts to
 // its days since the epoch, as a date-typed node does in ODK Collect (Doorstep's node
 // values are untyped strings, so `${dob} < today()` needs this to compare dates).
-double string_to_number(const std::string& text) {
+double string_to_number(std::string_view text) {
   double n = parse_xpath_number(text);
   if (!std::isnan(n)) return n;
   if (text.size() >= 10 && text.size() <= 40) {
@@ -30,6 +30,10 @@ double string_to_date_days(const std::string& text) {
 }
 
 }  // namespace
+
+double Value::text_to_number(std::string_view text) {
+  return string_to_number(text);
+}
 
 Value Value::string(std::string s) {
   Value v;
