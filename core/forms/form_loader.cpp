@@ -38,6 +38,9 @@ const std::set<std::string> kRuleKeys = {"id", "level", "when", "message"};
 const std::set<std::string> kSettingsKeys = {"form_id", "version", "default_language", "form_title",
                                              "title"};
 
+// Far deeper than any survey needs; the limit keeps hostile input from exhausting the stack.
+constexpr int kMaxNesting = 64;
+
 bool is_valid_name(const std::string& name) {
   if (name.empty()) return false;
   auto first = static_cast<unsigned char>(name[0]);
@@ -418,12 +421,17 @@ class FormReader {
         issues_.at_key(p + "/children", "\"children\" on " + owner +
                                             ", which is not a group "
                                             "or repeat");
+      } else if (depth_ >= kMaxNesting) {
+        issues_.at_value(p + "/children", "groups nested deeper than " +
+                                              std::to_string(kMaxNesting) + " levels in " + owner);
       } else if (!children.is_array()) {
         issues_.at_value(p + "/children", "\"children\" of " + owner + " must be an array");
       } else {
         bool is_repeat = form_.items[static_cast<size_t>(index)].type == ItemType::Repeat;
         std::vector<int> kids;
+        ++depth_;
         read_items(children, p + "/children", index, is_repeat ? index : repeat, kids);
+        --depth_;
         form_.items[static_cast<size_t>(index)].children = std::move(kids);
       }
     }
@@ -529,6 +537,7 @@ class FormReader {
 
   FormDefinition& form_;
   FormIssues& issues_;
+  int depth_ = 0;
 };
 
 // The start of the token that ends at `end` (a string literal, a number or a word), so that a

@@ -176,3 +176,10 @@ TEST_CASE("columns count characters, not bytes, on lines with Chinese text") {
   expect_issue(text, "\"type2\"", "unknown key 'type2'");
   CHECK(issues_of(text).find("test.json:1:60:") != std::string::npos);
 }
+
+TEST_CASE("groups nested absurdly deep are refused, not recursed into") {
+  json inner = json::array({item("text", "leaf")});
+  for (int i = 0; i < 500; ++i) inner = json::array({group("g" + std::to_string(i), inner)});
+  std::string issues = issues_of(form_json(inner).dump());
+  CHECK(issues.find("groups nested deeper than 64 levels") != std::string::npos);
+}
