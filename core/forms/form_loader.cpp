@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
-#include <regex>
 #include <set>
 
 #include "core/common/error.h"
@@ -48,6 +47,28 @@ bool is_valid_name(const std::string& name) {
   for (unsigned char c : name)
     if (!(std::isalnum(c) || c == '_' || c == '-' || c == '.')) return false;
   return true;
+}
+
+// The offset an expression error names ("at offset 7: ..."), if any.
+std::optional<size_t> error_offset(const std::string& message) {
+  auto at = message.find("offset ");
+  if (at == std::string::npos) return std::nullopt;
+  size_t i = at + 7, value = 0, digits = 0;
+  while (i < message.size() && std::isdigit(static_cast<unsigned char>(message[i])) && digits < 9)
+    value = value * 10 + static_cast<size_t>(message[i++] - '0'), ++digits;
+  return digits > 0 ? std::optional<size_t>(value) : std::nullopt;
+}
+
+// True for text that starts with a function call, like "today()" or "jr:choice-name(": as in
+// pyxform, such a default is an expression rather than a literal.
+bool starts_with_call(const std::string& text) {
+  size_t i = text.find_first_not_of(" \t");
+  if (i == std::string::npos || !std::isalpha(static_cast<unsigned char>(text[i]))) return false;
+  while (i < text.size() &&
+         (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == ':' || text[i] == '-'))
+    ++i;
+  while (i < text.size() && text[i] == ' ') ++i;
+  return i < text.size() && text[i] == '(';
 }
 
 // Keys a designer may add for their own tools ("x-..." or XLSForm's "media::image") are
@@ -132,12 +153,9 @@ class FormReader {
       return Expression::parse(source);
     } catch (const Error& e) {
       std::string message = e.what();
-      static const std::regex offset_re("offset ([0-9]+)");
-      std::smatch m;
       size_t where = issues_.positions().value_offset(pointer);
-      if (value.is_string() && std::regex_search(message, m, offset_re)) {
-        size_t index = std::stoul(m[1].str());
-        where = issues_.positions().string_char_offset(pointer, index);
+      if (auto index = error_offset(message); value.is_string() && index) {
+        where = issues_.positions().string_char_offset(pointer, *index);
       }
       issues_.at_offset(pointer, where,
                         "expression syntax error in " + key + " of " + owner + ": " + message);
@@ -270,10 +288,11 @@ class FormReader {
       int current_repeat = repeat;
       for (const auto& o : open)
         if (o.is_repeat) current_repeat = o.item;
-      std::vector<int>& siblings =
-          open.empty() ? out : form_.items[static_cast<size_t>(open.back().item)].children;
       int index = read_item(entry, p, current_parent, current_repeat);
       if (index < 0) continue;
+      // Looked up only now: reading the item may have grown (and moved) form_.items.
+      std::vector<int>& siblings =
+          open.empty() ? out : form_.items[static_cast<size_t>(open.back().item)].children;
       siblings.push_back(index);
       const FormItem& item = form_.items[static_cast<size_t>(index)];
       bool container = item.type == ItemType::Group || item.type == ItemType::Repeat;
@@ -466,8 +485,7 @@ class FormReader {
     }
     std::string v = scalar_text(value);
     // As pyxform: a default that references a field or calls a function is dynamic.
-    static const std::regex call_re("^\\s*[A-Za-z][A-Za-z0-9:-]*\\s*\\(");
-    if (value.is_string() && (v.find("${") != std::string::npos || std::regex_search(v, call_re)))
+    if (value.is_string() && (v.find("${") != std::string::npos || starts_with_call(v)))
       item.default_expression = expression(value, kp, owner, "default");
     else
       item.default_value = v;

@@ -203,3 +203,17 @@ TEST_CASE("parameters are read as ${name}, with the form's default unless the co
   CHECK(county.question("over", -1).value == "false");
   CHECK_THROWS_AS(FormSession(form, {{"limt", "1"}}), doorstep::Error);
 }
+
+TEST_CASE("jr:choice-name gives the choice's label in the session's language") {
+  auto form = load(form_json(json::array(
+      {item("select_one yes_no", "yn"),
+       calculate("shown", "jr:choice-name(${yn}, '${yn}')")})));
+  FormSession en(form, {}, "en");
+  en.set_answer("yn", -1, "no");
+  CHECK(en.question("shown", -1).value == "No");
+  FormSession zh(form, {}, "zh");
+  zh.set_answer("yn", -1, "yes");
+  CHECK(zh.question("shown", -1).value == "是");
+  zh.set_language("en");
+  CHECK(zh.question("shown", -1).value == "Yes");
+}
