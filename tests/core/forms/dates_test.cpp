@@ -29,7 +29,7 @@ TEST_CASE("leap years follow the Gregorian rule") {
   CHECK_FALSE(is_valid_date(2024, 13, 1));
 }
 
-TEST_CASE("ISO texts parse to days; zones shift only date-times") {
+TEST_CASE("ISO texts parse to days and zones shift only date-times") {
   CHECK(parse("2024-02-29", 480)->days == days_from_civil(2024, 2, 29));
   CHECK_FALSE(parse("2024-02-29", 0)->has_time);
   CHECK(parse(" 1970-01-02\n", 0)->days == 1);
