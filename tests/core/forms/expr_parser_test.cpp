@@ -118,6 +118,9 @@ TEST_CASE("absurdly deep or long expressions are refused, not a stack overflow")
   std::string chain = "1";
   for (int i = 0; i < 5000; ++i) chain += " + 1";
   CHECK(error_of(chain).find("too many operators") != std::string::npos);
+  std::string longest = "1";
+  for (int i = 0; i < 999; ++i) longest += " + 1";
+  CHECK(eval_number(longest) == 1000);
 }
 
 TEST_CASE("random inputs either parse or fail with InvalidExpression, never crash") {
