@@ -12,7 +12,7 @@ const FunctionDef* find_function(std::string_view name) {
   static const std::unordered_map<std::string_view, const FunctionDef*> registry = [] {
     std::unordered_map<std::string_view, const FunctionDef*> map;
     for (auto family : {logic_functions(), number_functions(), string_functions(),
-                        select_functions(), date_functions(), misc_functions()})
+                        select_functions(), date_functions(), misc_functions(), geo_functions()})
       for (const FunctionDef& def : family) map.emplace(def.name, &def);
     return map;
   }();

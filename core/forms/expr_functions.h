@@ -65,6 +65,7 @@ std::span<const FunctionDef> string_functions();
 std::span<const FunctionDef> select_functions();
 std::span<const FunctionDef> date_functions();
 std::span<const FunctionDef> misc_functions();
+std::span<const FunctionDef> geo_functions();
 
 // prepare hook: the argument `index` must be a field reference (${name} or .), as for
 // count() and sum(), which count or add a field's values across repeat instances.

@@ -2,6 +2,7 @@
 
 #include "core/forms/expr_node.h"
 #include "core/forms/number_text.h"
+#include "core/forms/utf8.h"
 
 namespace doorstep::forms {
 namespace {
@@ -12,12 +13,16 @@ bool is_space(char c) {
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
+// Function names are ASCII; field names in ${...} may also hold any non-ASCII character
+// (XML names allow Chinese).
 bool is_name_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-         static_cast<unsigned char>(c) >= 0x80;
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 bool is_name_char(char c) {
   return is_name_start(c) || is_digit(c) || c == '-' || c == '.';
+}
+bool is_field_name_char(char c) {
+  return is_name_char(c) || c == ':' || static_cast<unsigned char>(c) >= 0x80;
 }
 
 // After one of these tokens an operator is expected (XPath 1.0, section 3.7).
@@ -30,6 +35,39 @@ bool ends_operand(TokenKind kind) {
     case TokenKind::DotDot:
     case TokenKind::RParen: return true;
     default: return false;
+  }
+}
+
+// Characters that Chinese input methods and word processors put in place of the ASCII
+// ones the syntax needs, with the ASCII character to write instead.
+const char* ascii_for(char32_t cp) {
+  switch (cp) {
+    case U'\u201C':
+    case U'\u201D':
+    case U'\uFF02': return "\"";
+    case U'\u2018':
+    case U'\u2019':
+    case U'\uFF07': return "'";
+    case U'\uFF08': return "(";
+    case U'\uFF09': return ")";
+    case U'\uFF0C':
+    case U'\u3001': return ",";
+    case U'\uFF1D': return "=";
+    case U'\uFF1C': return "<";
+    case U'\uFF1E': return ">";
+    case U'\uFF01': return "!";
+    case U'\uFF0B': return "+";
+    case U'\uFF0D':
+    case U'\u2212': return "-";
+    case U'\uFF0A':
+    case U'\u00D7': return "*";
+    case U'\uFF0E':
+    case U'\u3002': return ".";
+    case U'\uFF04': return "$";
+    case U'\uFF5B': return "{";
+    case U'\uFF5D': return "}";
+    case U'\u3000': return "a space";
+    default: return nullptr;
   }
 }
 
@@ -47,6 +85,17 @@ std::vector<Token> tokenize(std::string_view text) {
     size_t start = pos;
     char c = text[pos];
     bool operator_expected = !tokens.empty() && ends_operand(tokens.back().kind);
+
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      size_t after = pos;
+      char32_t cp = utf8::next(text, after);
+      if (const char* ascii = ascii_for(cp)) {
+        std::string shown(text.substr(pos, after - pos));
+        throw_at(start, "'" + shown + "' is a full-width or typographic character; write " +
+                            (ascii[1] == '\0' ? "'" + std::string(ascii) + "'" : ascii) +
+                            " instead");
+      }
+    }
 
     if (is_digit(c) || (c == '.' && pos + 1 < text.size() && is_digit(text[pos + 1]))) {
       while (pos < text.size() && is_digit(text[pos])) ++pos;
@@ -75,8 +124,7 @@ std::vector<Token> tokenize(std::string_view text) {
       std::string name(text.substr(pos + 2, close - pos - 2));
       if (name.empty()) throw_at(start, "empty field name in ${}");
       for (char k : name)
-        if (is_space(k) || !(is_name_char(k) || k == ':'))
-          throw_at(start, "invalid field name '" + name + "' in ${...}");
+        if (!is_field_name_char(k)) throw_at(start, "invalid field name '" + name + "' in ${...}");
       push(TokenKind::Ref, start, std::move(name));
       pos = close + 1;
       continue;
@@ -151,7 +199,12 @@ std::vector<Token> tokenize(std::string_view text) {
       case '[':
       case ']': throw_at(start, "XPath predicates ([...]) are not supported");
       case '|': throw_at(start, "node-set union ('|') is not supported");
-      default: throw_at(start, std::string("unexpected character '") + c + "'");
+      default: {
+        size_t after = start;
+        utf8::next(text, after);
+        throw_at(start,
+                 "unexpected character '" + std::string(text.substr(start, after - start)) + "'");
+      }
     }
   }
   tokens.push_back(Token{TokenKind::End, text.size(), std::string(), 0});

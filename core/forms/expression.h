@@ -47,8 +47,9 @@ class EvalContext {
   virtual int position() const { return 0; }
 
   // The named form parameter (county setting), or nullptr-equivalent: returns false if the
-  // form has no such parameter. Expressions reach params as ${name} too; this is used when
-  // the form routes a name to its params table.
+  // form has no such parameter. Expressions reach params as ${name} too: the evaluator asks
+  // param() first for every ${name} and falls back to field(), so keep this lookup cheap
+  // (no allocation: look up with the string_view).
   virtual bool param(std::string_view name, Value& out) const {
     (void)name;
     (void)out;

@@ -41,7 +41,7 @@ TEST_CASE("every structural verdict of the vectors holds, 15-digit numbers when 
   CHECK(checked == 50);
 }
 
-TEST_CASE("id-valid's policy: 18 characters only; the vectors' 18-character verdicts hold") {
+TEST_CASE("id-valid's policy is 18 characters only and the vectors' 18-character verdicts hold") {
   size_t eighteen = 0;
   for (const auto& c : load_cases()) {
     std::string number = c["number"].get<std::string>();

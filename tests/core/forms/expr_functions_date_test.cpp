@@ -26,7 +26,7 @@ TEST_CASE("today() is the calendar day at the context's offset, UTC by default")
   CHECK(eval_at("today()", kLateEvening, 0).type() == Value::Type::Date);
 }
 
-TEST_CASE("now() is a date-time; format-date shows it at the context's offset") {
+TEST_CASE("now() is a date-time and format-date shows it at the context's offset") {
   Value now = eval_at("now()", kLateEvening, 0);
   CHECK(now.type() == Value::Type::DateTime);
   CHECK(now.to_string() == "2026-11-28T23:30:00.000+00:00");

@@ -30,7 +30,7 @@ TEST_CASE("not and boolean of strings: any non-empty text is true, even 'false'"
   CHECK_FALSE(eval_bool("boolean-from-string('yes')"));
 }
 
-TEST_CASE("coalesce returns the first non-empty value; NaN counts as empty") {
+TEST_CASE("coalesce returns the first non-empty value and NaN counts as empty") {
   CHECK(eval_string("coalesce(${a}, ${b})", {{"a", ""}, {"b", "x"}}) == "x");
   CHECK(eval_string("coalesce(${a}, 'd')", {{"a", "0"}}) == "0");
   CHECK(eval_string("coalesce(${a} * 2, 0)", {{"a", ""}}) == "0");
@@ -38,7 +38,7 @@ TEST_CASE("coalesce returns the first non-empty value; NaN counts as empty") {
   CHECK(eval_string("coalesce('', '')") == "");
 }
 
-TEST_CASE("checklist counts true factors within bounds; -1 is no bound") {
+TEST_CASE("checklist counts true factors within bounds where -1 is no bound") {
   CHECK(eval_bool("checklist(2, -1, ${a} > 1, ${b} = 'x', false())", {{"a", "3"}, {"b", "x"}}));
   CHECK_FALSE(eval_bool("checklist(-1, 1, true(), true())"));
   CHECK(eval_bool("weighted-checklist(3, 10, true(), 2, false(), 5, true(), 1.5)"));

@@ -55,7 +55,7 @@ TEST_CASE("pow, sqrt, exp, log and trigonometry") {
   CHECK(std::isnan(eval_number("sqrt(-1)")));
 }
 
-TEST_CASE("min and max skip empty values; NaN only when nothing is left") {
+TEST_CASE("min and max skip empty values and give NaN only when nothing is left") {
   CHECK(eval_number("max(1, ${a}, 3)", {{"a", ""}}) == 3);
   CHECK(eval_number("min(-4, -1, -3)") == -4);
   CHECK(std::isnan(eval_number("max('')")));
@@ -79,7 +79,7 @@ TEST_CASE("sum, count and count-non-empty aggregate a repeat's instances") {
   CHECK(Expression::parse("count(${none})").evaluate(form).to_number() == 0);
 }
 
-TEST_CASE("random() is a number in [0, 1)") {
+TEST_CASE("random() is a number from 0 up to but excluding 1") {
   for (int i = 0; i < 100; ++i) {
     double r = eval_number("random()");
     CHECK(r >= 0);

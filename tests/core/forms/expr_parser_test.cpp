@@ -81,6 +81,19 @@ TEST_CASE("syntax errors name the byte offset where they are found") {
   CHECK(error_of("1 ! 2").find("at offset 2: unexpected '!'") == 0);
 }
 
+TEST_CASE("full-width and typographic look-alikes are named with the ASCII to use") {
+  CHECK(error_of("if（${a} > 1, 'x', 'y')") ==
+        "at offset 2: '（' is a full-width or typographic character; write '(' instead");
+  CHECK(error_of("${a} = “yes”") ==
+        "at offset 7: '“' is a full-width or typographic character; write '\"' instead");
+  CHECK(error_of("concat('a'，'b')") ==
+        "at offset 10: '，' is a full-width or typographic character; write ',' instead");
+  CHECK(error_of("${a}\u3000= 1").find("write a space instead") != std::string::npos);
+  CHECK(error_of("${a} + 甲") == "at offset 7: unexpected character '甲'");
+  // Inside strings and field names they are ordinary text.
+  CHECK(eval_string("concat('（', ${甲}, '）')", {{"甲", "一"}}) == "（一）");
+}
+
 TEST_CASE("unknown functions and wrong argument counts are parse errors with the offset") {
   CHECK(error_of("1 + frobnicate(2)") == "at offset 4: unknown function 'frobnicate'");
   CHECK(error_of("if(1, 2)") == "at offset 0: if() takes 3 arguments, not 2");
@@ -105,6 +118,9 @@ TEST_CASE("absurdly deep or long expressions are refused, not a stack overflow")
   std::string chain = "1";
   for (int i = 0; i < 5000; ++i) chain += " + 1";
   CHECK(error_of(chain).find("too many operators") != std::string::npos);
+  std::string longest = "1";
+  for (int i = 0; i < 999; ++i) longest += " + 1";
+  CHECK(eval_number(longest) == 1000);
 }
 
 TEST_CASE("random inputs either parse or fail with InvalidExpression, never crash") {

@@ -51,7 +51,7 @@ TEST_CASE("booleans: non-empty strings, non-zero numbers, dates are true") {
   CHECK(Value::date(0).to_boolean());
 }
 
-TEST_CASE("a node-set converts through its first value; its boolean follows ODK") {
+TEST_CASE("a node-set converts through its first value and its boolean follows ODK") {
   CHECK(Value::node_set({"3", "4"}).to_number() == 3);
   CHECK(Value::node_set({"a", "b"}).to_string() == "a");
   CHECK(Value::node_set({}).to_string().empty());
