@@ -96,7 +96,7 @@ TEST_CASE("a failed constraint shows its message in the session's language") {
   CHECK(zh.question("age", -1).error == "Age must be between 0 and 120");
 }
 
-TEST_CASE("a constraint without a message gets a default one; an empty answer is not checked") {
+TEST_CASE("a constraint without a message gets a default one and an empty answer is not checked") {
   FormSession s(load(form_json(json::array({item("integer", "n", {{"constraint", ". > 5"}})}))));
   CHECK(s.question("n", -1).error.empty());
   s.set_answer("n", -1, "2");
@@ -171,7 +171,7 @@ TEST_CASE("select_multiple answers are kept as space-separated names, each once"
   CHECK(s.question("n", -1).value == "2");
 }
 
-TEST_CASE("a literal default is an initial answer; a dynamic default follows until answered") {
+TEST_CASE("a literal default is an initial answer and a dynamic default follows until answered") {
   FormSession s(
       load(form_json(json::array({item("integer", "n", {{"default", "3"}}), item("integer", "base"),
                                   item("integer", "derived", {{"default", "${base} + 1"}})}))));

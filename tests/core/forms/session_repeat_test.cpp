@@ -73,7 +73,7 @@ TEST_CASE("removing an instance shifts the later ones and updates every aggregat
   CHECK_THROWS_AS(s.question("name", 2), doorstep::Error);
 }
 
-TEST_CASE("a question inside a repeat needs an existing instance; one outside needs -1") {
+TEST_CASE("a question inside a repeat needs an existing instance and one outside needs -1") {
   FormSession s(roster_form());
   CHECK_THROWS_AS(s.set_answer("name", 0, "Li"), doorstep::Error);
   CHECK_THROWS_AS(s.set_answer("village", 0, "x"), doorstep::Error);
