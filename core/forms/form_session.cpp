@@ -19,7 +19,7 @@ class FormSession::NodeContext : public EvalContext {
     const FormDefinition& form = *session_.form_;
     auto it = form.by_name.find(std::string(name));
     if (it == form.by_name.end()) {
-      auto p = session_.params_.find(std::string(name));
+      auto p = session_.params_.find(name);
       if (p != session_.params_.end()) return Value::node_set({p->second});
       throw Error(ErrorCode::InvalidExpression, "unknown field ${" + std::string(name) + "}");
     }
@@ -41,7 +41,7 @@ class FormSession::NodeContext : public EvalContext {
   Value current() const override { return Value::node_set({current_ ? *current_ : std::string()}); }
   int position() const override { return instance_ + 1; }
   bool param(std::string_view name, Value& out) const override {
-    auto p = session_.params_.find(std::string(name));
+    auto p = session_.params_.find(name);
     if (p == session_.params_.end()) return false;
     out = Value::string(p->second);
     return true;

@@ -140,7 +140,7 @@ class FormSession {
 
   std::shared_ptr<const FormDefinition> form_;
   std::string language_;
-  std::unordered_map<std::string, std::string> params_;
+  std::map<std::string, std::string, std::less<>> params_;  // looked up by string_view
   double clock_ = -1;
 
   std::vector<int> slot_;  // item -> index in its scope (global, or its repeat's instance)
