@@ -66,8 +66,8 @@ static void diff_fields(Store::Impl& impl, LocalChange& local, const std::string
   if (fields.is_null()) return;
   for (const auto& [name, value] : fields.items()) {
     if (skip.count(name)) continue;
-    std::optional<std::string> current = impl.current_value(record_id, name);
-    bool in_conflict = current && impl.field_in_conflict(record_id, name);
+    bool in_conflict = false;
+    std::optional<std::string> current = impl.current_value(record_id, name, &in_conflict);
     if (value.is_null() && !current) continue;
     std::string canonical = sync::canonical_json(value);
     if (current && *current == canonical && (keep_conflicts || !in_conflict)) continue;

@@ -32,13 +32,20 @@ ApplyResult apply_one(store::Store& store, const SignedChange& signed_change,
   } catch (const Error& e) {
     return reject(ErrorCode::Corrupt, name + ": " + e.what());
   }
+  std::string canonical = change.canonical_bytes();
+  crypto::Digest hash = crypto::sha256(canonical);
+  // A change already held with the same hash was verified when it arrived: skip the
+  // signature check (the costly part of a re-sent batch).
+  if (store::held_change_hash(store.database(), change.origin, change.seq) ==
+      std::string(reinterpret_cast<const char*>(hash.data()), hash.size())) {
+    result.status = ApplyStatus::Duplicate;
+    return result;
+  }
   std::optional<crypto::PublicKey> key =
       policy.key_for ? policy.key_for(change.origin) : store.trusted_key(change.origin);
   if (!key)
     return reject(ErrorCode::Unauthorized,
                   name + ": device " + change.origin + " is not trusted by this replica");
-  std::string canonical = change.canonical_bytes();
-  crypto::Digest hash = crypto::sha256(canonical);
   std::string message = signing_message(hash);
   if (!crypto::DeviceKey::verify(*key, message.data(), message.size(), signed_change.signature))
     return reject(ErrorCode::BadSignature,
