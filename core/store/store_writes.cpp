@@ -11,8 +11,6 @@
 namespace doorstep::store {
 namespace {
 
-constexpr const char* kMembersOfHousehold =
-    "SELECT id FROM records WHERE household = ?1 AND type = 'member' ORDER BY op_key";
 constexpr const char* kMemberByIdNumber =
     "SELECT r.id FROM records r JOIN field_values f ON f.record_id = r.id "
     "WHERE r.household = ?1 AND r.type = 'member' AND f.field = 'id_number' AND f.value = ?2 "
