@@ -104,8 +104,9 @@ Identity load_identity(sqlite::Database& db) {
 
 }  // namespace
 
-std::string new_record_id() {
-  return crypto::to_hex(crypto::random_bytes(8));
+std::string new_record_id(const std::string& household_id) {
+  std::string random = crypto::to_hex(crypto::random_bytes(8));
+  return household_id.empty() ? random : household_id + "-" + random;
 }
 
 nlohmann::json parse_value(const std::string& canonical) {

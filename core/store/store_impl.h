@@ -52,8 +52,10 @@ struct Store::Impl {
                                            bool* in_conflict = nullptr) const;
 };
 
-// A fresh record id: 16 random lower-case hex digits.
-std::string new_record_id();
+// A fresh record id: 16 random lower-case hex digits for a household; for a record of a
+// household (member, visit), the household's id, '-' and 16 random hex digits, so that
+// which household a record belongs to is part of its name (sync::validate checks it).
+std::string new_record_id(const std::string& household_id = "");
 
 // The JSON text of a stored canonical value.
 nlohmann::json parse_value(const std::string& canonical);

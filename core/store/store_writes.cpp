@@ -97,7 +97,7 @@ std::string Store::add_household(const std::string& grid, const nlohmann::json& 
 
 std::string Store::add_member(const std::string& household_id, const nlohmann::json& fields) {
   validate_fields(fields, "member fields");
-  std::string id = new_record_id();
+  std::string id = new_record_id(household_id);
   impl_->commit_local([&](LocalChange& local) {
     RecordRow household = impl_->require_record(household_id, "household");
     if (household.type != "household")
@@ -152,7 +152,7 @@ std::string Store::record_visit(const VisitInput& visit) {
         throw Error(ErrorCode::InvalidArgument, where + ".member_id must be a string");
     }
   }
-  std::string visit_id = new_record_id();
+  std::string visit_id = new_record_id(visit.household_id);
   impl_->commit_local([&](LocalChange& local) {
     RecordRow household = impl_->require_record(visit.household_id, "household");
     if (household.type != "household")
@@ -187,7 +187,7 @@ std::string Store::record_visit(const VisitInput& visit) {
         select.reset();
       }
       if (member_id.empty()) {
-        member_id = new_record_id();
+        member_id = new_record_id(household.id);
         local.ops.push_back(
             create_op("member", member_id, {{"household", household.id}}, form_version));
       } else if (!matched.insert(member_id).second) {

@@ -219,3 +219,16 @@ TEST_CASE("a change stamped far in the future is applied but moves the local clo
   CHECK(p.a.household(p.household)["fields"]["income"] == 8);
   CHECK(p.a.conflicts().empty());
 }
+
+TEST_CASE("a change cannot edit a record of another household than its own") {
+  Pair p;
+  std::string other = p.a.add_household("640323.102.200.07", {{"head_name", "B"}});
+  auto change = all_changes(p.a)[0].change;  // a change of the first household
+  change.seq = 100;
+  change.ops.back().record_id = other;  // ... reaching into a household of another grid
+  auto forged = dsync::sign_change(change, origin_key(p.a, "secret of a"));
+  auto report = dsync::apply_changes(p.b, {forged});
+  CHECK(report.results[0].status == ApplyStatus::Rejected);
+  CHECK(report.results[0].code == ErrorCode::Corrupt);
+  CHECK(report.results[0].reason.find("is not a record of household") != std::string::npos);
+}
