@@ -273,8 +273,9 @@ void run_seeds(int case_index) {
     if (!problems.empty()) return;
     with_conflicts += simulation.conflicts_seen > 0 ? 1 : 0;
   }
-  // The generator must actually produce conflicts, or the property says little.
-  CHECK(with_conflicts > 0);
+  // The generator must actually produce conflicts, or the property says little (a short
+  // run of a few seeds may happen to have none).
+  if (seeds_per_case() >= 50) CHECK(with_conflicts > 0);
 }
 
 }  // namespace
