@@ -53,9 +53,11 @@ constexpr std::array<const char*, 48> kGiven = {
     "志", "刚", "林", "彦", "虎", "莲", "花", "琴", "珍", "生", "学", "荣", "鹏", "涛", "杰", "静"};
 constexpr std::array<const char*, 6> kHealth = {"healthy", "healthy", "healthy",
                                                 "healthy", "chronic", "serious"};
-constexpr std::array<const char*, 4> kWaterSource = {"tap", "tap", "well", "cellar"};
-constexpr std::array<const char*, 5> kAssistance = {"industry", "employment", "education",
-                                                    "medical", "none"};
+constexpr std::array<const char*, 9> kAssistance = {
+    "industry",       "employment",       "education", "health", "housing",
+    "minimum_living", "temporary_relief", "insurance", "other"};
+constexpr std::array<const char*, 6> kEmployment = {"farming",      "farming",      "local_work",
+                                                    "migrant_work", "migrant_work", "business"};
 constexpr std::array<const char*, 10> kNotes = {"家中情况稳定，收入来源较为固定",
                                                 "主要劳动力常年在银川外出务工，家中留守老人和儿童",
                                                 "种植玉米和荞麦约二十亩，养殖滩羊三十余只",
@@ -66,22 +68,8 @@ constexpr std::array<const char*, 10> kNotes = {"家中情况稳定，收入来�
                                                 "已申请公益性岗位，每月有固定工资收入",
                                                 "饮水已接通自来水入户，水质水量达标",
                                                 "参加了村里的滩羊养殖合作社，年底有分红"};
-constexpr std::array<const char*, 5> kAssistanceText = {
-    "产业帮扶：滩羊养殖补贴和黄花菜种植补贴", "就业帮扶：公益性岗位和技能培训",
-    "教育帮扶：雨露计划助学补助", "健康帮扶：先诊疗后付费和家庭医生签约", "暂无帮扶措施"};
-constexpr std::array<const char*, 4> kEthnicity = {"回族", "汉族", "汉族", "回族"};
 constexpr std::array<const char*, 11> kRiskCodes = {"u1", "u2", "u3", "u4", "u5", "u6",
                                                     "m1", "m2", "m3", "m4", "m5"};
-
-constexpr std::array<const char*, 8> kTownshipNames = {
-    "花马池镇", "大水坑镇", "惠安堡镇", "高沙窝镇", "王乐井乡", "冯记沟乡", "青山乡", "麻黄山乡"};
-
-std::string township_name(const std::string& grid_path) {
-  const std::string code = grid_path.substr(7, 3);
-  for (std::size_t i = 0; i < kTownships.size(); ++i)
-    if (code == kTownships[i]) return kTownshipNames[i];
-  return "";
-}
 
 constexpr int kReferenceYear = 2025;  // the survey year; ages are counted from it
 
@@ -90,6 +78,17 @@ std::string person_name(Random& r) {
   name += r.pick(kGiven);
   if (r.chance(0.7)) name += r.pick(kGiven);
   return name;
+}
+
+// A select_multiple answer: up to `count` distinct codes, space-separated, in the list's order.
+template <std::size_t N>
+std::string codes(Random& r, const std::array<const char*, N>& list, int count) {
+  std::array<bool, N> chosen{};
+  for (int i = 0; i < count; ++i) chosen[r.next() % N] = true;
+  std::string out;
+  for (std::size_t i = 0; i < N; ++i)
+    if (chosen[i]) out += std::string(out.empty() ? "" : " ") + list[i];
+  return out;
 }
 
 std::string two_digits(int v) {
@@ -131,62 +130,43 @@ nlohmann::json member(Random& r, const std::string& relation, int age, bool male
   m["name"] = name;
   m["id_number"] = id_number(r, age, male);
   m["relation"] = relation;
-  m["sex"] = male ? "male" : "female";
-  m["ethnicity"] = r.pick(kEthnicity);
-  m["marital_status"] = age < 20 ? "single" : (age > 70 && r.chance(0.3) ? "widowed" : "married");
   m["age"] = age;
   const std::string health = age > 60 ? r.pick(kHealth) : (r.chance(0.9) ? "healthy" : "chronic");
   m["health"] = health;
-  m["disability"] = r.chance(0.06) ? "grade" + std::to_string(r.range(1, 4)) : "none";
+  m["disability"] = r.chance(0.06) ? (r.chance(0.7) ? "partial" : "severe") : "none";
   std::string labour = "full";
   if (age < 16 || age > 70 || health == "serious")
     labour = "none";
   else if (age > 60 || health == "chronic")
     labour = "partial";
   m["labour_ability"] = labour;
-  if (age < 6)
-    m["education"] = "preschool";
-  else if (age <= 12)
-    m["education"] = "primary";
-  else if (age <= 15)
-    m["education"] = "junior";
-  else
-    m["education"] = r.chance(0.5) ? "junior" : (r.chance(0.6) ? "primary" : "senior");
+  std::string employment = "none";
+  if (age >= 6 && age <= 22)
+    employment = "student";
+  else if (labour == "full")
+    employment = r.pick(kEmployment);
+  m["employment"] = employment;
   if (age >= 6 && age <= 15) {
     const bool in_school = r.chance(0.985);
     m["in_school"] = in_school ? "yes" : "no";
     if (!in_school) m["out_of_school_reason"] = r.chance(0.7) ? "health" : "other";
   }
   m["medical_insured"] = r.chance(0.98) ? "yes" : "no";
-  m["pension_insured"] = age >= 16 ? (r.chance(0.9) ? "yes" : "no") : "no";
-  std::string employment = "none";
-  if (age >= 6 && age <= 22)
-    employment = "student";
-  else if (labour == "full")
-    employment = r.chance(0.45) ? "migrant" : "farming";
-  else if (age > 60)
-    employment = "retired";
-  m["employment"] = employment;
-  m["work_months"] = employment == "migrant"   ? r.range(4, 11)
-                     : employment == "farming" ? r.range(6, 12)
-                                               : 0;
-  m["phone"] = age >= 18 ? "1" + std::to_string(r.range(30, 99)) +
-                               std::to_string(r.range(10000000, 99999999))
-                         : "";
   return m;
 }
 
-void set_income_totals(nlohmann::json& a) {
+// The form's calculated values (income_total, member_count, income_per_capita,
+// expense_rigid_total) of these answers, as the form session computes them.
+nlohmann::json calculated(const nlohmann::json& a) {
   const int total = a["income_wage"].get<int>() + a["income_business"].get<int>() +
                     a["income_property"].get<int>() + a["income_transfer"].get<int>();
   const auto members = static_cast<int>(a["members"].size());
-  a["income_total"] = total;
-  a["income_per_capita"] = members ? total / members : total;
-}
-
-void set_expense_total(nlohmann::json& a) {
-  a["expense_rigid_total"] = a["expense_medical"].get<int>() + a["expense_education"].get<int>() +
-                             a["expense_disaster"].get<int>() + a["expense_other_rigid"].get<int>();
+  return {{"income_total", total},
+          {"member_count", members},
+          {"income_per_capita", members ? total / members : total},
+          {"expense_rigid_total",
+           a["expense_medical"].get<int>() + a["expense_education"].get<int>() +
+               a["expense_disaster"].get<int>() + a["expense_other_rigid"].get<int>()}};
 }
 
 std::string household_id(int index) {
@@ -281,13 +261,15 @@ nlohmann::json CountyGenerator::household(int index) const {
   nlohmann::json a;
   a["head_name"] = members[0]["name"];
   a["head_id_number"] = members[0]["id_number"];
-  a["phone"] = members[0]["phone"];
-  a["address"] = "宁夏回族自治区吴忠市盐池县" + township_name(grid.path) + grid.path + " 第" +
-                 std::to_string(r.range(1, 9)) + "村民小组" + std::to_string(r.range(1, 120)) +
-                 "号";
   a["formerly_poor"] = r.chance(0.3) ? "yes" : "no";
-  a["low_income_allowance"] = r.chance(0.12) ? "yes" : "no";
-  a["extreme_hardship"] = r.chance(0.02) ? "yes" : "no";
+  a["visit_date"] = std::to_string(kReferenceYear) + "-01-" + two_digits(r.range(2, 28));
+  char location[64];
+  std::snprintf(location, sizeof location, "%.6f %.6f %d %d", 37.30 + r.range(0, 600000) / 1e6,
+                106.90 + r.range(0, 900000) / 1e6, r.range(1300, 1900), r.range(3, 25));
+  a["location"] = location;
+  a["dwelling_photo"] =
+      "dwelling-" + household_id(index) + "-" + std::to_string(r.range(100000, 999999)) + ".jpg";
+  a["members"] = members;
   int labourers = 0;
   for (const auto& m : members) labourers += m["labour_ability"] == "full" ? 1 : 0;
   a["income_wage"] = labourers * r.range(0, 30) * 1000 + r.range(0, 999);
@@ -302,32 +284,15 @@ nlohmann::json CountyGenerator::household(int index) const {
   a["food_secure"] = r.chance(0.99) ? "yes" : "no";
   a["clothing_secure"] = r.chance(0.99) ? "yes" : "no";
   a["water_safe"] = r.chance(0.97) ? "yes" : "no";
-  a["drinking_water_source"] = r.pick(kWaterSource);
   a["housing_grade"] = r.chance(0.6) ? "A" : (r.chance(0.8) ? "B" : (r.chance(0.7) ? "C" : "D"));
-  a["housing_area"] = r.range(40, 160);
-  a["toilet_improved"] = r.chance(0.7) ? "yes" : "no";
-  std::string risks;
-  if (r.chance(0.25)) {
-    const int count = r.range(1, 2);
-    for (int i = 0; i < count; ++i) risks += std::string(i ? " " : "") + r.pick(kRiskCodes);
-  }
-  a["risk_factors"] = risks;
-  a["assistance_measures"] = r.pick(kAssistance);
-  a["assistance_details"] = r.pick(kAssistanceText);
-  char gps[64];
-  std::snprintf(gps, sizeof gps, "%.6f %.6f %d %d", 37.30 + r.range(0, 600000) / 1e6,
-                106.90 + r.range(0, 900000) / 1e6, r.range(1300, 1900), r.range(3, 25));
-  a["gps"] = gps;
-  a["dwelling_photo"] = "media/" + grid.path + "/" + household_id(index) + "/dwelling-" +
-                        std::to_string(r.range(100000, 999999)) + ".jpg";
+  a["risk_factors"] = r.chance(0.25) ? codes(r, kRiskCodes, r.range(1, 2)) : "";
+  a["assistance_measures"] = r.chance(0.6) ? codes(r, kAssistance, r.range(1, 3)) : "";
   a["notes"] = std::string(r.pick(kNotes)) + "；" + r.pick(kNotes) + "。";
-  a["surveyor"] = person_name(r);
-  a["survey_date"] = std::to_string(kReferenceYear) + "-01-" + two_digits(r.range(2, 28));
-  a["members"] = members;
-  set_income_totals(a);
-  set_expense_total(a);
 
-  return {{"id", household_id(index)}, {"grid", grid.path}, {"answers", std::move(a)}};
+  return {{"id", household_id(index)},
+          {"grid", grid.path},
+          {"answers", a},
+          {"calculated", calculated(a)}};
 }
 
 nlohmann::json CountyGenerator::revisit(int index, int month) const {
@@ -337,33 +302,36 @@ nlohmann::json CountyGenerator::revisit(int index, int month) const {
   Random r(
       mix(options_.seed, static_cast<std::uint64_t>(index) + 1, static_cast<std::uint64_t>(month)));
   nlohmann::json after = before;
-  nlohmann::json set = nlohmann::json::object();
-  set["survey_date"] = std::to_string(kReferenceYear) + "-" + two_digits(month + 1) + "-" +
-                       two_digits(r.range(1, 28));
+  after["visit_date"] = std::to_string(kReferenceYear) + "-" + two_digits(month + 1) + "-" +
+                        two_digits(r.range(1, 28));
   if (r.chance(0.5))
     after["income_wage"] = before["income_wage"].get<int>() + r.range(-3000, 3000) + 1;
   if (r.chance(0.2)) after["income_business"] = r.range(0, 25) * 1000 + r.range(0, 999);
   if (r.chance(0.25))
     after["expense_medical"] = before["expense_medical"].get<int>() + r.range(50, 3000);
-  if (r.chance(0.1)) after["risk_factors"] = r.pick(kRiskCodes);
+  if (r.chance(0.1)) after["risk_factors"] = codes(r, kRiskCodes, 1);
   if (r.chance(0.3)) after["notes"] = std::string(r.pick(kNotes)) + "。";
-  set_income_totals(after);
-  set_expense_total(after);
+  nlohmann::json set = nlohmann::json::object();
   for (const auto& [field, value] : after.items())
     if (field != "members" && before[field] != value) set[field] = value;
 
+  // Now and then one member's situation changes (an illness, a recovery).
   nlohmann::json members = nlohmann::json::array();
-  if (r.chance(0.3)) {
+  if (r.chance(0.2)) {
     const auto& m = before["members"][r.next() % before["members"].size()];
-    if (m["employment"] == "migrant" || m["employment"] == "farming")
-      members.push_back({{"id_number", m["id_number"]},
-                         {"set", {{"work_months", (m["work_months"].get<int>() % 12) + 1}}}});
+    const std::string health = m["health"] == "healthy" ? "chronic" : "healthy";
+    members.push_back({{"id_number", m["id_number"]}, {"set", {{"health", health}}}});
   }
+  const nlohmann::json calculated_now = calculated(after);
+  nlohmann::json calculated_changes = nlohmann::json::object();
+  for (const auto& [field, value] : calculated_now.items())
+    if (base["calculated"][field] != value) calculated_changes[field] = value;
   return {{"household", base["id"]},
           {"grid", base["grid"]},
           {"month", month},
           {"set", std::move(set)},
-          {"members", std::move(members)}};
+          {"members", std::move(members)},
+          {"calculated", std::move(calculated_changes)}};
 }
 
 }  // namespace doorstep::bench

@@ -136,7 +136,7 @@ const m = results.run.machine;
 console.log(lines.join('\n'));
 console.log(
   `\n${county.households} households in ${county.grids} grids, ${county.bytes_per_household.toFixed(0)} bytes` +
-    ` and ${county.fields_per_household.toFixed(0)} fields per household (seed ${county.seed});` +
+    ` and ${county.fields_per_household.toFixed(0)} answered fields per household (seed ${county.seed});` +
     ` peer P1 by batch size: 100 -> ${peer.p1.batch_100.households_per_s.toFixed(0)}/s,` +
     ` 500 -> ${peer.p1.batch_500.households_per_s.toFixed(0)}/s;` +
     ` limit as one row per field: ${limit.field_households_per_s.toFixed(0)} households/s;` +

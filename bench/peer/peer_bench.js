@@ -49,21 +49,21 @@ function readLines(file) {
 }
 
 function householdDoc(h) {
-  return { _id: h.id, type: 'household', grid: h.grid, ...h.answers };
+  return { _id: h.id, type: 'household', grid: h.grid, ...h.answers, ...h.calculated };
 }
 
 // Applies a revisit (county_gen.h) to a household document; returns the visit document that
 // holds all answers of the finalised form, as the device would store it.
 function applyRevisit(doc, revisit, visitId) {
-  Object.assign(doc, revisit.set);
+  Object.assign(doc, revisit.set, revisit.calculated);
   for (const change of revisit.members) {
     const member = doc.members.find((m) => m.id_number === change.id_number);
     if (member) Object.assign(member, change.set);
   }
   const answers = { ...doc };
-  delete answers._id;
-  delete answers._rev;
-  delete answers.type;
+  for (const notAnAnswer of ['_id', '_rev', 'type', 'grid', 'income_total', 'member_count',
+    'income_per_capita', 'expense_rigid_total'])
+    delete answers[notAnAnswer];
   return {
     _id: visitId,
     type: 'visit',
@@ -246,7 +246,7 @@ async function main() {
   const revisitOf = new Map(revisits.filter((r) => r.month === 1).map((r) => [r.household, r]));
 
   const edited = await phone.get(gridIds[0]);
-  edited.phone = '13900000000';
+  edited.housing_grade = edited.housing_grade === 'A' ? 'B' : 'A';
   await phone.put(edited);
   results.p2.edit = await sync();
 
