@@ -33,16 +33,20 @@ struct Grid {
 };
 
 // A household as one JSON line:
-//   {"id": "h000001", "grid": "640323.101.200.01",
-//    "answers": {"head_name": ..., ..., "members": [{"name": ..., ...}, ...]}}
-// answers follow the form-run answers format: strings, numbers, select_multiple as a
-// space-separated string.
+//   {"id": "h0000001", "grid": "640323.101.200.01",
+//    "answers": {"head_name": ..., ..., "members": [{"name": ..., ...}, ...]},
+//    "calculated": {"income_total": ..., "member_count": ..., "income_per_capita": ...,
+//                   "expense_rigid_total": ...}}
+// answers hold exactly the questions of forms/household-monitoring.json that apply (in_school
+// only for ages 6-15, ...), in the form-run answers format: strings and numbers,
+// select_multiple as a space-separated string. calculated holds what the form computes from
+// them, for stores that keep computed values beside the answers.
 //
 // A monthly revisit as one JSON line:
-//   {"household": "h000001", "grid": ..., "month": 1, "set": {FIELD: VALUE, ...},
-//    "members": [{"id_number": ..., "set": {FIELD: VALUE, ...}}]}
-// holding only the fields whose value changed since the previous visit (most visits confirm
-// "no change" for nearly everything).
+//   {"household": "h0000001", "grid": ..., "month": 1, "set": {QUESTION: VALUE, ...},
+//    "members": [{"id_number": ..., "set": {QUESTION: VALUE}}], "calculated": {...}}
+// holding only the answers (and calculated values) whose value changed since the first visit
+// (most visits confirm "no change" for nearly everything; visit_date always changes).
 class CountyGenerator {
  public:
   explicit CountyGenerator(CountyOptions options);
