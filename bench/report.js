@@ -146,6 +146,21 @@ console.log(
   `machine: ${m.nproc} cores, ${m.cpu}, ${m.memory_mb} MB; node ${process.versions.node},` +
     ` pouchdb ${results.run.peer_software.pouchdb}, pouchdb-server ${results.run.peer_software['pouchdb-server']}`
 );
+const inProcess = ours.in_process;
+if (inProcess) {
+  const l = inProcess.limit;
+  console.log(
+    `\nours in one process (store + exchange API, no TLS/HTTP/framing), ${inProcess.households} households` +
+      ` (not a headline figure: the share of P1/P3 the store itself costs):\n` +
+      `  ingest of a first push: ${inProcess.ingest_households_per_s.toFixed(0)} households/s` +
+      ` (limit ${l.record_households_per_s.toFixed(0)}, ${ratio(inProcess.ingest_households_per_s, l.record_households_per_s)});` +
+      ` device load (not durable): ${inProcess.load_households_per_s.toFixed(0)} households/s\n` +
+      `  pull of a village of ${inProcess.village_households}: ${inProcess.village_pull_s.toFixed(3)} s` +
+      ` (limit ${l.village_insert_s.toFixed(3)} s, ${ratio(inProcess.village_pull_s, l.village_insert_s)})\n` +
+      `  encoded change bytes before framing and compression: one-field edit ${inProcess.edit_change_bytes},` +
+      ` monthly visit ${inProcess.visit_change_bytes}, 10-visit day ${inProcess.day_change_bytes}`
+  );
+}
 const out = option('--out');
 if (out) {
   fs.writeFileSync(out, `${JSON.stringify(results, null, 1)}\n`);
