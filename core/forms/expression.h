@@ -7,10 +7,12 @@
 // question's own value ("."), the position in a repeat, parameters and the clock.
 //
 // Failure: parse() throws doorstep::Error(ErrorCode::InvalidExpression) with a message that
-// names the character offset ("at offset 7: expected ')'"). evaluate() does not throw for
-// type mismatches (they coerce, as in XPath: NaN, "", false); it throws InvalidExpression
-// only for errors ODK also reports at run time (an unknown function, a wrong argument count,
-// an invalid regex).
+// names the byte offset ("at offset 7: expected ')'"); an unknown function, a wrong argument
+// count and an invalid regex literal are parse errors, so a form is rejected when loaded.
+// evaluate() does not throw for type mismatches (they coerce, as in XPath: NaN, "", false);
+// it throws InvalidExpression only for errors ODK also reports at run time (date('x') of a
+// text that is not a date, a regex built at run time that does not compile) and for what
+// the EvalContext throws (an unknown field).
 //
 // Thread-safety: a parsed Expression is immutable; evaluate it from any thread with its own
 // EvalContext.
@@ -111,13 +113,18 @@ class MapContext : public EvalContext {
   MapContext() = default;
   void set(std::string name, std::string value);
   void set_now(double seconds_since_epoch);
+  // Minutes east of UTC for today(), now() and date-times without a zone (default 0).
+  void set_utc_offset_minutes(int minutes) { utc_offset_minutes_ = minutes; }
   Value field(std::string_view name) const override;
+  // The value set for "."; throws InvalidExpression if none was set.
   Value current() const override;
   double now_seconds() const override;
+  int utc_offset_minutes() const override { return utc_offset_minutes_; }
 
  private:
   std::vector<std::pair<std::string, std::string>> values_;
   double now_ = -1;  // < 0: use the real clock
+  int utc_offset_minutes_ = 0;
 };
 
 }  // namespace doorstep::forms

@@ -3,12 +3,17 @@
 //
 // Node values in a form are always strings; the conversions below follow XPath 1.0 and
 // ODK: number("") is NaN, boolean of a string is "non-empty", a node-set converts through
-// its first value (string/number) or its non-emptiness (boolean).
+// its first value (string/number); its boolean is false when empty, the boolean of its
+// value when it holds one node (as ODK Collect: an unanswered field is false) and true
+// when it holds several. A text that is a date ("2024-02-29", or an ISO date-time) converts
+// to a number as its days since the epoch, as a date-typed node does in ODK Collect, so
+// `${dob} < today()` compares dates.
 //
 // Thread-safety: a Value is an immutable value type.
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace doorstep::forms {
@@ -17,7 +22,7 @@ class Value {
  public:
   enum class Type { String, Number, Boolean, Date, DateTime, NodeSet };
 
-  Value() : Value(std::string()) {}  // the empty string
+  Value() = default;  // the empty string
   static Value string(std::string s);
   static Value number(double n);
   static Value boolean(bool b);
@@ -38,6 +43,11 @@ class Value {
   std::vector<std::string> node_values() const;
   // For dates: days since the epoch; for other types, the date it converts to (NaN if none).
   double to_date_days() const;
+
+  // number() of a node's text: XPath's number grammar, else its days since the epoch if it
+  // is a date or date-time text, else NaN. (Addition: lets the evaluator convert node
+  // values without building a Value.)
+  static double text_to_number(std::string_view text);
 
   // The raw payloads (valid for the matching type only).
   const std::string& string_value() const { return text_; }
