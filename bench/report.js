@@ -103,7 +103,7 @@ const rows = [
 const show = (v, unit) => {
   if (v === null) return 'not yet measured';
   if (unit === 'bytes') return String(Math.round(v));
-  if (unit === 's' || unit === 'ms') return v < 10 ? v.toFixed(3) : v.toFixed(1);
+  if (unit === 's' || unit === 'ms') return v < 0.1 ? v.toPrecision(2) : v < 10 ? v.toFixed(3) : v.toFixed(1);
   return v >= 100 ? String(Math.round(v)) : v.toFixed(1);
 };
 const ratio = (a, b) => (a === null || b === null || b === 0 ? '-' : `${(a / b).toFixed(2)}x`);

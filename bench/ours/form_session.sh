@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Ours, P5: the form session benchmark (bench/form_session_bench.cpp, written with the form
 # engine) re-evaluates a household of 200 members after one answer change. Its output is read
-# for a median in milliseconds: a JSON line with "median_ms" (or "p50_ms"), else a text line
-# "median ... N ms". Skipped (P5 stays null) while that benchmark does not exist.
+# for the median of an incremental answer change: a JSON line with "median_ms" (or "p50_ms"),
+# else the text line "incremental change: median N us" (or "... ms"). Skipped (P5 stays null)
+# while that benchmark does not exist.
 set -euo pipefail
 ours=$1
 bench="$BENCH_BUILD/bench/form_session_bench"
@@ -18,8 +19,8 @@ median=$(node -e '
       if (typeof v === "number") median = v;
       continue;
     } catch (e) {}
-    const m = /median[^0-9]*([0-9]+(?:\.[0-9]+)?)\s*ms/i.exec(line);
-    if (m) median = Number(m[1]);
+    const m = /incremental change:\s*median\s+([0-9]+(?:\.[0-9]+)?)\s*(us|ms)/i.exec(line);
+    if (m) median = m[2] === "us" ? Number(m[1]) / 1000 : Number(m[1]);
   }
   console.log(JSON.stringify(median));' "$BENCH_WORK/form-session.out")
 if [ "$median" = null ]; then
