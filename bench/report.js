@@ -85,6 +85,7 @@ results.run = {
   limit,
   peer,
   ours_raw: ours,
+  failed_ours_steps: (option('--failed') || '').split(' ').filter(Boolean),
 };
 
 // --- the table ---------------------------------------------------------------------------------
@@ -161,6 +162,8 @@ if (inProcess) {
       ` monthly visit ${inProcess.visit_change_bytes}, 10-visit day ${inProcess.day_change_bytes}`
   );
 }
+if (results.run.failed_ours_steps.length)
+  console.log(`\nFAILED ours steps (their figures are null): ${results.run.failed_ours_steps.join(', ')}`);
 const out = option('--out');
 if (out) {
   fs.writeFileSync(out, `${JSON.stringify(results, null, 1)}\n`);

@@ -6,7 +6,6 @@
 
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 
 using doorstep::bench::CountyGenerator;
@@ -21,10 +20,25 @@ CountyOptions options(int households, std::uint64_t seed = 7) {
   return o;
 }
 
+bool digits(const std::string& text, size_t from, size_t count) {
+  if (text.size() < from + count) return false;
+  for (size_t i = from; i < from + count; ++i)
+    if (text[i] < '0' || text[i] > '9') return false;
+  return true;
+}
+
+// 17 digits and the MOD 11-2 check character. (No std::regex: GCC 12 warns falsely inside it
+// in the sanitizer build.)
 bool valid_id_number(const std::string& id) {
-  static const std::regex shape("[0-9]{17}[0-9X]");
-  return std::regex_match(id, shape) &&
+  return id.size() == 18 && digits(id, 0, 17) &&
          doorstep::bench::id_check_character(id.substr(0, 17)) == id[17];
+}
+
+// COUNTY.TOWNSHIP.VILLAGE.GRID of county 640323: 640323.ddd.[23]dd.dd
+bool county_grid_path(const std::string& path) {
+  return path.size() == 17 && path.rfind("640323.", 0) == 0 && digits(path, 7, 3) &&
+         path[10] == '.' && (path[11] == '2' || path[11] == '3') && digits(path, 12, 2) &&
+         path[14] == '.' && digits(path, 15, 2);
 }
 
 }  // namespace
@@ -63,13 +77,12 @@ TEST_CASE("households fill grids of 30 to 50 under paths of county 640323") {
   for (std::uint64_t seed : {1u, 2u, 3u}) {
     CAPTURE(seed);
     const CountyGenerator county(options(5000, seed));
-    const std::regex path("640323\\.[0-9]{3}\\.[23][0-9]{2}\\.[0-9]{2}");
     int total = 0;
     std::set<std::string> paths;
     for (std::size_t g = 0; g < county.grids().size(); ++g) {
       const auto& grid = county.grids()[g];
       CAPTURE(grid.path);
-      CHECK(std::regex_match(grid.path, path));
+      CHECK(county_grid_path(grid.path));
       CHECK(paths.insert(grid.path).second);
       // Only the last grid of the county may be smaller: it takes what is left.
       if (g + 1 < county.grids().size()) CHECK(grid.households >= 30);
