@@ -201,7 +201,7 @@ Certificate::Certificate(X509Ptr x509) : x509_(std::move(x509)) {
   if (length <= 0) throw_openssl("cannot encode a certificate");
   der_.assign(der, der + length);
   OPENSSL_free(der);
-  fingerprint_ = to_hex(sha256(der_));
+  fingerprint_ = hex_of(sha256_bytes(der_));
 }
 
 Certificate::Certificate(const Certificate& other)
@@ -292,21 +292,55 @@ PkeyPtr Certificate::signing_key() const {
 }
 
 std::string make_certificate_request(const EVP_PKEY* signing_key, const std::string& name) {
+  return make_certificate_request(raw_public_key(signing_key), signer_for(signing_key), name);
+}
+
+std::string make_certificate_request(const Bytes& public_key, const SignFunction& sign,
+                                     const std::string& name) {
   X509ReqPtr req(X509_REQ_new());
   if (!req || X509_REQ_set_version(req.get(), 0) != 1) throw_openssl("cannot create a CSR");
   auto subject = make_name(name, "");
+  PkeyPtr signing_key = ed25519_public_from_raw(public_key);
   if (X509_REQ_set_subject_name(req.get(), subject.get()) != 1 ||
-      X509_REQ_set_pubkey(req.get(), const_cast<EVP_PKEY*>(signing_key)) != 1)
+      X509_REQ_set_pubkey(req.get(), signing_key.get()) != 1)
     throw_openssl("cannot fill a CSR");
-  PkeyPtr x25519 = derive_x25519(signing_key);
+  PkeyPtr x25519 = derive_x25519(sign);
   ExtensionStackPtr extensions(sk_X509_EXTENSION_new_null());
   X509ExtensionPtr ext = make_x25519_extension(raw_public_key(x25519.get()));
   if (!extensions || sk_X509_EXTENSION_push(extensions.get(), ext.get()) == 0)
     throw_openssl("cannot add the CSR's extensions");
   ext.release();  // now owned by the stack
-  if (X509_REQ_add_extensions(req.get(), extensions.get()) != 1 ||
-      X509_REQ_sign(req.get(), const_cast<EVP_PKEY*>(signing_key), nullptr) <= 0)
-    throw_openssl("cannot sign a CSR");
+  if (X509_REQ_add_extensions(req.get(), extensions.get()) != 1)
+    throw_openssl("cannot add the CSR's extensions");
+  // Sign the to-be-signed part with `sign` (pure Ed25519: no digest, no parameters).
+  X509_ALGOR* algorithm = X509_ALGOR_new();
+  if (algorithm == nullptr ||
+      X509_ALGOR_set0(algorithm, OBJ_nid2obj(NID_ED25519), V_ASN1_UNDEF, nullptr) != 1 ||
+      X509_REQ_set1_signature_algo(req.get(), algorithm) != 1) {
+    X509_ALGOR_free(algorithm);
+    throw_openssl("cannot set the CSR's signature algorithm");
+  }
+  X509_ALGOR_free(algorithm);
+  unsigned char* tbs = nullptr;
+  int tbs_length = i2d_re_X509_REQ_tbs(req.get(), &tbs);
+  if (tbs_length <= 0) throw_openssl("cannot encode the CSR");
+  Bytes signature;
+  try {
+    signature = sign(tbs, static_cast<size_t>(tbs_length));
+  } catch (...) {
+    OPENSSL_free(tbs);
+    throw;
+  }
+  OPENSSL_free(tbs);
+  ASN1_BIT_STRING* bits = ASN1_BIT_STRING_new();
+  if (bits == nullptr ||
+      ASN1_BIT_STRING_set(bits, signature.data(), static_cast<int>(signature.size())) != 1) {
+    ASN1_BIT_STRING_free(bits);
+    throw_openssl("cannot store the CSR's signature");
+  }
+  bits->flags &= ~(ASN1_STRING_FLAG_BITS_LEFT | 0x07);
+  bits->flags |= ASN1_STRING_FLAG_BITS_LEFT;
+  X509_REQ_set0_signature(req.get(), bits);
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio || PEM_write_bio_X509_REQ(bio.get(), req.get()) != 1)
     throw_openssl("cannot write a CSR");

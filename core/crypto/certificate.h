@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/crypto/keys.h"
 #include "core/crypto/openssl_handles.h"
 
 namespace doorstep::crypto {
@@ -88,8 +89,11 @@ struct CertificateRequest {
   Bytes encryption_key;  // raw X25519 public key
 };
 
-// Writes a PEM CSR for `signing_key` (an Ed25519 private key) with CN = `name`, requesting
-// the X25519 key derived from it (keys.h: derive_x25519).
+// Writes a PEM CSR for the Ed25519 key whose raw public half is `public_key` and which
+// `sign` signs with, CN = `name`, requesting the X25519 key derived from it
+// (keys.h: derive_x25519). The private key is only ever used through `sign`.
+std::string make_certificate_request(const Bytes& public_key, const SignFunction& sign,
+                                     const std::string& name);
 std::string make_certificate_request(const EVP_PKEY* signing_key, const std::string& name);
 CertificateRequest parse_certificate_request(std::string_view pem);
 

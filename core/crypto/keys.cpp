@@ -79,13 +79,20 @@ Bytes raw_private_key(const EVP_PKEY* key) {
   return out;
 }
 
-PkeyPtr derive_x25519(const EVP_PKEY* ed25519_private) {
-  if (EVP_PKEY_get_id(ed25519_private) != EVP_PKEY_ED25519)
-    throw Error(ErrorCode::InvalidArgument, "derive_x25519 needs an Ed25519 private key");
-  Bytes seed = raw_private_key(ed25519_private);
-  Bytes scalar = hkdf_sha256(seed, {}, "doorstep x25519 v1", kRawKeySize);
-  std::fill(seed.begin(), seed.end(), 0);
-  return x25519_from_private_raw(scalar);
+SignFunction signer_for(const EVP_PKEY* key) {
+  if (EVP_PKEY_get_id(key) != EVP_PKEY_ED25519)
+    throw Error(ErrorCode::InvalidArgument, "a signer needs an Ed25519 private key");
+  return [key](const unsigned char* data, size_t size) { return ed25519_sign(key, data, size); };
+}
+
+PkeyPtr derive_x25519(const SignFunction& sign) {
+  static constexpr std::string_view kMessage = "doorstep x25519 key v1";
+  Bytes secret = sign(reinterpret_cast<const unsigned char*>(kMessage.data()), kMessage.size());
+  Bytes scalar = hkdf_sha256(secret, {}, "doorstep x25519 v1", kRawKeySize);
+  std::fill(secret.begin(), secret.end(), 0);
+  PkeyPtr key = x25519_from_private_raw(scalar);
+  std::fill(scalar.begin(), scalar.end(), 0);
+  return key;
 }
 
 Bytes ed25519_sign(const EVP_PKEY* key, const unsigned char* data, size_t size) {

@@ -37,14 +37,14 @@ std::string memory_contents(BIO* bio) {
   return std::string(data, static_cast<size_t>(size));
 }
 
-Bytes sha256(const unsigned char* data, size_t size) {
+Bytes sha256_bytes(const unsigned char* data, size_t size) {
   Bytes digest(SHA256_DIGEST_LENGTH);
   if (EVP_Digest(data, size, digest.data(), nullptr, EVP_sha256(), nullptr) != 1)
     throw_openssl("SHA-256 failed");
   return digest;
 }
 
-std::string to_hex(const unsigned char* data, size_t size) {
+std::string hex_of(const unsigned char* data, size_t size) {
   static const char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(size * 2);

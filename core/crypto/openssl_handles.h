@@ -69,17 +69,17 @@ BioPtr memory_reader(std::string_view data);
 // Everything written to a memory BIO, as a string.
 std::string memory_contents(BIO* bio);
 
-Bytes sha256(const unsigned char* data, size_t size);
-inline Bytes sha256(std::string_view data) {
-  return sha256(reinterpret_cast<const unsigned char*>(data.data()), data.size());
+Bytes sha256_bytes(const unsigned char* data, size_t size);
+inline Bytes sha256_bytes(std::string_view data) {
+  return sha256_bytes(reinterpret_cast<const unsigned char*>(data.data()), data.size());
 }
-inline Bytes sha256(const Bytes& data) {
-  return sha256(data.data(), data.size());
+inline Bytes sha256_bytes(const Bytes& data) {
+  return sha256_bytes(data.data(), data.size());
 }
 
-std::string to_hex(const unsigned char* data, size_t size);
-inline std::string to_hex(const Bytes& data) {
-  return to_hex(data.data(), data.size());
+std::string hex_of(const unsigned char* data, size_t size);
+inline std::string hex_of(const Bytes& data) {
+  return hex_of(data.data(), data.size());
 }
 
 }  // namespace doorstep::crypto

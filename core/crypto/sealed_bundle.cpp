@@ -71,7 +71,8 @@ bool looks_like_bundle(std::string_view bytes) {
   return bytes.size() >= sizeof kMagic && std::memcmp(bytes.data(), kMagic, sizeof kMagic) == 0;
 }
 
-SealedBundleWriter::SealedBundleWriter(const Certificate& sender, const EVP_PKEY* sender_key,
+SealedBundleWriter::SealedBundleWriter(const Certificate& sender,
+                                       const SignFunction& sign_as_sender,
                                        const Certificate& recipient, PkeyPtr ephemeral,
                                        std::optional<Bytes> bundle_id) {
   if (!ephemeral) ephemeral = generate_x25519();
@@ -79,17 +80,20 @@ SealedBundleWriter::SealedBundleWriter(const Certificate& sender, const EVP_PKEY
   PkeyPtr recipient_key = x25519_public_from_raw(recipient.encryption_key());
   nlohmann::json header = {{"v", 1},
                            {"sender", nlohmann::json::binary(sender.der())},
-                           {"recipient", nlohmann::json::binary(sha256(recipient.der()))},
+                           {"recipient", nlohmann::json::binary(sha256_bytes(recipient.der()))},
                            {"epk", nlohmann::json::binary(raw_public_key(ephemeral.get()))},
                            {"id", nlohmann::json::binary(id_)}};
   std::vector<uint8_t> cbor = nlohmann::json::to_cbor(header);
   std::string header_bytes(cbor.begin(), cbor.end());
-  Bytes signature = ed25519_sign(sender_key, header_signed_bytes(header_bytes));
+  Bytes signed_bytes = header_signed_bytes(header_bytes);
+  Bytes signature = sign_as_sender(signed_bytes.data(), signed_bytes.size());
+  if (signature.size() != kEd25519SignatureSize)
+    throw Error(ErrorCode::Internal, "the sender's signature is not 64 bytes");
   out_.append(reinterpret_cast<const char*>(kMagic), sizeof kMagic);
   put_u32(out_, static_cast<uint32_t>(header_bytes.size()));
   out_ += header_bytes;
   out_.append(signature.begin(), signature.end());
-  transcript_hash_ = sha256(out_);
+  transcript_hash_ = sha256_bytes(out_);
   key_ = derive_key(x25519_agree(ephemeral.get(), recipient_key.get()), transcript_hash_);
 }
 
@@ -151,10 +155,10 @@ SealedBundleReader::SealedBundleReader(std::string file, const Certificate& reci
   if (!header.is_object() || header.value("v", 0) != 1)
     throw Error(ErrorCode::UnsupportedVersion, "bundle header version is not 1");
   Bytes recipient_hash = binary("recipient", 32);
-  if (recipient_hash != sha256(recipient.der()))
+  if (recipient_hash != sha256_bytes(recipient.der()))
     throw Error(ErrorCode::Unauthorized,
                 "this bundle is addressed to another recipient (certificate " +
-                    to_hex(recipient_hash).substr(0, 16) + "..., not ours " +
+                    hex_of(recipient_hash).substr(0, 16) + "..., not ours " +
                     recipient.fingerprint().substr(0, 16) + "...); it cannot be read here");
   sender_ = Certificate::from_der(binary("sender", 0));
   Bytes epk = binary("epk", 32);
@@ -169,7 +173,7 @@ SealedBundleReader::SealedBundleReader(std::string file, const Certificate& reci
                                              std::to_string(signature_at) +
                                              ") does not verify against its sender certificate");
   offset_ = signature_at + kEd25519SignatureSize;
-  transcript_hash_ = sha256(reinterpret_cast<const unsigned char*>(file_.data()), offset_);
+  transcript_hash_ = sha256_bytes(reinterpret_cast<const unsigned char*>(file_.data()), offset_);
   PkeyPtr peer = x25519_public_from_raw(epk);
   key_ = derive_key(x25519_agree(recipient_x25519_private, peer.get()), transcript_hash_);
 }

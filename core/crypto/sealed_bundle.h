@@ -39,7 +39,7 @@ class SealedBundleWriter {
  public:
   // `ephemeral` and `bundle_id` may be given to produce a byte-identical file (golden tests);
   // normally they are fresh random values.
-  SealedBundleWriter(const Certificate& sender, const EVP_PKEY* sender_key,
+  SealedBundleWriter(const Certificate& sender, const SignFunction& sign_as_sender,
                      const Certificate& recipient, PkeyPtr ephemeral = nullptr,
                      std::optional<Bytes> bundle_id = std::nullopt);
   // Appends one chunk; `final` marks the last one (no chunk may follow).

@@ -26,7 +26,7 @@ Bytes chunk_text(int i) {
 }
 
 std::string seal(const Pair& p, int chunks) {
-  SealedBundleWriter writer(p.sender.cert, p.sender.key.get(), p.recipient.cert);
+  SealedBundleWriter writer(p.sender.cert, signer_for(p.sender.key.get()), p.recipient.cert);
   for (int i = 0; i < chunks; ++i) writer.add_chunk(chunk_text(i), i + 1 == chunks);
   return writer.bytes();
 }
@@ -142,7 +142,7 @@ TEST_CASE("a fixed ephemeral key and id make sealing deterministic") {
   Pair p;
   Bytes eph_raw(32, 7), id(16, 9);
   auto make = [&] {
-    SealedBundleWriter writer(p.sender.cert, p.sender.key.get(), p.recipient.cert,
+    SealedBundleWriter writer(p.sender.cert, signer_for(p.sender.key.get()), p.recipient.cert,
                               x25519_from_private_raw(eph_raw), id);
     writer.add_chunk(chunk_text(1), true);
     return writer.bytes();
