@@ -12,6 +12,13 @@ TrustStore::TrustStore(Certificate county_ca) : ca_(std::move(county_ca)) {
   X509_STORE_set_flags(store_.get(), X509_V_FLAG_NO_CHECK_TIME);
 }
 
+bool TrustStore::apply(const RevocationList& list) {
+  if (list.number <= crl_number_) return false;
+  for (const auto& entry : list.revoked) revoked_serials_.insert(entry.serial);
+  crl_number_ = list.number;
+  return true;
+}
+
 bool TrustStore::is_revoked(const Certificate& cert) const {
   if (revoked_serials_.count(cert.serial()) != 0) return true;
   auto claims = cert.claims();

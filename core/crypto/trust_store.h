@@ -17,6 +17,7 @@
 #include <string>
 
 #include "core/crypto/certificate.h"
+#include "core/crypto/revocation_list.h"
 
 namespace doorstep::crypto {
 
@@ -27,6 +28,10 @@ class TrustStore {
   const Certificate& county_ca() const { return ca_; }
 
   void revoke_serial(const std::string& serial_hex) { revoked_serials_.insert(serial_hex); }
+  // Applies a revocation list already verified against this CA (parse_revocation_list);
+  // returns false (and changes nothing) if it is not newer than the one applied before.
+  bool apply(const RevocationList& list);
+  uint64_t revocation_list_number() const { return crl_number_; }
   void revoke_device(const std::string& device_id) { revoked_devices_.insert(device_id); }
   bool is_revoked(const Certificate& cert) const;
   bool is_device_revoked(const std::string& device_id) const {
@@ -41,6 +46,7 @@ class TrustStore {
   X509StorePtr store_;
   std::set<std::string> revoked_serials_;
   std::set<std::string> revoked_devices_;
+  uint64_t crl_number_ = 0;
 };
 
 }  // namespace doorstep::crypto

@@ -45,3 +45,28 @@ TEST_CASE("the CA certificate itself is not accepted as a device") {
   TrustStore trust(ca.certificate());
   CHECK_THROWS_AS(trust.verify(ca.certificate()), Error);
 }
+
+TEST_CASE("a revocation list signed by the county CA revokes; a forged or older one does not") {
+  auto ca = make_ca();
+  auto a = enroll(ca, "dev-a", DeviceRole::GridWorker, "640323.101.200.07", 2);
+  auto b = enroll(ca, "dev-b", DeviceRole::GridWorker, "640323.101.200.08", 3);
+  auto list = make_revocation_list(ca, {{a.cert.serial(), kNow}}, 1, kNow);
+  auto parsed = parse_revocation_list(list.der, ca.certificate());
+  CHECK(parsed.number == 1);
+  REQUIRE(parsed.revoked.size() == 1);
+  CHECK(parsed.revoked[0].serial == a.cert.serial());
+  CHECK(parsed.revoked[0].revoked_at == kNow);
+
+  TrustStore trust(ca.certificate());
+  CHECK(trust.apply(parsed));
+  CHECK_THROWS_WITH_AS(trust.verify(a.cert), doctest::Contains("revoked"), Error);
+  CHECK_NOTHROW(trust.verify(b.cert));
+  CHECK_FALSE(trust.apply(parsed));  // not newer
+
+  auto other = make_ca();
+  auto forged = make_revocation_list(other, {{b.cert.serial(), kNow}}, 9, kNow);
+  CHECK_THROWS_WITH_AS(parse_revocation_list(forged.der, ca.certificate()),
+                       doctest::Contains("not signed by the county CA"), Error);
+  Bytes garbage(list.der.begin(), list.der.begin() + 10);
+  CHECK_THROWS_AS(parse_revocation_list(garbage, ca.certificate()), Error);
+}
