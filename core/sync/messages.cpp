@@ -150,6 +150,11 @@ Message message_from_json(const json& j) {
     m.role = r.text("role");
     m.scope = r.text("scope");
     m.certificates = r.blob_list("certs");
+    if (r.has("crl")) {
+      const json& crl = r.member("crl");
+      if (!crl.is_binary()) r.fail("crl", "is not a byte string");
+      m.revocation_list.assign(crl.get_binary().begin(), crl.get_binary().end());
+    }
     return m;
   }
   if (type == "pull") {

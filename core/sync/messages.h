@@ -42,6 +42,7 @@ struct HelloMessage {
   std::string role;                // grid-worker, village-leader, township, county
   std::string scope;               // grid path prefix
   std::vector<Blob> certificates;  // the speaker's own certificate first
+  Blob revocation_list;            // the newest county CRL the speaker holds (DER), or empty
 };
 
 struct PullMessage {

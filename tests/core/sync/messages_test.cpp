@@ -26,11 +26,13 @@ T round_trip(const T& message) {
 }  // namespace
 
 TEST_CASE("every message type round-trips through a wire frame") {
-  HelloMessage hello{1, "3f2a", "Li Wei", "grid-worker", "640323.101.200.07", {blob("cert")}};
+  HelloMessage hello{
+      1, "3f2a", "Li Wei", "grid-worker", "640323.101.200.07", {blob("cert")}, blob("crl")};
   auto h = round_trip(hello);
   CHECK(h.device == "3f2a");
   CHECK(h.scope == "640323.101.200.07");
   CHECK(h.certificates == hello.certificates);
+  CHECK(h.revocation_list == blob("crl"));
 
   auto pull = round_trip(PullMessage{"640323.101", "42", 100});
   CHECK(pull.scope == "640323.101");
