@@ -76,7 +76,8 @@ struct ToJson {
             {"name", m.name},
             {"role", m.role},
             {"scope", m.scope},
-            {"certs", blobs(m.certificates)}};
+            {"certs", blobs(m.certificates)},
+            {"crl", json::binary(m.revocation_list)}};
   }
   json operator()(const PullMessage& m) const {
     return {{"t", "pull"}, {"scope", m.scope}, {"cursor", m.cursor}, {"limit", m.limit}};
