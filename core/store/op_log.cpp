@@ -1,5 +1,6 @@
 #include "core/store/op_log.h"
 
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
@@ -166,7 +167,7 @@ AppendResult append_change(sqlite::Database& db, const sync::SignedChange& signe
   if (find.step()) {
     std::string held = find.blob(0);
     find.reset();
-    if (held.size() == hash.size() && std::equal(hash.begin(), hash.end(), held.begin()))
+    if (held.size() == hash.size() && std::memcmp(hash.data(), held.data(), hash.size()) == 0)
       return AppendResult::Duplicate;
     throw Error(ErrorCode::Conflict, "change " + change.origin + "." + std::to_string(change.seq) +
                                          ": this origin seq is already held with different "

@@ -131,11 +131,12 @@ class Store {
   // Moves the device clock past a time seen in a received change (same transaction).
   void observe_time(const sync::Hlc& time);
 
- private:
+  // The implementation, shared by the store's own .cpp files (store_impl.h).
   struct Impl;
+
+ private:
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
-  friend struct StoreAccess;
 };
 
 }  // namespace doorstep::store
