@@ -51,7 +51,8 @@ TEST_CASE("concurrent edits of different fields merge silently") {
   CHECK(r.a.digest() == r.b.digest());
 }
 
-TEST_CASE("concurrent edits of one field with different values become a conflict with both values") {
+TEST_CASE(
+    "concurrent edits of one field with different values become a conflict with both values") {
   TwoReplicas r;
   r.a.set_fields(r.household, {{"income", 5200}});
   r.b.set_fields(r.household, {{"income", 4800}});
