@@ -3,9 +3,13 @@
 #include <filesystem>
 #include <iostream>
 
+#include "api/enroll_routes.h"
+#include "api/record_routes.h"
 #include "api/service_routes.h"
+#include "api/sync_routes.h"
 #include "command.h"
 #include "core/common/error.h"
+#include "county/county_context.h"
 #include "http/access_log.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -40,10 +44,10 @@ int run_serve(const std::vector<std::string>& argv) {
                   {"timeout", true}});
   args.expect_at_most(0);
   std::filesystem::path data = args.required("data");
-  if (!std::filesystem::is_directory(data))
-    throw cli::Failure("the county folder " + data.string() +
-                       " does not exist; create it with 'doorstep-server init --data " +
-                       data.string() + "'");
+  if (!std::filesystem::exists(data / "county.json"))
+    throw cli::Failure("there is no county in " + data.string() +
+                       "; create one with 'doorstep-server init --data " + data.string() +
+                       " --county CODE --name NAME'");
   ServerConfig config;
   parse_listen(args.value_or("listen", "127.0.0.1:8443"), config);
   if (args.has("threads")) {
@@ -74,14 +78,18 @@ int run_serve(const std::vector<std::string>& argv) {
 
   Metrics metrics;
   AccessLog log(stderr);
+  std::string fingerprint = certificate_fingerprint(config.certificate_pem);
+  CountyContext county(data, fingerprint, metrics);
   Router router;
   add_service_routes(router, metrics);
+  add_enroll_routes(router, county);
+  add_sync_routes(router, county);
+  add_record_routes(router, county);
 
   HttpsServer server(config, router, metrics, log);
   std::string host =
       config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
   std::string url = "https://" + host + ":" + std::to_string(server.port());
-  std::string fingerprint = certificate_fingerprint(config.certificate_pem);
   log.event("info", "listening",
             {{"url", url}, {"port", server.port()}, {"fingerprint", fingerprint}});
   std::printf("doorstep-server listening on %s\nTLS certificate SHA-256: %s\n", url.c_str(),

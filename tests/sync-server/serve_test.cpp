@@ -115,7 +115,7 @@ TEST_CASE("GET /metrics counts requests by route and status in Prometheus text")
   CHECK(metrics.body.find("doorstep_http_requests_total{route=\"unmatched\",status=\"404\"} 1\n") !=
         std::string::npos);
   CHECK(metrics.body.find("# TYPE doorstep_sync_duration_seconds histogram") != std::string::npos);
-  CHECK(metrics.body.find("doorstep_ops_ingested_total 0") != std::string::npos);
+  CHECK(metrics.body.find("doorstep_changes_ingested_total 0") != std::string::npos);
 }
 
 TEST_CASE("every request is logged as one JSON line") {

@@ -2,6 +2,7 @@
 #include "api/service_routes.h"
 
 #include <chrono>
+#include <ctime>
 
 #include "core/common/error.h"
 
@@ -14,7 +15,8 @@ void add_service_routes(Router& router, const Metrics& metrics) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return HttpResponse::json(200, {{"status", "ok"},
                                     {"version", doorstep::version()},
-                                    {"uptime_seconds", static_cast<long>(uptime)}});
+                                    {"uptime_seconds", static_cast<long>(uptime)},
+                                    {"time", static_cast<int64_t>(std::time(nullptr))}});
   });
   router.add("GET", "/metrics", [&metrics](const HttpRequest&, const PathParams&) {
     return HttpResponse::text(200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");

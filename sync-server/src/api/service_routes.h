@@ -1,5 +1,7 @@
 // The service endpoints every county server answers without a device credential:
-//   GET /v1/health  -> {"status": "ok", "version": ..., "uptime_seconds": ...}
+//   GET /v1/health  -> {"status": "ok", "version", "uptime_seconds", "time"}; "time" is the
+//                      server's clock in unix seconds, by which devices correct the time
+//                      they sign requests with
 //   GET /metrics    -> the Prometheus text of Metrics
 //
 // Thread-safety: the handlers only read Metrics (itself thread-safe) and constants.

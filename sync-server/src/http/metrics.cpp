@@ -54,9 +54,9 @@ void Metrics::count_request(const std::string& route, int status, double seconds
   observe(request_seconds_[route], seconds);
 }
 
-void Metrics::count_ops_ingested(uint64_t n) {
+void Metrics::count_changes_ingested(uint64_t n) {
   std::lock_guard lock(mutex_);
-  ops_ingested_ += n;
+  changes_ingested_ += n;
 }
 
 void Metrics::count_changes_rejected(uint64_t n) {
@@ -96,9 +96,9 @@ uint64_t Metrics::requests(const std::string& route, int status) const {
   return it == requests_.end() ? 0 : it->second;
 }
 
-uint64_t Metrics::ops_ingested() const {
+uint64_t Metrics::changes_ingested() const {
   std::lock_guard lock(mutex_);
-  return ops_ingested_;
+  return changes_ingested_;
 }
 
 std::string Metrics::render() const {
@@ -117,9 +117,10 @@ std::string Metrics::render() const {
   out << "# HELP doorstep_sync_duration_seconds Time to answer a sync push or pull.\n"
          "# TYPE doorstep_sync_duration_seconds histogram\n";
   render_histogram(out, "doorstep_sync_duration_seconds", "", sync_seconds_);
-  out << "# HELP doorstep_ops_ingested_total Ops stored by sync pushes.\n"
-         "# TYPE doorstep_ops_ingested_total counter\n"
-      << "doorstep_ops_ingested_total " << ops_ingested_ << "\n"
+  out << "# HELP doorstep_changes_ingested_total Changes (signed groups of ops) stored by "
+         "sync pushes.\n"
+         "# TYPE doorstep_changes_ingested_total counter\n"
+      << "doorstep_changes_ingested_total " << changes_ingested_ << "\n"
       << "# HELP doorstep_changes_rejected_total Pushed changes refused, with a reason.\n"
          "# TYPE doorstep_changes_rejected_total counter\n"
       << "doorstep_changes_rejected_total " << changes_rejected_ << "\n"

@@ -24,7 +24,7 @@ class Metrics {
       0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0};
 
   void count_request(const std::string& route, int status, double seconds);
-  void count_ops_ingested(uint64_t n);
+  void count_changes_ingested(uint64_t n);
   void count_changes_rejected(uint64_t n);
   void count_changes_pulled(uint64_t n);
   void observe_sync(double seconds);
@@ -33,7 +33,7 @@ class Metrics {
   void count_tls_failure();
 
   uint64_t requests(const std::string& route, int status) const;
-  uint64_t ops_ingested() const;
+  uint64_t changes_ingested() const;
 
   std::string render() const;
 
@@ -47,7 +47,7 @@ class Metrics {
   std::map<std::pair<std::string, int>, uint64_t> requests_;
   std::map<std::string, Histogram> request_seconds_;
   Histogram sync_seconds_;
-  uint64_t ops_ingested_ = 0;
+  uint64_t changes_ingested_ = 0;
   uint64_t changes_rejected_ = 0;
   uint64_t changes_pulled_ = 0;
   int64_t open_connections_ = 0;

@@ -12,7 +12,7 @@ TEST_CASE("request counts and the sync latency histogram render as Prometheus te
   metrics.count_request("/v1/sync/push", 401, 0.001);
   metrics.observe_sync(0.003);
   metrics.observe_sync(0.2);
-  metrics.count_ops_ingested(42);
+  metrics.count_changes_ingested(42);
   metrics.count_changes_rejected(2);
   auto text = metrics.render();
   CHECK(metrics.requests("/v1/sync/push", 200) == 2);
@@ -25,6 +25,6 @@ TEST_CASE("request counts and the sync latency histogram render as Prometheus te
   CHECK(text.find("doorstep_sync_duration_seconds_bucket{le=\"0.25\"} 2\n") != std::string::npos);
   CHECK(text.find("doorstep_sync_duration_seconds_bucket{le=\"+Inf\"} 2\n") != std::string::npos);
   CHECK(text.find("doorstep_sync_duration_seconds_count 2\n") != std::string::npos);
-  CHECK(text.find("doorstep_ops_ingested_total 42\n") != std::string::npos);
+  CHECK(text.find("doorstep_changes_ingested_total 42\n") != std::string::npos);
   CHECK(text.find("doorstep_changes_rejected_total 2\n") != std::string::npos);
 }
