@@ -17,7 +17,7 @@ class Value {
  public:
   enum class Type { String, Number, Boolean, Date, DateTime, NodeSet };
 
-  Value() : Value(std::string()) {}  // the empty string
+  Value() = default;  // the empty string
   static Value string(std::string s);
   static Value number(double n);
   static Value boolean(bool b);

@@ -23,7 +23,8 @@ constexpr const char* kAllOps =
     "form_version FROM ops";
 constexpr const char* kAllHeads = "SELECT record_id, field, op_key, value FROM heads";
 constexpr const char* kAllSuperseded = "SELECT record_id, field, op_key FROM superseded";
-constexpr const char* kAllValues = "SELECT record_id, field, value, op_key, conflict FROM field_values";
+constexpr const char* kAllValues =
+    "SELECT record_id, field, value, op_key, conflict FROM field_values";
 constexpr const char* kAllRecords = "SELECT id, type, household, grid, op_key FROM records";
 constexpr const char* kAllVisits = "SELECT id, household, op_key, level FROM visits";
 
@@ -86,7 +87,8 @@ std::vector<std::string> Store::check() const {
       std::string body = changes.blob(4);
       std::string hash = changes.blob(3);
       crypto::Digest actual = crypto::sha256(body);
-      if (hash.size() != actual.size() || std::memcmp(actual.data(), hash.data(), actual.size()) != 0)
+      if (hash.size() != actual.size() ||
+          std::memcmp(actual.data(), hash.data(), actual.size()) != 0)
         problems.push_back("change " + changes.text(1) + "." + changes.text(2) +
                            ": body does not match its hash");
       sync::Change change;
@@ -103,12 +105,14 @@ std::vector<std::string> Store::check() const {
         std::string key = change.op_id(i).key();
         std::string pred = join_keys(op.pred);
         expected_ops.insert({key, id, std::to_string(static_cast<int>(op.kind)), op.record_type,
-                             op.record_id, op.field, op.value, pred, std::to_string(op.time.wall_ms),
-                             std::to_string(op.time.counter), op.form_version});
+                             op.record_id, op.field, op.value, pred,
+                             std::to_string(op.time.wall_ms), std::to_string(op.time.counter),
+                             op.form_version});
         if (op.kind == sync::OpKind::Create) {
           Row record{op.record_id, op.record_type, change.household, change.grid, key};
           auto it = expected_records.find(op.record_id);
-          if (it == expected_records.end() || key < it->second[4]) expected_records[op.record_id] = record;
+          if (it == expected_records.end() || key < it->second[4])
+            expected_records[op.record_id] = record;
           if (op.record_type == "visit") {
             nlohmann::json content = parse_value(op.value);
             std::string level;
@@ -130,7 +134,8 @@ std::vector<std::string> Store::check() const {
     for (const auto& head : state.heads)
       expected_heads.insert({id.first, id.second, head.op_key, head.value});
     const auto& winner = state.heads[state.winner];
-    expected_values.insert({id.first, id.second, winner.value, winner.op_key, state.conflict ? "1" : "0"});
+    expected_values.insert(
+        {id.first, id.second, winner.value, winner.op_key, state.conflict ? "1" : "0"});
   }
   std::set<Row> records, visits;
   for (auto& [id, row] : expected_records) records.insert(row);

@@ -22,7 +22,8 @@ constexpr const char* kHeadsOfField =
     "SELECT op_key, value FROM heads WHERE record_id = ?1 AND field = ?2 ORDER BY op_key";
 
 void put(crypto::Sha256& hash, std::string_view text) {
-  uint8_t size[4] = {static_cast<uint8_t>(text.size() >> 24), static_cast<uint8_t>(text.size() >> 16),
+  uint8_t size[4] = {static_cast<uint8_t>(text.size() >> 24),
+                     static_cast<uint8_t>(text.size() >> 16),
                      static_cast<uint8_t>(text.size() >> 8), static_cast<uint8_t>(text.size())};
   hash.update(size, sizeof size);
   hash.update(text);

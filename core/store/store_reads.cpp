@@ -88,8 +88,9 @@ void record_fields(const Store& store, sqlite::Database& db, const std::string& 
   select.reset();
   for (const auto& field : conflicted) {
     if (store.merge_rule(field) != sync::FieldRule::Review) continue;
-    conflicts.push_back(
-        {{"record", record_id}, {"field", field}, {"values", conflict_values(db, record_id, field)}});
+    conflicts.push_back({{"record", record_id},
+                         {"field", field},
+                         {"values", conflict_values(db, record_id, field)}});
   }
 }
 
@@ -132,8 +133,8 @@ nlohmann::json Store::household(const std::string& id) const {
     }
   }
   visits_query.reset();
-  return {{"id", id},         {"grid", row->grid},   {"fields", fields}, {"members", members},
-          {"risk", risk},     {"conflicts", conflicts}, {"visits", visits}};
+  return {{"id", id},     {"grid", row->grid},      {"fields", fields}, {"members", members},
+          {"risk", risk}, {"conflicts", conflicts}, {"visits", visits}};
 }
 
 nlohmann::json Store::households(const std::string& grid_prefix, const std::string& level) const {
@@ -145,10 +146,11 @@ nlohmann::json Store::households(const std::string& grid_prefix, const std::stri
   auto& select = impl_->db->cached(kHouseholdsInScope).bind(1, grid_prefix).bind(2, level);
   while (select.step()) {
     nlohmann::json head_name = select.is_null(2) ? nlohmann::json() : parse_value(select.text(2));
-    list.push_back({{"id", select.text(0)},
-                    {"head_name", head_name},
-                    {"grid", select.text(1)},
-                    {"level", select.is_null(3) ? nlohmann::json() : nlohmann::json(select.text(3))}});
+    list.push_back(
+        {{"id", select.text(0)},
+         {"head_name", head_name},
+         {"grid", select.text(1)},
+         {"level", select.is_null(3) ? nlohmann::json() : nlohmann::json(select.text(3))}});
   }
   select.reset();
   return list;
@@ -163,19 +165,18 @@ nlohmann::json Store::history(const std::string& id, const std::string& field) c
   nlohmann::json ops = nlohmann::json::array();
   auto& select = impl_->db->cached(kOpsOfHousehold).bind(1, id).bind(2, field);
   while (select.step()) {
-    nlohmann::json entry = {
-        {"op", select.text(0)},
-        {"type", select.text(1)},
-        {"record", select.text(2)},
-        {"field", select.text(3)},
-        {"kind", sync::to_string(static_cast<sync::OpKind>(select.int64(4)))},
-        {"value", parse_value(select.text(5))},
-        {"supersedes", split_keys(select.text(6))},
-        {"time", sync::to_iso8601(select.int64(7))},
-        {"hlc", {select.int64(7), select.int64(8)}},
-        {"form", select.text(9)},
-        {"author", select.text(10)},
-        {"device", select.text(11)}};
+    nlohmann::json entry = {{"op", select.text(0)},
+                            {"type", select.text(1)},
+                            {"record", select.text(2)},
+                            {"field", select.text(3)},
+                            {"kind", sync::to_string(static_cast<sync::OpKind>(select.int64(4)))},
+                            {"value", parse_value(select.text(5))},
+                            {"supersedes", split_keys(select.text(6))},
+                            {"time", sync::to_iso8601(select.int64(7))},
+                            {"hlc", {select.int64(7), select.int64(8)}},
+                            {"form", select.text(9)},
+                            {"author", select.text(10)},
+                            {"device", select.text(11)}};
     ops.push_back(std::move(entry));
   }
   select.reset();

@@ -39,8 +39,8 @@ void validate_fields(const nlohmann::json& fields, const std::string& where) {
 
 void check_scope(const Identity& identity, const std::string& grid) {
   if (!grid_within(grid, identity.scope))
-    throw Error(ErrorCode::OutOfScope, "grid path '" + grid + "' is outside this device's scope '" +
-                                           identity.scope + "'");
+    throw Error(ErrorCode::OutOfScope,
+                "grid path '" + grid + "' is outside this device's scope '" + identity.scope + "'");
 }
 
 sync::Op create_op(const std::string& type, const std::string& id, const nlohmann::json& value,
@@ -162,14 +162,10 @@ std::string Store::record_visit(const VisitInput& visit) {
     check_scope(impl_->identity, household.grid);
     local.household = household.id;
     local.grid = household.grid;
-    nlohmann::json content = {{"household", household.id},
-                              {"form", visit.form_id},
-                              {"form_version", visit.form_version},
-                              {"answers", visit.answers},
-                              {"risk", visit.risk},
-                              {"started", visit.started},
-                              {"ended", visit.ended},
-                              {"gps", visit.gps}};
+    nlohmann::json content = {
+        {"household", household.id}, {"form", visit.form_id}, {"form_version", visit.form_version},
+        {"answers", visit.answers},  {"risk", visit.risk},    {"started", visit.started},
+        {"ended", visit.ended},      {"gps", visit.gps}};
     local.ops.push_back(create_op("visit", visit_id, content, form_version));
     diff_fields(*impl_, local, "household", household.id, household_fields, form_version, true);
 
@@ -194,7 +190,8 @@ std::string Store::record_visit(const VisitInput& visit) {
       }
       if (member_id.empty()) {
         member_id = new_record_id();
-        local.ops.push_back(create_op("member", member_id, {{"household", household.id}}, form_version));
+        local.ops.push_back(
+            create_op("member", member_id, {{"household", household.id}}, form_version));
       } else if (!matched.insert(member_id).second) {
         throw Error(ErrorCode::InvalidArgument,
                     where + " matches member " + member_id + " which an earlier entry matched");
