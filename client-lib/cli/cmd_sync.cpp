@@ -7,6 +7,7 @@
 
 #include "abi.h"
 #include "command.h"
+#include "sync_online.h"
 #include "doorstep.h"
 
 namespace doorstep::cli {
@@ -26,8 +27,11 @@ void write_text_file(const std::string& path, const std::string& text) {
 }
 
 int run_enroll(const std::vector<std::string>& argv) {
-  Args args("enroll", argv, {{"request-out", true}, {"file", true}});
+  Args args("enroll", argv,
+            {{"request-out", true}, {"file", true}, {"server", true}, {"token", true},
+             {"fingerprint", true}, {"ca", true}});
   args.expect_at_most(0);
+  if (args.has("server")) return run_enroll_online(args);  // cmd_sync_online.cpp
   std::string db = args.db();
   ds_error error{};
   if (auto out = args.value("request-out")) {
@@ -114,10 +118,15 @@ int run_import(const std::vector<std::string>& argv) {
 const CommandRegistration enroll_command{
     {"enroll", "join a county: write a certificate request, or install an enrollment file",
      "usage: doorstep enroll --db PATH --request-out REQ.pem [--json]\n"
-     "       doorstep enroll --db PATH --file FILE [--json]\n\n"
+     "       doorstep enroll --db PATH --file FILE [--json]\n"
+     "       doorstep enroll --db PATH --server https://HOST:PORT --token TOKEN\n"
+     "                       (--fingerprint SHA256HEX | --ca FILE) [--json]\n\n"
      "The first form writes a certificate request for the device key made by `doorstep init`\n"
      "(the private key stays on the device). The county answers with an enrollment file\n"
-     "(`doorstep-server device issue`); the second form installs it.\n",
+     "(`doorstep-server device issue`); the second form installs it. The third form enrolls\n"
+     "online with a one-time token from `doorstep-server token create`, trusting the server\n"
+     "by the fingerprint county staff read out (`doorstep-server fingerprint`) or a CA file,\n"
+     "and keeps that server for `doorstep sync`.\n",
      run_enroll}};
 const CommandRegistration identity_command{
     {"identity", "export this device's certificate",

@@ -57,6 +57,33 @@ DS_API char* ds_bundle_export(const char* db_path, const char* key_secret,
 DS_API char* ds_bundle_import(const char* db_path, const char* key_secret,
                               const char* bundle_path, ds_error* out_error) DS_NOEXCEPT;
 
+
+/* ---- Online: the county server over HTTPS (client-lib/src/sync_https.cpp) ---------------- */
+
+/* Enrolls the device at the county server `server_url` ("https://HOST:PORT") with the
+ * one-time `token` county staff gave: sends a certificate request, installs the answer (as
+ * ds_sync_enroll does) and remembers the server. The server is trusted by `fingerprint`
+ * (hex SHA-256 of its TLS certificate, colons allowed) or by the PEM CA file `ca_file`
+ * (exactly one of them non-NULL and non-empty); the certificate it presented is then pinned
+ * for every later sync. Returns {"device", "name", "role", "scope", "county", "server",
+ * "fingerprint"} as JSON (caller frees), or NULL: DS_ERR_UNAUTHORIZED for a refused token or
+ * a server that is not the one pinned, DS_ERR_CONFLICT if already enrolled, a
+ * DS_DOMAIN_NETWORK error (transient) if the server cannot be reached. */
+DS_API char* ds_sync_enroll_online(const char* db_path, const char* key_secret,
+                                   const char* server_url, const char* token,
+                                   const char* fingerprint, const char* ca_file,
+                                   ds_error* out_error) DS_NOEXCEPT;
+
+/* Syncs with the server the device enrolled at: pushes every change the county has not
+ * acknowledged, then pulls every new change within the device's scope, page by page, until
+ * nothing is left. `options_json` may be NULL or {"page_size": n} (changes per push batch
+ * and pull page, 1..1000, default 256). Resumes after an interruption from the last acknowledged page. Returns
+ * {"pushed": n, "pulled": n, "rejected": [{"origin", "seq", "reason", "at"}], "conflicts": n,
+ * "server"} as JSON (caller frees) only when the sync completed; NULL otherwise (a partial
+ * sync is a failure: what was acknowledged stays recorded, and the next call continues). */
+DS_API char* ds_sync_online(const char* db_path, const char* key_secret,
+                            const char* options_json, ds_error* out_error) DS_NOEXCEPT;
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,14 +14,14 @@
 
 namespace doorstep::test {
 
-LiveServer::LiveServer(std::filesystem::path data, std::vector<std::string> extra_args)
+LiveServer::LiveServer(std::filesystem::path data, std::vector<std::string> extra_args, int port)
     : data_(std::move(data)) {
   static int counter = 0;
   auto stem = data_.parent_path() / ("server-" + std::to_string(++counter));
   out_path_ = stem.string() + ".out";
   err_path_ = stem.string() + ".err";
   std::vector<std::string> args = {server_path().string(), "serve",    "--data",
-                                   data_.string(),         "--listen", "127.0.0.1:0"};
+                                   data_.string(),         "--listen", "127.0.0.1:" + std::to_string(port)};
   for (auto& a : extra_args) args.push_back(a);
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");

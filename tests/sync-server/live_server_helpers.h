@@ -14,9 +14,10 @@ namespace doorstep::test {
 
 class LiveServer {
  public:
-  // Starts `doorstep-server serve --data DATA --listen 127.0.0.1:0 EXTRA...` and waits (up
+  // Starts `doorstep-server serve --data DATA --listen 127.0.0.1:PORT EXTRA...` and waits (up
   // to 20 s) until it prints its URL; throws if it exits or never does.
-  explicit LiveServer(std::filesystem::path data, std::vector<std::string> extra_args = {});
+  explicit LiveServer(std::filesystem::path data, std::vector<std::string> extra_args = {},
+                      int port = 0);
   ~LiveServer();  // SIGKILL if still running
   LiveServer(const LiveServer&) = delete;
   LiveServer& operator=(const LiveServer&) = delete;

@@ -20,7 +20,9 @@ namespace {
 
 std::filesystem::path county_folder(const TempDir& dir) {
   auto data = dir / "county";
-  std::filesystem::create_directories(data);
+  auto init = run_process(server_path(), {"init", "--data", data.string(), "--county", "640323",
+                                          "--name", "Yanchi", "--demo"});
+  REQUIRE_MESSAGE(init.exit_code == 0, init.err);
   return data;
 }
 
@@ -174,7 +176,7 @@ TEST_CASE("serve refuses a missing county folder and a bad --listen") {
   TempDir dir;
   auto missing = run_process(server_path(), {"serve", "--data", (dir / "nope").string()});
   CHECK(missing.exit_code == 1);
-  CHECK(missing.err.find("does not exist") != std::string::npos);
+  CHECK(missing.err.find("no county") != std::string::npos);
   auto data = county_folder(dir);
   auto bad = run_process(server_path(), {"serve", "--data", data.string(), "--listen", "nope"});
   CHECK(bad.exit_code == 2);
