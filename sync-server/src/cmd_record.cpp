@@ -7,7 +7,9 @@
 
 #include "core/sync/county_authority.h"
 #include "county/county_record.h"
+#include "county/county_risk.h"
 #include "county_cli.h"
+#include "enroll/server_database.h"
 
 namespace doorstep::server {
 namespace {
@@ -19,6 +21,12 @@ size_t count_option(const cli::Args& args, const std::string& name, size_t fallb
       text->find_first_not_of("0123456789") != std::string::npos)
     throw cli::UsageError(args.command(), "--" + name + " wants a non-negative integer");
   return std::stoul(*text);
+}
+
+// The levels the county computed for pushed visits (county_risk.h).
+CountyLevels county_levels(const std::filesystem::path& data) {
+  ServerDatabase database(data);
+  return CountyRisk(database, data).levels();
 }
 
 int run_households(const std::vector<std::string>& argv) {
@@ -33,14 +41,25 @@ int run_households(const std::vector<std::string>& argv) {
   auto county = sync::CountyAuthority::open(data_dir(args));
   if (!args.positionals().empty()) {
     // One household in full.
-    std::cout
-        << county.store().household(args.positional(0, "household id")).dump(args.json() ? -1 : 2)
-        << "\n";
+    std::string id = args.positional(0, "household id");
+    auto household = county.store().household(id);
+    ServerDatabase database(data_dir(args));
+    if (auto risk = CountyRisk(database, data_dir(args)).risk_of(id)) {
+      household["device_risk"] = household["risk"];
+      household["risk"] = *risk;
+    }
+    std::cout << household.dump(args.json() ? -1 : 2) << "\n";
     return 0;
   }
   std::string grid = args.value_or("grid", ""), level = args.value_or("level", "");
+  auto levels = county_levels(data_dir(args));
   if (args.has("all")) {
-    auto all = county.store().households(grid, level);
+    auto all = nlohmann::json::array();
+    for (size_t offset = 0;; offset += kMaxPageSize) {
+      auto page = households_page(county.store(), levels, grid, level, offset, kMaxPageSize);
+      for (auto& h : page["households"]) all.push_back(h);
+      if (page["next_offset"].is_null()) break;
+    }
     if (args.json()) {
       std::cout << all.dump() << "\n";
     } else {
@@ -52,7 +71,7 @@ int run_households(const std::vector<std::string>& argv) {
     }
     return 0;
   }
-  auto page = households_page(county.store(), grid, level, count_option(args, "offset", 0),
+  auto page = households_page(county.store(), levels, grid, level, count_option(args, "offset", 0),
                               count_option(args, "limit", kDefaultPageSize));
   if (args.json()) {
     std::cout << page.dump() << "\n";
@@ -71,8 +90,8 @@ int run_summary(const std::vector<std::string>& argv) {
   cli::Args args("summary", argv, {{"data", true}, {"by", true}, {"grid", true}});
   args.expect_at_most(0);
   auto county = sync::CountyAuthority::open(data_dir(args));
-  auto summary =
-      level_summary(county.store(), args.value_or("by", "village"), args.value_or("grid", ""));
+  auto summary = level_summary(county.store(), county_levels(data_dir(args)),
+                               args.value_or("by", "village"), args.value_or("grid", ""));
   if (args.json()) {
     std::cout << summary.dump() << "\n";
     return 0;
@@ -98,7 +117,8 @@ int run_export(const std::vector<std::string>& argv) {
   std::string out_path = args.required("out");
   auto county = sync::CountyAuthority::open(data_dir(args));
   std::ostringstream csv;
-  size_t rows = export_households_csv(county.store(), args.value_or("grid", ""), csv);
+  size_t rows = export_households_csv(county.store(), county_levels(data_dir(args)),
+                                      args.value_or("grid", ""), csv);
   write_output_file(out_path, csv.str());
   if (args.json())
     std::cout << nlohmann::json{{"rows", rows}, {"out", out_path}}.dump() << "\n";

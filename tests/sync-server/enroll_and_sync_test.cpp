@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/auth/request_signature.h"
+#include "core/forms/form_evaluation.h"
 #include "core/store/store.h"
 #include "core/sync/county_authority.h"
 #include "core/sync/exchange.h"
@@ -143,7 +144,7 @@ TEST_CASE("enrollment is refused for a wrong fingerprint, an expired or an unkno
   CHECK_MESSAGE(good.exit_code == 0, good.err);
 }
 
-TEST_CASE("two grid workers and their village leader sync; each sees only its scope") {
+TEST_CASE("two grid workers and their village leader sync, each seeing only its scope") {
   County county;
   LiveServer server(county.data);
   auto worker1 = new_device(county, "worker-1", "grid-worker", kGrid1);
@@ -302,9 +303,12 @@ TEST_CASE("malformed sync bodies are 400 JSON and harm nothing") {
   CHECK(curl(server.url() + "/v1/health", server.certificate()).status == 200);
 }
 
-TEST_CASE(
-    "after SIGKILL during ingest every acknowledged batch is at the county and the next "
-    "sync completes") {
+namespace {
+
+// A device pushes 600 households in batches of 2 while the server is stopped by `signal`
+// part-way; returns the server's exit code. Afterwards every change the device recorded as
+// acknowledged is at the county, the county store is consistent, and the next sync completes.
+int interrupt_sync_and_recover(int signal) {
   County county;
   auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
   int port = 0;
@@ -315,21 +319,20 @@ TEST_CASE(
   }
   {
     auto store = store::Store::open(db);
-    for (int i = 0; i < 400; ++i)
+    for (int i = 0; i < 600; ++i)
       store.add_household(kGrid1, {{"head_name", "H" + std::to_string(i)}});
   }
+  int exit_code = -1;
   {
     LiveServer server(county.data, {}, port);
-    std::thread killer([&] {
+    std::thread stopper([&] {
       std::this_thread::sleep_for(std::chrono::milliseconds(700));
-      server.stop(SIGKILL);
+      exit_code = server.stop(signal);
     });
-    auto interrupted = run_cli({"sync", "--db", db.string(), "--batch-size", "4", "--json"});
-    killer.join();
+    auto interrupted = run_cli({"sync", "--db", db.string(), "--batch-size", "2", "--json"});
+    stopper.join();
     CHECK(interrupted.exit_code == 1);  // a sync cut short never reports success
   }
-  // Every change the device recorded as acknowledged is at the county, and the county store
-  // is consistent.
   {
     auto store = store::Store::open(db);
     sync::Replica replica(store);
@@ -345,11 +348,75 @@ TEST_CASE(
     for (const auto& h : held) at_county.insert(h["id"]);
     for (const auto& change : acknowledged.changes)
       CHECK(at_county.count(change.change.household) == 1);
-    CHECK(held.size() < 400);
+    CHECK(held.size() < 600);  // it really was interrupted
     CHECK(county_store.store().check().empty());
   }
   LiveServer restarted(county.data, {}, port);
   auto finished = sync_ok(db, {"--batch-size", "50"});
   CHECK(finished["rejected"].empty());
-  CHECK(county.households().size() == 400);
+  CHECK(county.households().size() == 600);
+  return exit_code;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "after SIGKILL during ingest every acknowledged batch is at the county and the next "
+    "sync completes") {
+  CHECK(interrupt_sync_and_recover(SIGKILL) == 128 + SIGKILL);
+}
+
+TEST_CASE("SIGTERM during ingest finishes the batch in hand, exits 0, and loses nothing") {
+  CHECK(interrupt_sync_and_recover(SIGTERM) == 0);
+}
+
+TEST_CASE("the county record shows levels the server computed, not the ones a phone claimed") {
+  County county;
+  LiveServer server(county.data);
+  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
+  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  auto form = read_file(source_dir() / "forms" / "household-monitoring.json");
+  auto answers = json::parse(read_file(source_dir() / "forms" / "examples" / "red-household.json"));
+  auto expected = forms::evaluate_form(form, answers.dump(), "", "zh")["risk"]["level"];
+  REQUIRE(expected.is_string());
+  REQUIRE(expected != "green");
+
+  std::string household = add_household(db, kGrid1, "Ma Lan");
+  {
+    auto store = store::Store::open(db);
+    store::VisitInput visit;
+    visit.household_id = household;
+    visit.form_id = json::parse(form)["settings"]["form_id"];
+    visit.form_version = json::parse(form)["settings"]["version"];
+    visit.answers = answers;
+    visit.risk = {{"level", "green"}, {"rules", json::array()}};  // what a wrong phone claims
+    store.record_visit(visit);
+  }
+  CHECK(sync_ok(db)["pushed"] == 2);
+
+  auto listed = county.households();
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["level"] == expected);
+  auto shown = run_process(server_path(),
+                           {"households", "--data", county.data.string(), household, "--json"});
+  REQUIRE(shown.exit_code == 0);
+  auto detail = json::parse(shown.out);
+  CHECK(detail["risk"]["level"] == expected);
+  CHECK(detail["risk"]["computed_by"] == "county");
+  CHECK(detail["device_risk"]["level"] == "green");
+  auto summary = json::parse(run_process(server_path(), {"summary", "--data", county.data.string(),
+                                                         "--by", "grid", "--json"})
+                                 .out);
+  CHECK(summary["totals"][expected.get<std::string>()] == 1);
+  CHECK(summary["totals"]["green"] == 0);
+
+  auto csv = county.dir / "county.csv";
+  auto exported = run_process(server_path(), {"export", "--data", county.data.string(), "--format",
+                                              "csv", "--out", csv.string()});
+  REQUIRE(exported.exit_code == 0);
+  auto text = read_file(csv);
+  CHECK(text.rfind("id,grid,township,village,head_name,level,rules\r\n", 0) == 0);
+  CHECK(text.find(household + "," + kGrid1 + ",640323.101,640323.101.200," +
+                  detail["fields"]["head_name"].get<std::string>() + "," +
+                  expected.get<std::string>()) != std::string::npos);
 }

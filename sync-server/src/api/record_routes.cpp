@@ -38,9 +38,9 @@ void add_record_routes(Router& router, CountyContext& county) {
     auto device = county.authenticate(request);
     std::string scope = scope_for(request, device);
     auto guard = county.lock();
-    auto page =
-        households_page(county.authority().store(), scope, query(request, "level"),
-                        number(request, "offset", 0), number(request, "limit", kDefaultPageSize));
+    auto page = households_page(county.authority().store(), county.risk().levels(), scope,
+                                query(request, "level"), number(request, "offset", 0),
+                                number(request, "limit", kDefaultPageSize));
     return HttpResponse::json(200, page);
   });
   router.add("GET", "/v1/households/{id}",
@@ -52,6 +52,10 @@ void add_record_routes(Router& router, CountyContext& county) {
                  throw HttpError(403, "out_of_scope",
                                  "household " + params.at("id") +
                                      " is outside this device's scope " + device.claims.scope);
+               if (auto risk = county.risk().risk_of(params.at("id"))) {
+                 household["device_risk"] = household["risk"];
+                 household["risk"] = *risk;
+               }
                return HttpResponse::json(200, household);
              });
   router.add("GET", "/v1/summary", [&county](const HttpRequest& request, const PathParams&) {
@@ -59,7 +63,8 @@ void add_record_routes(Router& router, CountyContext& county) {
     std::string scope = scope_for(request, device);
     std::string by = query(request, "by").empty() ? "village" : query(request, "by");
     auto guard = county.lock();
-    return HttpResponse::json(200, level_summary(county.authority().store(), by, scope));
+    return HttpResponse::json(
+        200, level_summary(county.authority().store(), county.risk().levels(), by, scope));
   });
 }
 

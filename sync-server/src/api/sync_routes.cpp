@@ -2,6 +2,7 @@
 #include "api/sync_routes.h"
 
 #include <chrono>
+#include <set>
 
 #include "core/common/error.h"
 #include "core/store/grid_path.h"
@@ -81,6 +82,12 @@ HttpResponse push(CountyContext& county, const HttpRequest& request) {
       .bind(3, CountyContext::now())
       .bind(4, sync::message_to_json(ack).dump())
       .run();
+  if (ack.stored > 0) {
+    // The county's own levels for the households these visits touched.
+    std::set<std::pair<std::string, uint64_t>> rejected;
+    for (const auto& r : ack.rejected) rejected.insert({r.origin, r.seq});
+    county.risk().evaluate(message.changes, rejected);
+  }
   county.metrics().count_changes_ingested(ack.stored);
   county.metrics().count_changes_rejected(ack.rejected.size());
   return frame_response(ack);

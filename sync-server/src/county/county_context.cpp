@@ -9,6 +9,7 @@ CountyContext::CountyContext(const std::filesystem::path& data_dir, std::string 
                              Metrics& metrics)
     : authority_(sync::CountyAuthority::open(data_dir)),
       server_db_(data_dir),
+      risk_(server_db_, data_dir),
       authenticator_(server_fingerprint),
       metrics_(metrics),
       server_fingerprint_(std::move(server_fingerprint)) {}

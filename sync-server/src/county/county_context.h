@@ -16,6 +16,7 @@
 
 #include "auth/device_authenticator.h"
 #include "core/sync/county_authority.h"
+#include "county/county_risk.h"
 #include "enroll/server_database.h"
 #include "http/message.h"
 #include "http/metrics.h"
@@ -31,6 +32,7 @@ class CountyContext {
   // Under lock():
   sync::CountyAuthority& authority() { return authority_; }
   ServerDatabase& server_database() { return server_db_; }
+  CountyRisk& risk() { return risk_; }
 
   // The device that signed `request`; HttpError 401/403 otherwise. Takes the lock briefly.
   AuthenticatedDevice authenticate(const HttpRequest& request);
@@ -43,6 +45,7 @@ class CountyContext {
   std::mutex mutex_;
   sync::CountyAuthority authority_;
   ServerDatabase server_db_;
+  CountyRisk risk_;
   DeviceAuthenticator authenticator_;
   Metrics& metrics_;
   std::string server_fingerprint_;

@@ -40,13 +40,30 @@ std::string text_of(const nlohmann::json& value) {
   return value.dump();
 }
 
+// The store's households in `prefix` with the county's levels laid over the phones', then
+// filtered by `level` ("" = all).
+nlohmann::json with_county_levels(const store::Store& store, const CountyLevels& county_levels,
+                                  const std::string& prefix, const std::string& level) {
+  if (!level.empty() && level != "red" && level != "yellow" && level != "green")
+    throw Error(ErrorCode::InvalidArgument,
+                "level '" + level + "' is not one of red, yellow, green");
+  nlohmann::json out = nlohmann::json::array();
+  for (auto& row : store.households(prefix, "")) {
+    if (auto it = county_levels.find(row["id"].get<std::string>()); it != county_levels.end())
+      row["level"] = it->second;
+    if (level.empty() || level_of(row) == level) out.push_back(std::move(row));
+  }
+  return out;
+}
+
 }  // namespace
 
-nlohmann::json households_page(const store::Store& store, const std::string& grid_prefix,
-                               const std::string& level, size_t offset, size_t limit) {
+nlohmann::json households_page(const store::Store& store, const CountyLevels& county_levels,
+                               const std::string& grid_prefix, const std::string& level,
+                               size_t offset, size_t limit) {
   if (limit == 0 || limit > kMaxPageSize)
     throw Error(ErrorCode::InvalidArgument, "limit must be 1.." + std::to_string(kMaxPageSize));
-  nlohmann::json all = store.households(grid_prefix, level);
+  nlohmann::json all = with_county_levels(store, county_levels, grid_prefix, level);
   nlohmann::json page = nlohmann::json::array();
   for (size_t i = offset; i < all.size() && i < offset + limit; ++i) page.push_back(all[i]);
   bool more = offset + limit < all.size();
@@ -57,8 +74,8 @@ nlohmann::json households_page(const store::Store& store, const std::string& gri
           {"next_offset", more ? nlohmann::json(offset + limit) : nlohmann::json()}};
 }
 
-nlohmann::json level_summary(const store::Store& store, const std::string& by,
-                             const std::string& scope) {
+nlohmann::json level_summary(const store::Store& store, const CountyLevels& county_levels,
+                             const std::string& by, const std::string& scope) {
   int parts = by == "township" ? 2 : by == "village" ? 3 : by == "grid" ? 4 : 0;
   if (parts == 0)
     throw Error(ErrorCode::InvalidArgument,
@@ -68,7 +85,7 @@ nlohmann::json level_summary(const store::Store& store, const std::string& by,
   };
   std::map<std::string, nlohmann::json> rows;
   nlohmann::json totals = zero();
-  for (const auto& household : store.households(scope, "")) {
+  for (const auto& household : with_county_levels(store, county_levels, scope, "")) {
     std::string division = leading_parts(household["grid"].get<std::string>(), parts);
     auto [it, fresh] = rows.try_emplace(division, zero());
     std::string level = level_of(household);
@@ -85,11 +102,11 @@ nlohmann::json level_summary(const store::Store& store, const std::string& by,
   return {{"by", by}, {"scope", scope}, {"rows", list}, {"totals", totals}};
 }
 
-size_t export_households_csv(const store::Store& store, const std::string& scope,
-                             std::ostream& out) {
+size_t export_households_csv(const store::Store& store, const CountyLevels& county_levels,
+                             const std::string& scope, std::ostream& out) {
   out << "id,grid,township,village,head_name,level,rules\r\n";
   size_t rows = 0;
-  for (const auto& row : store.households(scope, "")) {
+  for (const auto& row : with_county_levels(store, county_levels, scope, "")) {
     std::string grid = row["grid"].get<std::string>();
     std::string rules;
     auto household = store.household(row["id"].get<std::string>());

@@ -9,7 +9,7 @@ namespace doorstep::server {
 namespace {
 
 // Migration N brings user_version from N-1 to N.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     R"sql(
 CREATE TABLE enrollment_token (
   hash TEXT PRIMARY KEY,          -- hex SHA-256 of the normalized token; the token itself is not kept
@@ -26,6 +26,19 @@ CREATE TABLE pushed_batch (
   received_at INTEGER NOT NULL,
   ack TEXT NOT NULL,              -- the ack JSON answered the first time
   PRIMARY KEY (device_id, batch)
+);
+)sql",
+    R"sql(
+CREATE TABLE county_risk (
+  household TEXT PRIMARY KEY,
+  visit TEXT NOT NULL,            -- the newest visit evaluated
+  wall_ms INTEGER NOT NULL,       -- its HLC time, to keep only the newest
+  counter INTEGER NOT NULL,
+  level TEXT NOT NULL,            -- red | yellow | green, as the county computed it
+  risk TEXT NOT NULL,             -- the form engine's risk JSON (level, rules)
+  form_version TEXT NOT NULL,     -- FORM_ID@VERSION
+  device_level TEXT NOT NULL,     -- what the phone had computed ("" if nothing)
+  evaluated_at INTEGER NOT NULL
 );
 )sql",
 };
