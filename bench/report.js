@@ -127,7 +127,7 @@ const p4 = results.P4;
 table.push([
   'P4 concurrent devices',
   'ms',
-  p4.p50_ms === null ? 'not yet measured' : `p50 ${p4.p50_ms} p99 ${p4.p99_ms}, ${p4.errors} errors / ${p4.devices} devices`,
+  p4.p50_ms === null ? 'not yet measured' : `p50 ${p4.p50_ms === null ? "-" : p4.p50_ms.toFixed(0)} p99 ${p4.p99_ms === null ? "-" : p4.p99_ms.toFixed(0)}, ${p4.errors} errors / ${p4.devices} devices`,
   '-', '-', '-', '-', 'no errors', p4.errors === null ? '-' : p4.errors === 0 ? 'yes' : 'NO',
 ]);
 const widths = table[0].map((_, c) => Math.max(...table.map((r) => [...r[c]].length)));
