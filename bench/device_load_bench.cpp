@@ -1,6 +1,7 @@
 // device_load_bench: fills an existing device database (made by `doorstep init`, possibly
-// enrolled) with the synthetic county's households, each as the device would record it: a new
-// household at its grid, then its first visit with every answer and member. Used by
+// enrolled) with the synthetic county's households: each household with its answers as fields,
+// then each member with theirs — the same data the peer pushes as one document per household
+// (no visit records; P1 is about the county's households). Used by
 // bench/ours/https_sync.sh to prepare the device whose first push P1 times; the load itself
 // is timed too and printed, as the local write rate.
 //
@@ -51,12 +52,11 @@ int main(int argc, char** argv) {
       }
       const std::string grid = household.at("grid");
       if (!prefix.empty() && grid != prefix && grid.rfind(prefix + ".", 0) != 0) continue;
-      doorstep::store::VisitInput visit;
-      visit.household_id = store.add_household(grid, nlohmann::json::object());
-      visit.form_id = "household-monitoring";
-      visit.form_version = "1";
-      visit.answers = household.at("answers");
-      store.record_visit(visit);
+      nlohmann::json fields = household.at("answers");
+      const nlohmann::json members = fields.at("members");
+      fields.erase("members");
+      const std::string id = store.add_household(grid, fields);
+      for (const auto& member : members) store.add_member(id, member);
       ++loaded;
     }
     const double seconds =
