@@ -162,6 +162,8 @@ if (inProcess) {
       ` monthly visit ${inProcess.visit_change_bytes}, 10-visit day ${inProcess.day_change_bytes}`
   );
 }
+if (typeof ours.https_second_sync_bytes === 'number')
+  console.log(`\nours over HTTPS: a grid device's second sync after enrolling moved ${ours.https_second_sync_bytes} bytes (P2 starts from the third)`);
 if (results.run.failed_ours_steps.length)
   console.log(`\nFAILED ours steps (their figures are null): ${results.run.failed_ours_steps.join(', ')}`);
 const out = option('--out');
