@@ -107,7 +107,8 @@ const show = (v, unit) => {
   if (unit === 's' || unit === 'ms') return v < 0.1 ? v.toPrecision(2) : v < 10 ? v.toFixed(3) : v.toFixed(1);
   return v >= 100 ? String(Math.round(v)) : v.toFixed(1);
 };
-const ratio = (a, b) => (a === null || b === null || b === 0 ? '-' : `${(a / b).toFixed(2)}x`);
+const ratio = (a, b) =>
+  a === null || b === null || b === 0 ? "-" : `${a / b < 0.1 ? (a / b).toPrecision(2) : (a / b).toFixed(2)}x`;
 const table = [['figure', 'unit', 'ours', 'peer', 'limit', 'ours/peer', 'ours/limit', 'target', 'met']];
 for (const [label, key, target, met] of rows) {
   const f = results[key];
