@@ -1,6 +1,13 @@
 /*
  * doorstep_sync.h — part of the Doorstep C ABI; include doorstep.h, not this file.
  * Conventions (errors, ownership, thread-safety) are described at the top of doorstep.h.
+ *
+ * Enrollment with the county and sync by bundle files. Every function takes the device
+ * database's path and `key_secret`, the secret that unlocks the device key (NULL or "" =
+ * the file PATH.secret beside the database, as `doorstep init` wrote it; a phone shell passes
+ * the secret its platform keystore holds). Each call opens the database, does its work in
+ * its own transactions and closes it. The device's private keys never leave the database:
+ * enrollment sends only a certificate request.
  */
 #ifndef DOORSTEP_SYNC_H
 #define DOORSTEP_SYNC_H
@@ -12,6 +19,70 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* A PEM certificate request (CSR) for the device's key, to hand to the county
+ * (`doorstep-server device issue --request`). Returns the PEM text (caller frees with
+ * ds_free), or NULL on failure. */
+DS_API char* ds_sync_certificate_request(const char* db_path, const char* key_secret,
+                                         ds_error* out_error) DS_NOEXCEPT;
+
+/* Installs an enrollment file (its JSON text, as `doorstep-server device issue` wrote it):
+ * checks that the certificate chains to the county CA and certifies this device's key.
+ * Returns {"device", "name", "role", "scope", "county"} as JSON (caller frees), or NULL
+ * (DS_ERR_UNAUTHORIZED if the file is for another device, DS_ERR_CORRUPT if malformed). */
+DS_API char* ds_sync_enroll(const char* db_path, const char* key_secret,
+                            const char* enrollment_json, ds_error* out_error) DS_NOEXCEPT;
+
+/* The device's certificate as PEM, for others to address bundles to it. Caller frees.
+ * NULL with DS_ERR_UNAUTHORIZED if the device is not enrolled. */
+DS_API char* ds_sync_identity(const char* db_path, const char* key_secret,
+                              ds_error* out_error) DS_NOEXCEPT;
+
+/* Writes a bundle file at `out_path` for the recipient whose certificate is
+ * `recipient_cert_pem`: the changes within the recipient's scope it has not acknowledged
+ * (all of them if `full`), encrypted to it and signed by this device. Returns
+ * {"changes", "bytes", "messages", "recipient", "scope", "from", "through"} as JSON (caller
+ * frees), or NULL. The file is written whole (temporary file + rename). */
+DS_API char* ds_bundle_export(const char* db_path, const char* key_secret,
+                              const char* recipient_cert_pem, const char* out_path, bool full,
+                              ds_error* out_error) DS_NOEXCEPT;
+
+/* Imports the bundle file at `bundle_path`. Returns {"imported": n, "duplicates": n,
+ * "rejected": [{"op": "ORIGIN.SEQ", "reason": ...}], "complete": bool, "problem": text
+ * (only when incomplete), "sender": id} as JSON (caller frees). A truncated or damaged
+ * bundle still returns a result (complete = false) after importing its intact prefix.
+ * NULL on failure: DS_ERR_UNAUTHORIZED for a bundle addressed to another device or from an
+ * untrusted or revoked sender, DS_ERR_BAD_SIGNATURE for a forged header, DS_ERR_CORRUPT for
+ * a file that is not a bundle. */
+DS_API char* ds_bundle_import(const char* db_path, const char* key_secret,
+                              const char* bundle_path, ds_error* out_error) DS_NOEXCEPT;
+
+
+/* ---- Online: the county server over HTTPS (client-lib/src/sync_https.cpp) ---------------- */
+
+/* Enrolls the device at the county server `server_url` ("https://HOST:PORT") with the
+ * one-time `token` county staff gave: sends a certificate request, installs the answer (as
+ * ds_sync_enroll does) and remembers the server. The server is trusted by `fingerprint`
+ * (hex SHA-256 of its TLS certificate, colons allowed) or by the PEM CA file `ca_file`
+ * (exactly one of them non-NULL and non-empty); the certificate it presented is then pinned
+ * for every later sync. Returns {"device", "name", "role", "scope", "county", "server",
+ * "fingerprint"} as JSON (caller frees), or NULL: DS_ERR_UNAUTHORIZED for a refused token or
+ * a server that is not the one pinned, DS_ERR_CONFLICT if already enrolled, a
+ * DS_DOMAIN_NETWORK error (transient) if the server cannot be reached. */
+DS_API char* ds_sync_enroll_online(const char* db_path, const char* key_secret,
+                                   const char* server_url, const char* token,
+                                   const char* fingerprint, const char* ca_file,
+                                   ds_error* out_error) DS_NOEXCEPT;
+
+/* Syncs with the server the device enrolled at: pushes every change the county has not
+ * acknowledged, then pulls every new change within the device's scope, page by page, until
+ * nothing is left. `options_json` may be NULL or {"page_size": n} (changes per push batch
+ * and pull page, 1..1000, default 256). Resumes after an interruption from the last acknowledged page. Returns
+ * {"pushed": n, "pulled": n, "rejected": [{"origin", "seq", "reason", "at"}], "conflicts": n,
+ * "server"} as JSON (caller frees) only when the sync completed; NULL otherwise (a partial
+ * sync is a failure: what was acknowledged stays recorded, and the next call continues). */
+DS_API char* ds_sync_online(const char* db_path, const char* key_secret,
+                            const char* options_json, ds_error* out_error) DS_NOEXCEPT;
 
 #ifdef __cplusplus
 }

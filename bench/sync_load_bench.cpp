@@ -1,0 +1,195 @@
+// Load test of the county server: N simulated devices (default 1000), each with its own
+// enrolled device store holding a few new households, sync at the same moment over TLS
+// against one real doorstep-server process. Prints the error count and the p50/p90/p99/max
+// of whole-sync latency (health + hello + push + pull, one TLS connection per device), and
+// the server's own sync histogram count, as a JSON line.
+//
+//   sync_load_bench --server PATH/doorstep-server [--devices N] [--households K]
+//                   [--threads T]
+//
+// The devices run in this process, one thread each, through the same HTTPS client and sync
+// session libdoorstep uses (compiled in below: libdoorstep exports only ds_* functions, and
+// a thousand processes would measure process start-up, not the server).
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client-lib/src/https_client.cpp"
+#include "client-lib/src/https_sync_session.cpp"
+#include "core/store/store.h"
+#include "core/sync/county_authority.h"
+#include "core/sync/replica.h"
+
+using namespace doorstep;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  size_t index = static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(index, values.size() - 1)];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string server_binary;
+  int devices = 1000, households = 3, threads = 2;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string name = argv[i];
+    if (name == "--server") server_binary = argv[i + 1];
+    if (name == "--devices") devices = std::atoi(argv[i + 1]);
+    if (name == "--households") households = std::atoi(argv[i + 1]);
+    if (name == "--threads") threads = std::atoi(argv[i + 1]);
+  }
+  if (server_binary.empty() || devices < 1) {
+    std::cerr << "usage: sync_load_bench --server PATH [--devices N] [--households K] "
+                 "[--threads T]\n";
+    return 2;
+  }
+  fs::path dir = fs::temp_directory_path() / ("doorstep-load-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  fs::path data = dir / "county";
+
+  // The county, and N enrolled devices spread over the demo's grids.
+  const std::vector<std::string> grids = {"640323.101.200.01", "640323.101.200.02",
+                                          "640323.101.201.01", "640323.100.200.01"};
+  auto setup_started = std::chrono::steady_clock::now();
+  {
+    sync::CountyInitOptions options;
+    options.code = "640323";
+    options.name = "Load test";
+    options.demo = true;
+    auto county = sync::CountyAuthority::init(data, options);
+    for (int d = 0; d < devices; ++d) {
+      const std::string& grid = grids[static_cast<size_t>(d) % grids.size()];
+      store::InitOptions init;
+      init.name = "device-" + std::to_string(d);
+      init.scope = grid;
+      init.durable = false;  // the device side is not what is measured
+      auto store = store::Store::create(dir / ("device-" + std::to_string(d) + ".db"), init);
+      sync::Replica replica(store);
+      auto enrollment = county.issue_device(replica.certificate_request(),
+                                            crypto::DeviceRole::GridWorker, grid, init.name);
+      replica.install_enrollment(enrollment);
+      for (int h = 0; h < households; ++h)
+        store.add_household(grid,
+                            {{"head_name", "H" + std::to_string(d) + "-" + std::to_string(h)}});
+    }
+  }
+  double setup_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_started).count();
+
+  // The server, on a free port.
+  fs::path out = dir / "server.out", err = dir / "server.err";
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::freopen(out.c_str(), "w", stdout);
+    std::freopen(err.c_str(), "w", stderr);
+    std::string t = std::to_string(threads);
+    execl(server_binary.c_str(), server_binary.c_str(), "serve", "--data", data.c_str(), "--listen",
+          "127.0.0.1:0", "--threads", t.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::regex listening(R"(https://127\.0\.0\.1:(\d+)\nTLS certificate SHA-256: ([0-9a-f]{64}))");
+  std::smatch match;
+  std::string printed;
+  for (int i = 0; i < 500 && !std::regex_search(printed = read_file(out), match, listening); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (match.empty()) {
+    std::cerr << "the server did not start: " << read_file(err) << "\n";
+    kill(pid, SIGKILL);
+    return 1;
+  }
+  std::string url = "https://127.0.0.1:" + match[1].str();
+  std::string fingerprint = match[2];
+  for (int d = 0; d < devices; ++d) {
+    auto store = store::Store::open(dir / ("device-" + std::to_string(d) + ".db"));
+    sync::Replica replica(store);
+    replica.state().set_item(net::kServerItem,
+                             nlohmann::json{{"url", url}, {"fingerprint", fingerprint}}.dump());
+  }
+
+  // Every device syncs at once.
+  std::vector<double> latencies(static_cast<size_t>(devices), -1);
+  std::atomic<int> errors{0}, ready{0};
+  std::atomic<bool> go{false};
+  std::vector<std::string> first_errors;
+  std::mutex errors_mutex;
+  std::vector<std::thread> workers;
+  for (int d = 0; d < devices; ++d) {
+    workers.emplace_back([&, d] {
+      auto store = store::Store::open(dir / ("device-" + std::to_string(d) + ".db"));
+      sync::Replica replica(store);
+      ++ready;
+      while (!go) std::this_thread::yield();
+      auto started = std::chrono::steady_clock::now();
+      try {
+        net::SyncOptions options;
+        options.timeout_seconds = 120;
+        auto result = net::sync_online(replica, options);
+        if (result["pushed"].get<int>() != households) throw std::runtime_error("short push");
+        latencies[static_cast<size_t>(d)] =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      } catch (const std::exception& e) {
+        ++errors;
+        std::lock_guard lock(errors_mutex);
+        if (first_errors.size() < 5) first_errors.push_back(e.what());
+      }
+    });
+  }
+  while (ready < devices) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto started = std::chrono::steady_clock::now();
+  go = true;
+  for (auto& w : workers) w.join();
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  std::vector<double> ok;
+  for (double l : latencies)
+    if (l >= 0) ok.push_back(l * 1000);
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  size_t county_households = sync::CountyAuthority::open(data).store().households("", "").size();
+
+  nlohmann::json report = {{"devices", devices},
+                           {"households_per_device", households},
+                           {"server_threads", threads},
+                           {"errors", errors.load()},
+                           {"county_households", county_households},
+                           {"expected_households", devices * households},
+                           {"wall_seconds", wall},
+                           {"syncs_per_second", static_cast<double>(ok.size()) / wall},
+                           {"latency_ms",
+                            {{"p50", percentile(ok, 0.5)},
+                             {"p90", percentile(ok, 0.9)},
+                             {"p99", percentile(ok, 0.99)},
+                             {"max", percentile(ok, 1.0)}}},
+                           {"setup_seconds", setup_seconds},
+                           {"server_exit", WIFEXITED(status) ? WEXITSTATUS(status) : -1}};
+  if (!first_errors.empty()) report["first_errors"] = first_errors;
+  std::cout << report.dump() << "\n";
+  fs::remove_all(dir);
+  return errors.load() == 0 ? 0 : 1;
+}

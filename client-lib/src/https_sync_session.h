@@ -1,0 +1,49 @@
+// HttpsSyncSession: a device's conversation with the county server over HTTPS — online
+// enrollment with a one-time token, and sync (push everything the county has not
+// acknowledged, then pull everything new in the device's scope, page by page, until
+// nothing is left).
+//
+// Resumption: progress is kept in the store's sync checkpoints per page (Acked for pushes,
+// Received for pulls), so an interrupted sync continues where the last acknowledged page
+// ended. Batch ids are derived from the checkpoint range, so a push whose answer was lost is
+// answered by the server from its first ack and applies nothing twice.
+//
+// Authentication: every request after enrollment is signed (core/auth/request_signature.h)
+// with the device key through the Replica's sign function; the signing time is corrected by
+// the server's clock from GET /v1/health, so a phone with a wrong clock still syncs.
+//
+// Ownership: borrows the Replica. Thread-safety: one thread at a time.
+// Failure: throws doorstep::Error; a server refusal carries the server's error message
+// (Unauthorized for 401/403, transient Network errors for 5xx and connection failures).
+// Whatever was acknowledged before a failure stays recorded.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "client-lib/src/https_client.h"
+#include "core/sync/replica.h"
+
+namespace doorstep::net {
+
+// The sync state item holding {"url", "fingerprint", "ca_file"} of the county server.
+inline constexpr const char* kServerItem = "https_server";
+
+// Enrolls `replica` at the server with `token`; trusts the server by `trust`, then pins the
+// certificate it presented. Returns {"device", "name", "role", "scope", "county", "server",
+// "fingerprint"}.
+nlohmann::json enroll_online(sync::Replica& replica, const ServerAddress& server,
+                             const ServerTrust& trust, const std::string& token);
+
+struct SyncOptions {
+  size_t page_size = 256;
+  int timeout_seconds = 30;
+};
+
+// Pushes then pulls until nothing is left. Returns {"pushed": n, "pulled": n, "rejected":
+// [{"origin", "seq", "reason", "at": "server"|"device"}], "conflicts": n, "server": URL}.
+nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options);
+
+}  // namespace doorstep::net

@@ -1,0 +1,153 @@
+// Store::check: proves the materialized state is the fold of the op log. Every change body
+// must hash to its recorded hash and decode to exactly the ops indexed for it; the heads,
+// superseded sets, current values, records and visits must equal what folding all ops from
+// scratch gives; and SQLite's own PRAGMA integrity_check must pass.
+#include <cstring>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "core/common/error.h"
+#include "core/crypto/hash.h"
+#include "core/store/op_log.h"
+#include "core/store/store_impl.h"
+#include "core/sync/merge.h"
+
+namespace doorstep::store {
+namespace {
+
+constexpr const char* kIntegrityCheck = "PRAGMA integrity_check";
+constexpr const char* kAllChanges = "SELECT id, origin, seq, hash, body FROM changes ORDER BY id";
+constexpr const char* kAllOps =
+    "SELECT key, change_id, kind, record_type, record_id, field, value, pred, wall, counter, "
+    "form_version FROM ops";
+constexpr const char* kAllHeads = "SELECT record_id, field, op_key, value FROM heads";
+constexpr const char* kAllSuperseded = "SELECT record_id, field, op_key FROM superseded";
+constexpr const char* kAllValues =
+    "SELECT record_id, field, value, op_key, conflict FROM field_values";
+constexpr const char* kAllRecords = "SELECT id, type, household, grid, op_key FROM records";
+constexpr const char* kAllVisits = "SELECT id, household, op_key, level FROM visits";
+
+using Row = std::vector<std::string>;
+
+std::string describe(const Row& row) {
+  std::string text;
+  for (const auto& part : row) text += (text.empty() ? "" : " | ") + part;
+  return text;
+}
+
+// Reports rows only in `expected` ("missing") or only in `actual` ("unexpected").
+void compare(const char* table, const std::set<Row>& expected, const std::set<Row>& actual,
+             std::vector<std::string>& problems) {
+  size_t reported = 0;
+  for (const auto& row : expected)
+    if (!actual.count(row) && reported++ < 20)
+      problems.push_back(std::string(table) + ": missing " + describe(row));
+  for (const auto& row : actual)
+    if (!expected.count(row) && reported++ < 20)
+      problems.push_back(std::string(table) + ": unexpected " + describe(row));
+}
+
+std::set<Row> read_rows(sqlite::Database& db, const char* sql, int columns) {
+  std::set<Row> rows;
+  sqlite::Statement select(db, sql);
+  while (select.step()) {
+    Row row;
+    for (int c = 0; c < columns; ++c) row.push_back(select.text(c));
+    rows.insert(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::vector<std::string> Store::check() const {
+  sqlite::Database& db = *impl_->db;
+  std::vector<std::string> problems;
+  {
+    sqlite::Statement integrity(db, kIntegrityCheck);
+    while (integrity.step())
+      if (integrity.text(0) != "ok") problems.push_back("integrity_check: " + integrity.text(0));
+  }
+  db.exec("BEGIN");
+  struct End {
+    sqlite::Database& db;
+    ~End() { sqlite3_exec(db.handle(), "COMMIT", nullptr, nullptr, nullptr); }
+  } end{db};
+
+  // The op log as its signed bodies say, and the state folded from it.
+  std::set<Row> expected_ops, expected_superseded, expected_heads, expected_values;
+  std::map<std::string, Row> expected_records;  // id -> row, smallest creating op key wins
+  std::map<std::string, Row> expected_visits;
+  std::vector<sync::FieldOp> field_ops;
+  {
+    sqlite::Statement changes(db, kAllChanges);
+    while (changes.step()) {
+      std::string id = changes.text(0);
+      std::string body = changes.blob(4);
+      std::string hash = changes.blob(3);
+      crypto::Digest actual = crypto::sha256(body);
+      if (hash.size() != actual.size() ||
+          std::memcmp(actual.data(), hash.data(), actual.size()) != 0)
+        problems.push_back("change " + changes.text(1) + "." + changes.text(2) +
+                           ": body does not match its hash");
+      sync::Change change;
+      try {
+        change = sync::decode_change(body);
+      } catch (const Error& e) {
+        problems.push_back("change " + changes.text(1) + "." + changes.text(2) + ": " + e.what());
+        continue;
+      }
+      if (change.origin != changes.text(1) || std::to_string(change.seq) != changes.text(2))
+        problems.push_back("change row " + id + ": origin/seq differ from its body");
+      for (size_t i = 0; i < change.ops.size(); ++i) {
+        const sync::Op& op = change.ops[i];
+        std::string key = change.op_id(i).key();
+        std::string pred = join_keys(op.pred);
+        expected_ops.insert({key, id, std::to_string(static_cast<int>(op.kind)), op.record_type,
+                             op.record_id, op.field, op.value, pred,
+                             std::to_string(op.time.wall_ms), std::to_string(op.time.counter),
+                             op.form_version});
+        if (op.kind == sync::OpKind::Create) {
+          Row record{op.record_id, op.record_type, change.household, change.grid, key};
+          auto it = expected_records.find(op.record_id);
+          if (it == expected_records.end() || key < it->second[4])
+            expected_records[op.record_id] = record;
+          if (op.record_type == "visit") {
+            nlohmann::json content = parse_value(op.value);
+            std::string level;
+            if (content.contains("risk") && content["risk"].is_object() &&
+                content["risk"].contains("level") && content["risk"]["level"].is_string())
+              level = content["risk"]["level"].get<std::string>();
+            auto v = expected_visits.find(op.record_id);
+            if (v == expected_visits.end() || key < v->second[2])
+              expected_visits[op.record_id] = {op.record_id, change.household, key, level};
+          }
+          continue;
+        }
+        for (const auto& p : op.pred) expected_superseded.insert({op.record_id, op.field, p.key()});
+        field_ops.push_back({op.record_id, op.field, key, op.value, op.time, split_keys(pred)});
+      }
+    }
+  }
+  for (const auto& [id, state] : sync::fold(field_ops)) {
+    for (const auto& head : state.heads)
+      expected_heads.insert({id.first, id.second, head.op_key, head.value});
+    const auto& winner = state.heads[state.winner];
+    expected_values.insert(
+        {id.first, id.second, winner.value, winner.op_key, state.conflict ? "1" : "0"});
+  }
+  std::set<Row> records, visits;
+  for (auto& [id, row] : expected_records) records.insert(row);
+  for (auto& [id, row] : expected_visits) visits.insert(row);
+
+  compare("ops", expected_ops, read_rows(db, kAllOps, 11), problems);
+  compare("superseded", expected_superseded, read_rows(db, kAllSuperseded, 3), problems);
+  compare("heads", expected_heads, read_rows(db, kAllHeads, 4), problems);
+  compare("field_values", expected_values, read_rows(db, kAllValues, 5), problems);
+  compare("records", records, read_rows(db, kAllRecords, 5), problems);
+  compare("visits", visits, read_rows(db, kAllVisits, 4), problems);
+  return problems;
+}
+
+}  // namespace doorstep::store

@@ -1,0 +1,131 @@
+// The schema's numbered migrations, in one place. Append; never edit a released one.
+// docs/schema.md explains every table.
+#include "core/store/schema.h"
+
+namespace doorstep::store {
+
+namespace {
+
+// 1: the device, the trust store, the op log and the state materialized from it.
+constexpr const char* kMigration1 = R"sql(
+CREATE TABLE device (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  device_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  public_key BLOB NOT NULL,
+  private_key_pem TEXT NOT NULL,
+  next_seq INTEGER NOT NULL,
+  hlc_wall INTEGER NOT NULL,
+  hlc_counter INTEGER NOT NULL
+);
+
+CREATE TABLE trusted_devices (
+  device_id TEXT PRIMARY KEY,
+  public_key BLOB NOT NULL,
+  name TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE changes (
+  id INTEGER PRIMARY KEY,
+  origin TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  signature BLOB NOT NULL,
+  author TEXT NOT NULL,
+  household TEXT NOT NULL,
+  grid TEXT NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE (origin, seq)
+);
+
+CREATE TABLE ops (
+  key TEXT PRIMARY KEY,
+  change_id INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  record_type TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  value TEXT NOT NULL,
+  pred TEXT NOT NULL,
+  wall INTEGER NOT NULL,
+  counter INTEGER NOT NULL,
+  form_version TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX ops_by_record ON ops (record_id, field);
+
+CREATE TABLE superseded (
+  record_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  op_key TEXT NOT NULL,
+  PRIMARY KEY (record_id, field, op_key)
+) WITHOUT ROWID;
+
+CREATE TABLE heads (
+  record_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  op_key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  wall INTEGER NOT NULL,
+  counter INTEGER NOT NULL,
+  PRIMARY KEY (record_id, field, op_key)
+) WITHOUT ROWID;
+
+CREATE TABLE field_values (
+  record_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  value TEXT NOT NULL,
+  op_key TEXT NOT NULL,
+  conflict INTEGER NOT NULL,
+  PRIMARY KEY (record_id, field)
+) WITHOUT ROWID;
+CREATE INDEX field_values_conflicts ON field_values (conflict) WHERE conflict = 1;
+
+CREATE TABLE records (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  household TEXT NOT NULL,
+  grid TEXT NOT NULL,
+  op_key TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX records_by_household ON records (household);
+CREATE INDEX records_by_grid ON records (type, grid);
+
+CREATE TABLE visits (
+  id TEXT PRIMARY KEY,
+  household TEXT NOT NULL,
+  op_key TEXT NOT NULL,
+  wall INTEGER NOT NULL,
+  counter INTEGER NOT NULL,
+  author TEXT NOT NULL,
+  form_id TEXT NOT NULL,
+  form_version TEXT NOT NULL,
+  level TEXT NOT NULL,
+  content TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX visits_by_household ON visits (household, wall, counter, op_key);
+)sql";
+
+// 2: per-field merge rules declared by forms (field -> "review" | "lww").
+constexpr const char* kMigration2 = R"sql(
+CREATE TABLE merge_rules (
+  field TEXT PRIMARY KEY,
+  rule TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+// 3: history of a household and scoped pulls read changes by household and by grid.
+constexpr const char* kMigration3 = R"sql(
+CREATE INDEX changes_by_household ON changes (household);
+CREATE INDEX changes_by_grid ON changes (grid, id);
+)sql";
+
+}  // namespace
+
+const std::vector<const char*>& migrations() {
+  static const std::vector<const char*> all{kMigration1, kMigration2, kMigration3};
+  return all;
+}
+
+}  // namespace doorstep::store

@@ -1,0 +1,219 @@
+#include "core/store/op_log.h"
+
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "core/common/error.h"
+
+namespace doorstep::store {
+namespace {
+
+constexpr const char* kFindChange = "SELECT hash FROM changes WHERE origin = ?1 AND seq = ?2";
+constexpr const char* kInsertChange =
+    "INSERT INTO changes (origin, seq, hash, signature, author, household, grid, body) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+constexpr const char* kInsertOp =
+    "INSERT INTO ops (key, change_id, kind, record_type, record_id, field, value, pred, wall, "
+    "counter, form_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+constexpr const char* kInsertSuperseded =
+    "INSERT OR IGNORE INTO superseded (record_id, field, op_key) VALUES (?1, ?2, ?3)";
+constexpr const char* kDeleteHead =
+    "DELETE FROM heads WHERE record_id = ?1 AND field = ?2 AND op_key = ?3";
+constexpr const char* kIsSuperseded =
+    "SELECT 1 FROM superseded WHERE record_id = ?1 AND field = ?2 AND op_key = ?3";
+constexpr const char* kInsertHead =
+    "INSERT INTO heads (record_id, field, op_key, value, wall, counter) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+constexpr const char* kSelectHeads =
+    "SELECT op_key, value, wall, counter FROM heads WHERE record_id = ?1 AND field = ?2 "
+    "ORDER BY op_key";
+constexpr const char* kUpsertValue =
+    "INSERT INTO field_values (record_id, field, value, op_key, conflict) "
+    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (record_id, field) DO UPDATE SET "
+    "value = excluded.value, op_key = excluded.op_key, conflict = excluded.conflict";
+constexpr const char* kDeleteValue = "DELETE FROM field_values WHERE record_id = ?1 AND field = ?2";
+// Two creates of one record id cannot come from honest devices (ids are random); if they
+// do, the smaller op key wins everywhere so replicas still agree.
+constexpr const char* kUpsertRecord =
+    "INSERT INTO records (id, type, household, grid, op_key) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT (id) DO UPDATE SET type = excluded.type, household = excluded.household, "
+    "grid = excluded.grid, op_key = excluded.op_key WHERE excluded.op_key < records.op_key";
+constexpr const char* kUpsertVisit =
+    "INSERT INTO visits (id, household, op_key, wall, counter, author, form_id, form_version, "
+    "level, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+    "ON CONFLICT (id) DO UPDATE SET household = excluded.household, op_key = excluded.op_key, "
+    "wall = excluded.wall, counter = excluded.counter, author = excluded.author, "
+    "form_id = excluded.form_id, form_version = excluded.form_version, level = excluded.level, "
+    "content = excluded.content WHERE excluded.op_key < visits.op_key";
+
+std::string string_member(const nlohmann::json& object, const char* name) {
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+void apply_create(sqlite::Database& db, const sync::Change& change, const sync::Op& op,
+                  const std::string& key) {
+  db.cached(kUpsertRecord)
+      .bind(1, op.record_id)
+      .bind(2, op.record_type)
+      .bind(3, change.household)
+      .bind(4, change.grid)
+      .bind(5, key)
+      .run();
+  if (op.record_type != "visit") return;
+  nlohmann::json content = nlohmann::json::parse(op.value);
+  std::string level;
+  if (auto risk = content.find("risk"); risk != content.end() && risk->is_object())
+    level = string_member(*risk, "level");
+  db.cached(kUpsertVisit)
+      .bind(1, op.record_id)
+      .bind(2, change.household)
+      .bind(3, key)
+      .bind(4, op.time.wall_ms)
+      .bind(5, static_cast<int64_t>(op.time.counter))
+      .bind(6, change.author)
+      .bind(7, string_member(content, "form"))
+      .bind(8, string_member(content, "form_version"))
+      .bind(9, level)
+      .bind(10, op.value)
+      .run();
+}
+
+void refresh_value(sqlite::Database& db, const std::string& record_id, const std::string& field) {
+  std::vector<sync::HeadValue> heads = field_heads(db, record_id, field);
+  if (heads.empty()) {
+    db.cached(kDeleteValue).bind(1, record_id).bind(2, field).run();
+    return;
+  }
+  const sync::HeadValue& winner = heads[sync::provisional_winner(heads)];
+  db.cached(kUpsertValue)
+      .bind(1, record_id)
+      .bind(2, field)
+      .bind(3, winner.value)
+      .bind(4, winner.op_key)
+      .bind(5, int64_t{sync::has_conflict(heads) ? 1 : 0})
+      .run();
+}
+
+void apply_field_op(sqlite::Database& db, const sync::Op& op, const std::string& key) {
+  for (const sync::OpId& pred : op.pred) {
+    std::string pred_key = pred.key();
+    db.cached(kInsertSuperseded).bind(1, op.record_id).bind(2, op.field).bind(3, pred_key).run();
+    db.cached(kDeleteHead).bind(1, op.record_id).bind(2, op.field).bind(3, pred_key).run();
+  }
+  auto& superseded = db.cached(kIsSuperseded).bind(1, op.record_id).bind(2, op.field).bind(3, key);
+  bool is_superseded = superseded.step();
+  superseded.reset();
+  if (!is_superseded)
+    db.cached(kInsertHead)
+        .bind(1, op.record_id)
+        .bind(2, op.field)
+        .bind(3, key)
+        .bind(4, op.value)
+        .bind(5, op.time.wall_ms)
+        .bind(6, static_cast<int64_t>(op.time.counter))
+        .run();
+  refresh_value(db, op.record_id, op.field);
+}
+
+}  // namespace
+
+std::string join_keys(const std::vector<sync::OpId>& ids) {
+  std::string text;
+  for (const auto& id : ids) {
+    if (!text.empty()) text.push_back(' ');
+    text += id.key();
+  }
+  return text;
+}
+
+std::vector<std::string> split_keys(const std::string& text) {
+  std::vector<std::string> keys;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) keys.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return keys;
+}
+
+std::string held_change_hash(sqlite::Database& db, const std::string& origin, uint64_t seq) {
+  auto& find = db.cached(kFindChange).bind(1, origin).bind(2, static_cast<int64_t>(seq));
+  std::string hash = find.step() ? find.blob(0) : std::string();
+  find.reset();
+  return hash;
+}
+
+std::vector<sync::HeadValue> field_heads(sqlite::Database& db, const std::string& record_id,
+                                         const std::string& field) {
+  auto& select = db.cached(kSelectHeads).bind(1, record_id).bind(2, field);
+  std::vector<sync::HeadValue> heads;
+  while (select.step())
+    heads.push_back({select.text(0), select.text(1),
+                     sync::Hlc{select.int64(2), static_cast<uint32_t>(select.int64(3))}});
+  select.reset();
+  return heads;
+}
+
+std::vector<sync::OpId> head_ids(sqlite::Database& db, const std::string& record_id,
+                                 const std::string& field) {
+  std::vector<sync::OpId> ids;
+  for (const auto& head : field_heads(db, record_id, field))
+    ids.push_back(sync::OpId::parse(head.op_key));
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+AppendResult append_change(sqlite::Database& db, const sync::SignedChange& signed_change,
+                           const std::string& canonical, const crypto::Digest& hash) {
+  const sync::Change& change = signed_change.change;
+  auto& find =
+      db.cached(kFindChange).bind(1, change.origin).bind(2, static_cast<int64_t>(change.seq));
+  if (find.step()) {
+    std::string held = find.blob(0);
+    find.reset();
+    if (held.size() == hash.size() && std::memcmp(hash.data(), held.data(), hash.size()) == 0)
+      return AppendResult::Duplicate;
+    throw Error(ErrorCode::Conflict, "change " + change.origin + "." + std::to_string(change.seq) +
+                                         ": this origin seq is already held with different "
+                                         "content (a device reused a sequence number)");
+  }
+  find.reset();
+  db.cached(kInsertChange)
+      .bind(1, change.origin)
+      .bind(2, static_cast<int64_t>(change.seq))
+      .bind_blob(3, hash.data(), hash.size())
+      .bind_blob(4, signed_change.signature.data(), signed_change.signature.size())
+      .bind(5, change.author)
+      .bind(6, change.household)
+      .bind(7, change.grid)
+      .bind_blob(8, canonical.data(), canonical.size())
+      .run();
+  int64_t change_id = db.last_insert_rowid();
+  for (size_t i = 0; i < change.ops.size(); ++i) {
+    const sync::Op& op = change.ops[i];
+    std::string key = change.op_id(i).key();
+    db.cached(kInsertOp)
+        .bind(1, key)
+        .bind(2, change_id)
+        .bind(3, static_cast<int64_t>(op.kind))
+        .bind(4, op.record_type)
+        .bind(5, op.record_id)
+        .bind(6, op.field)
+        .bind(7, op.value)
+        .bind(8, join_keys(op.pred))
+        .bind(9, op.time.wall_ms)
+        .bind(10, static_cast<int64_t>(op.time.counter))
+        .bind(11, op.form_version)
+        .run();
+    if (op.kind == sync::OpKind::Create)
+      apply_create(db, change, op, key);
+    else
+      apply_field_op(db, op, key);
+  }
+  return AppendResult::Applied;
+}
+
+}  // namespace doorstep::store

@@ -1,0 +1,143 @@
+// Store: a device's local Doorstep database — its identity and key, the grow-only op log,
+// and the current state of households, members and visits materialized from it.
+//
+// Every local edit is one signed Change written in one transaction (op log + materialized
+// state + the device's seq and clock together), through the same path as changes received
+// from peers (core/sync/exchange.h). A revisit writes ops only for fields whose value
+// changed. Reads come from the materialized state, which check() proves equal to the fold of
+// the op log. The JSON shapes returned by the read methods are those of the `doorstep` CLI
+// (docs/schema.md).
+//
+// Durability: WAL with synchronous=FULL — a write that returned has been fsync'ed and
+// survives kill -9 and power loss (docs/schema.md, "Durability").
+//
+// Ownership: a Store owns its SQLite connection and, once loaded, the decrypted device key
+// (kept in memory only). Movable, not copyable.
+// Thread-safety: one thread at a time per Store; several processes may open one file (SQLite
+// locking serializes writers; the device seq is read and bumped inside the write transaction).
+// Failure: doorstep::Error — NotFound (unknown household/record/field), InvalidArgument (bad
+// grid path, field name or value; names which), OutOfScope (outside the device's scope),
+// UnsupportedVersion (a database from the future), Unauthorized (wrong key secret), Corrupt.
+// A failed call changes nothing.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/crypto/device_key.h"
+#include "core/store/sqlite.h"
+#include "core/sync/hlc.h"
+#include "core/sync/merge.h"
+
+namespace doorstep::store {
+
+struct InitOptions {
+  std::string name;                  // the device user's display name, e.g. "Li Wei"
+  std::string role = "grid-worker";  // grid-worker | village-leader | township | county
+  std::string scope;                 // grid path prefix the device works in ("" = everything)
+  // Encrypts the device key at rest. Empty: a random secret kept in PATH.secret (0600); a
+  // phone shell passes one held by the platform keystore instead.
+  std::string key_secret;
+  // false only for throwaway test replicas: synchronous=OFF, no fsync at all (a crash of
+  // the process still loses nothing; a power loss may).
+  bool durable = true;
+};
+
+struct OpenOptions {
+  std::string key_secret;  // as in InitOptions; empty = PATH.secret
+  bool durable = true;
+};
+
+struct Identity {
+  std::string device_id;
+  std::string name;
+  std::string role;
+  std::string scope;
+  crypto::PublicKey public_key{};
+};
+
+// What a finalised form session hands to the store.
+struct VisitInput {
+  std::string household_id;
+  std::string form_id;
+  std::string form_version;
+  // The answers object: scalar answers become household fields; the repeat "members" is an
+  // array of member objects, each matched to a member by "member_id", else by "id_number",
+  // else added as a new member.
+  nlohmann::json answers = nlohmann::json::object();
+  nlohmann::json risk;  // {"level": "red"|"yellow"|"green", "rules": [...]} or null
+  std::string started;  // ISO 8601 texts as the shell recorded them; may be empty
+  std::string ended;
+  nlohmann::json gps;  // null or {"lat", "lon", "accuracy"}
+};
+
+class Store {
+ public:
+  // Creates a new database with a new device key (`doorstep init`). Error(Conflict) if a
+  // Doorstep database already exists at `path`.
+  static Store create(const std::filesystem::path& path, const InitOptions& options);
+  // Opens (and upgrades) an existing database.
+  static Store open(const std::filesystem::path& path, const OpenOptions& options = {});
+
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  const Identity& identity() const;
+  const std::filesystem::path& path() const;
+
+  // ---- trust store: device id -> public key, used to verify changes on apply ----
+  void trust_device(const std::string& name, const crypto::PublicKey& key);
+  std::optional<crypto::PublicKey> trusted_key(const std::string& device_id) const;
+
+  // ---- merge rules: field -> rule, from the form (plain data) ----
+  void set_merge_rules(const std::map<std::string, sync::FieldRule>& rules);
+  sync::FieldRule merge_rule(const std::string& field) const;
+
+  // ---- local edits, each one signed change ----
+  // A new household at `grid` (a full grid path) with initial `fields` (an object of
+  // field -> JSON value). Returns its id.
+  std::string add_household(const std::string& grid, const nlohmann::json& fields);
+  // A new member of `household_id` with `fields`. Returns its id.
+  std::string add_member(const std::string& household_id, const nlohmann::json& fields);
+  // A correction outside a visit: sets fields of a household or member record; fields whose
+  // value is already current write no op. Returns the number of ops written.
+  size_t set_fields(const std::string& record_id, const nlohmann::json& fields);
+  // Stores a visit and the field changes it implies. Returns the visit id.
+  std::string record_visit(const VisitInput& visit);
+  // Closes the conflict on (record_id, field) with `value`. Error(NotFound) if the field
+  // has no conflict.
+  void resolve(const std::string& record_id, const std::string& field, const nlohmann::json& value);
+
+  // ---- reads (JSON shapes of the CLI, docs/schema.md) ----
+  nlohmann::json household(const std::string& id) const;
+  nlohmann::json households(const std::string& grid_prefix, const std::string& level) const;
+  nlohmann::json history(const std::string& id, const std::string& field) const;
+  nlohmann::json conflicts() const;
+
+  // SHA-256 (hex) of the canonical state within a grid prefix ("" = all).
+  std::string digest(const std::string& scope_prefix = "") const;
+  // Problems found (empty = consistent): materialized state vs the fold of the op log,
+  // change hashes vs bodies, PRAGMA integrity_check.
+  std::vector<std::string> check() const;
+
+  // ---- for the exchange API and tests ----
+  sqlite::Database& database() const;
+  // Moves the device clock past a time seen in a received change (same transaction).
+  void observe_time(const sync::Hlc& time);
+
+  // The implementation, shared by the store's own .cpp files (store_impl.h).
+  struct Impl;
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace doorstep::store

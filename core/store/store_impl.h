@@ -1,0 +1,63 @@
+// Internals shared by the Store's implementation files (store.cpp, store_writes.cpp,
+// store_reads.cpp, digest.cpp, check.cpp). Not part of the store's interface.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/crypto/device_key.h"
+#include "core/store/sqlite.h"
+#include "core/store/store.h"
+#include "core/sync/change.h"
+
+namespace doorstep::store {
+
+// A local change being built inside its write transaction.
+struct LocalChange {
+  std::string household;
+  std::string grid;
+  std::vector<sync::Op> ops;  // time and author are filled in by commit_local()
+};
+
+// A record as the materialized state knows it.
+struct RecordRow {
+  std::string id;
+  std::string type;
+  std::string household;
+  std::string grid;  // the household's grid, for a household; as created, for others
+  std::string op_key;
+};
+
+struct Store::Impl {
+  std::filesystem::path path;
+  std::unique_ptr<sqlite::Database> db;
+  Identity identity;
+  std::string key_secret;  // empty until needed, then from options or PATH.secret
+  std::optional<crypto::DeviceKey> key;
+
+  const crypto::DeviceKey& device_key();
+  // Runs `build` inside a write transaction; if it added ops, signs and appends them as
+  // the device's next change and commits. Returns false if there was nothing to write.
+  bool commit_local(const std::function<void(LocalChange&)>& build);
+
+  std::optional<RecordRow> find_record(const std::string& id) const;
+  // The record or Error(NotFound) naming `what`.
+  RecordRow require_record(const std::string& id, const char* what) const;
+  // The current value (canonical JSON) of a field, if it has one; *in_conflict (if given)
+  // tells whether the field has several heads with different values.
+  std::optional<std::string> current_value(const std::string& record_id, const std::string& field,
+                                           bool* in_conflict = nullptr) const;
+};
+
+// A fresh record id: 16 random lower-case hex digits for a household; for a record of a
+// household (member, visit), the household's id, '-' and 16 random hex digits, so that
+// which household a record belongs to is part of its name (sync::validate checks it).
+std::string new_record_id(const std::string& household_id = "");
+
+// The JSON text of a stored canonical value.
+nlohmann::json parse_value(const std::string& canonical);
+
+}  // namespace doorstep::store

@@ -1,0 +1,73 @@
+// Bundle files: sync without a network. A bundle is one direction of a sync conversation
+// written to a file — hello, checkpoint (what the sender holds of the recipient's changes),
+// push messages with the changes the recipient has not acknowledged, and end — each message
+// one wire frame (wire.h) in one chunk of a sealed bundle (crypto/sealed_bundle.h):
+// encrypted to the recipient's certificate, signed by the sender.
+//
+// Export takes the changes within the recipient's scope after the recipient's last
+// acknowledged cursor (or all of them with `full`), leaving out what the recipient wrote.
+// Import verifies the sender, applies the newest revocation list it carries, then applies
+// each push as one transaction through a ChangeVerifier (signature, chain, revocation,
+// scope, role); it records the checkpoint the sender acknowledged (so the next export to the
+// sender shrinks) and how far it now holds the sender's changes (so the next export back
+// tells the sender). A truncated or damaged bundle imports its verified prefix and says
+// where it broke; importing the same bundle again changes nothing.
+//
+// Thread-safety: one thread at a time per Replica. Failure: Error(Unauthorized) for a bundle
+// addressed to someone else or from a device the county does not trust, Error(BadSignature)
+// for a forged header, Error(Corrupt) for a file that is not a bundle; damage after the
+// header is reported in the result, never thrown.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/crypto/certificate.h"
+#include "core/sync/messages.h"
+#include "core/sync/replica.h"
+
+namespace doorstep::sync {
+
+struct BundleExportOptions {
+  bool full = false;  // ignore what the recipient acknowledged
+  size_t page_size = 256;
+  // Fixed values for byte-identical files (golden tests); normally left empty.
+  crypto::PkeyPtr ephemeral;
+  std::optional<crypto::Bytes> bundle_id;
+};
+
+struct BundleExport {
+  std::string bytes;
+  size_t changes = 0;
+  size_t messages = 0;  // hello, checkpoint, pushes, end
+  uint64_t from = 0;    // this replica's cursor the bundle starts after
+  uint64_t through = 0;
+  std::string recipient;  // device id
+  std::string recipient_scope;
+};
+
+BundleExport export_bundle(Replica& replica, const crypto::Certificate& recipient,
+                           BundleExportOptions options = {});
+
+struct BundleImport {
+  std::string sender;  // device id
+  uint64_t imported = 0;
+  uint64_t duplicates = 0;
+  std::vector<RejectedChange> rejected;
+  bool complete = false;  // the end message was read and everything before it verified
+  std::string problem;    // why not complete: truncation or damage, with the byte offset
+  size_t messages = 0;
+  size_t certificates_verified = 0;
+};
+
+BundleImport import_bundle(Replica& replica, const std::string& file);
+
+// {"imported": n, "duplicates": n, "rejected": [{"op": "ORIGIN.SEQ", "reason": ...}],
+//  "complete": bool, "problem": text (only when incomplete), "sender": id}
+nlohmann::json to_json(const BundleImport& report);
+nlohmann::json to_json(const BundleExport& summary);
+
+}  // namespace doorstep::sync

@@ -1,0 +1,146 @@
+// Certificate checks once per session; scope and role checks per change.
+#include "core/sync/change_verifier.h"
+
+#include "core/crypto/hash.h"
+#include "core/crypto/keys.h"
+#include "core/store/grid_path.h"
+
+namespace doorstep::sync {
+namespace {
+
+int ds_code(ErrorCode code) {
+  return static_cast<int>(code);
+}
+
+}  // namespace
+
+ChangeVerifier::ChangeVerifier(Replica& replica)
+    : replica_(replica), trust_(replica.trust_store()), own_scope_(replica.claims().scope) {}
+
+void ChangeVerifier::verify_and_keep(const std::string& der) {
+  crypto::Certificate cert = crypto::Certificate::from_der(crypto::Bytes(der.begin(), der.end()));
+  if (!seen_fingerprints_.insert(cert.fingerprint()).second) return;
+  ++verifications_;
+  std::optional<crypto::DeviceClaims> claims;
+  try {
+    claims = cert.claims();
+  } catch (const Error& e) {
+    return;  // not a device certificate we can name; its changes stay unknown
+  }
+  if (!claims) return;
+  try {
+    trust_.verify(cert);
+    crypto::Bytes raw = crypto::raw_public_key(cert.signing_key().get());
+    crypto::PublicKey key{};
+    std::copy(raw.begin(), raw.end(), key.begin());
+    if (crypto::device_id_of(key) != claims->device_id)
+      throw Error(ErrorCode::Unauthorized, "certificate '" + cert.common_name() +
+                                               "' names device " + claims->device_id +
+                                               " but certifies the key of another device");
+    known_[claims->device_id] = Known{key, *claims, der};
+    refused_.erase(claims->device_id);
+  } catch (const Error& e) {
+    if (!known_.count(claims->device_id)) refused_[claims->device_id] = e.what();
+  }
+}
+
+void ChangeVerifier::learn(const std::vector<Blob>& certificates) {
+  for (const auto& der : certificates) {
+    try {
+      verify_and_keep(std::string(der.begin(), der.end()));
+    } catch (const Error&) {
+      // Undecodable bytes: the changes they were meant for are rejected as untrusted.
+    }
+  }
+}
+
+crypto::DeviceClaims ChangeVerifier::verify_peer(const Blob& certificate) {
+  crypto::Certificate cert =
+      crypto::Certificate::from_der(crypto::Bytes(certificate.begin(), certificate.end()));
+  auto claims = trust_.verify(cert);
+  learn({certificate});
+  return claims;
+}
+
+std::optional<crypto::PublicKey> ChangeVerifier::key_for(const std::string& device_id) {
+  if (auto it = known_.find(device_id); it != known_.end()) return it->second.key;
+  if (refused_.count(device_id)) return std::nullopt;
+  if (device_id == replica_.identity().device_id && replica_.enrolled()) {
+    verify_and_keep(
+        std::string(replica_.certificate().der().begin(), replica_.certificate().der().end()));
+  } else if (auto der = replica_.state().certificate_of(device_id)) {
+    verify_and_keep(*der);
+  }
+  if (auto it = known_.find(device_id); it != known_.end()) return it->second.key;
+  return std::nullopt;
+}
+
+std::optional<Rejection> ChangeVerifier::admit(const SignedChange& signed_change) {
+  const Change& change = signed_change.change;
+  auto it = known_.find(change.origin);
+  if (it == known_.end())
+    return Rejection{ErrorCode::Unauthorized, "device " + change.origin + " is not certified"};
+  const crypto::DeviceClaims& claims = it->second.claims;
+  std::string role(crypto::role_name(claims.role));
+  if (change.household.empty()) {
+    if (claims.role != crypto::DeviceRole::County)
+      return Rejection{ErrorCode::Unauthorized, "a county-level change by device " + change.origin +
+                                                    " whose role is " + role +
+                                                    " (only the county may write these)"};
+    return std::nullopt;
+  }
+  if (!store::grid_within(change.grid, claims.scope))
+    return Rejection{ErrorCode::OutOfScope, "household " + change.household + " at grid " +
+                                                change.grid + " is outside the scope " +
+                                                claims.scope + " of device " + change.origin +
+                                                " (" + role + ")"};
+  if (!store::grid_within(change.grid, own_scope_))
+    return Rejection{ErrorCode::OutOfScope, "household " + change.household + " at grid " +
+                                                change.grid + " is outside this replica's scope " +
+                                                own_scope_};
+  return std::nullopt;
+}
+
+VerifyPolicy ChangeVerifier::policy() {
+  VerifyPolicy policy;
+  policy.key_for = [this](const std::string& id) { return key_for(id); };
+  policy.admit = [this](const SignedChange& change) { return admit(change); };
+  return policy;
+}
+
+AckMessage ChangeVerifier::ingest(const std::string& batch, const std::vector<Blob>& changes) {
+  std::vector<std::string> wire;
+  wire.reserve(changes.size());
+  for (const auto& c : changes) wire.emplace_back(c.begin(), c.end());
+  ApplyReport report = apply_encoded(replica_.store(), wire, policy());
+  AckMessage ack;
+  ack.batch = batch;
+  std::set<std::string> accepted_origins;
+  for (const auto& result : report.results) {
+    switch (result.status) {
+      case ApplyStatus::Applied:
+        ++ack.stored;
+        accepted_origins.insert(result.origin);
+        break;
+      case ApplyStatus::Duplicate:
+        ++ack.duplicates;
+        accepted_origins.insert(result.origin);
+        break;
+      case ApplyStatus::Rejected: {
+        std::string reason = result.reason;
+        if (auto r = refused_.find(result.origin); r != refused_.end())
+          reason += " (" + r->second + ")";
+        ack.rejected.push_back({result.origin, result.seq, ds_code(result.code), reason});
+        break;
+      }
+    }
+  }
+  for (const auto& origin : accepted_origins) {
+    auto it = known_.find(origin);
+    if (it != known_.end() && origin != replica_.identity().device_id)
+      replica_.state().remember_certificate(origin, it->second.der);
+  }
+  return ack;
+}
+
+}  // namespace doorstep::sync

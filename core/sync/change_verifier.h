@@ -1,0 +1,70 @@
+// ChangeVerifier: the admission of received changes for one session (one sync conversation
+// or one bundle import). A change is accepted only if
+//   1. its origin device has a certificate that chains to the county CA and is not revoked
+//      by the newest revocation list this replica holds (checked once per certificate per
+//      session, not per change);
+//   2. its signature verifies against that certificate's key (the store's apply path does
+//      the Ed25519 check with the key given here);
+//   3. it lies within the origin's scope: a household change's grid is within the scope of
+//      the origin's certificate; a county-level change comes from a county-role device;
+//   4. it lies within this replica's own scope (an importer never takes what it may not hold).
+// Every refusal is a Rejection with a reason naming the device, household, grid and scope.
+// Certificates arrive in hello/page/push messages; certificates of devices whose changes
+// were accepted are remembered (SyncState) so this replica can pass them on when it relays.
+//
+// Ownership: borrows the Replica. Thread-safety: one thread at a time.
+// Failure: learn() never throws for a bad certificate — it records why that device cannot be
+// trusted, and its changes are rejected with that reason.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/crypto/trust_store.h"
+#include "core/sync/exchange.h"
+#include "core/sync/messages.h"
+#include "core/sync/replica.h"
+
+namespace doorstep::sync {
+
+class ChangeVerifier {
+ public:
+  explicit ChangeVerifier(Replica& replica);
+
+  // Verifies each certificate (DER) not seen before in this session.
+  void learn(const std::vector<Blob>& certificates);
+  // Verifies one certificate and returns its claims; throws Error(Unauthorized) if it is not
+  // good. Used for the sender of a bundle or the peer of a session.
+  crypto::DeviceClaims verify_peer(const Blob& certificate);
+
+  // Applies `changes` (wire form) in one transaction with this verification, remembers the
+  // certificates of origins whose changes were accepted, and answers with an ack.
+  AckMessage ingest(const std::string& batch, const std::vector<Blob>& changes);
+
+  // The policy for sync::apply_changes / apply_encoded.
+  VerifyPolicy policy();
+
+  size_t certificates_verified() const { return verifications_; }
+
+ private:
+  struct Known {
+    crypto::PublicKey key{};
+    crypto::DeviceClaims claims;
+    std::string der;
+  };
+  void verify_and_keep(const std::string& der);
+  std::optional<crypto::PublicKey> key_for(const std::string& device_id);
+  std::optional<Rejection> admit(const SignedChange& change);
+
+  Replica& replica_;
+  crypto::TrustStore trust_;
+  std::string own_scope_;
+  std::map<std::string, Known> known_;          // device id -> verified certificate
+  std::map<std::string, std::string> refused_;  // device id -> why its certificate failed
+  std::set<std::string> seen_fingerprints_;     // certificates already examined
+  size_t verifications_ = 0;
+};
+
+}  // namespace doorstep::sync

@@ -1,0 +1,69 @@
+// DeviceAuthenticator: header parsing, certificate chain and revocation, signature, replay.
+#include "auth/device_authenticator.h"
+
+#include "core/auth/request_signature.h"
+#include "core/common/error.h"
+#include "http/router.h"
+
+namespace doorstep::server {
+
+AuthenticatedDevice DeviceAuthenticator::authenticate(const HttpRequest& request,
+                                                      const crypto::TrustStore& trust,
+                                                      int64_t now) {
+  auto unauthorized = [](const std::string& message) {
+    return HttpError(401, "unauthorized", message);
+  };
+  std::string cert_header = request.header(auth::kCertificateHeader);
+  std::string authorization = request.header("authorization");
+  if (cert_header.empty() || authorization.empty())
+    throw unauthorized(
+        "this endpoint needs a device credential (X-Doorstep-Certificate and "
+        "Authorization: Doorstep-Signature headers, see docs/api.md)");
+  auth::RequestAuthorization parsed;
+  std::optional<crypto::Certificate> certificate;
+  try {
+    parsed = auth::parse_authorization(authorization);
+    certificate = crypto::Certificate::from_der(auth::base64_decode(cert_header));
+  } catch (const Error& e) {
+    throw unauthorized(e.what());
+  }
+  if (trust.is_revoked(*certificate))
+    throw HttpError(403, "revoked", "the county has revoked this device's certificate");
+  crypto::DeviceClaims claims;
+  try {
+    claims = trust.verify(*certificate);
+  } catch (const Error& e) {
+    if (trust.is_device_revoked(certificate->claims() ? certificate->claims()->device_id : ""))
+      throw HttpError(403, "revoked", "the county has revoked this device");
+    throw unauthorized(std::string("the device certificate is not accepted: ") + e.what());
+  }
+  std::string text = auth::signing_text(request.method, request.target, parsed.time, parsed.nonce,
+                                        request.body, server_fingerprint_);
+  auto key = certificate->signing_key();
+  if (!crypto::ed25519_verify(
+          key.get(), reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+          reinterpret_cast<const unsigned char*>(parsed.signature.data()), parsed.signature.size()))
+    throw unauthorized(
+        "the request signature does not verify (wrong key, altered request, or "
+        "signed for another server)");
+  if (parsed.time < now - auth::kMaxSkewSeconds || parsed.time > now + auth::kMaxSkewSeconds)
+    throw unauthorized("the request is signed for time " + std::to_string(parsed.time) +
+                       ", more than " + std::to_string(auth::kMaxSkewSeconds) +
+                       " s from the server's " + std::to_string(now) +
+                       "; correct the clock by GET /v1/health's \"time\"");
+  if (!first_use(parsed.nonce, parsed.time, now))
+    throw unauthorized("the request was replayed (its nonce was already used)");
+  return {claims, certificate->common_name(), *certificate};
+}
+
+bool DeviceAuthenticator::first_use(const std::string& nonce, int64_t time, int64_t now) {
+  std::lock_guard lock(mutex_);
+  // Forget nonces whose requests can no longer pass the time check anyway.
+  if (nonces_.size() > 4096) {
+    for (auto it = nonces_.begin(); it != nonces_.end();)
+      it = it->second < now ? nonces_.erase(it) : std::next(it);
+  }
+  return nonces_.emplace(nonce, time + auth::kMaxSkewSeconds + 1).second;
+}
+
+}  // namespace doorstep::server

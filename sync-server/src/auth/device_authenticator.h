@@ -1,0 +1,47 @@
+// DeviceAuthenticator: checks the signed-request credential of a device (see
+// core/auth/request_signature.h) against the county's trust store and answers who it is.
+//
+//   no or malformed credential, unknown CA, bad signature,  -> HttpError 401 "unauthorized"
+//   stale time, replayed nonce                                 (the message says which)
+//   a certificate the county revoked                         -> HttpError 403 "revoked"
+//
+// Ownership: owns the nonce cache. Thread-safety: authenticate() is safe from many threads
+// (the cache has its own mutex; the TrustStore is only read).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "core/crypto/certificate.h"
+#include "core/crypto/trust_store.h"
+#include "http/message.h"
+
+namespace doorstep::server {
+
+struct AuthenticatedDevice {
+  crypto::DeviceClaims claims;
+  std::string name;  // the certificate's common name
+  crypto::Certificate certificate;
+};
+
+class DeviceAuthenticator {
+ public:
+  // `server_fingerprint`: hex SHA-256 of the TLS certificate this server presents.
+  explicit DeviceAuthenticator(std::string server_fingerprint)
+      : server_fingerprint_(std::move(server_fingerprint)) {}
+
+  AuthenticatedDevice authenticate(const HttpRequest& request, const crypto::TrustStore& trust,
+                                   int64_t now);
+
+ private:
+  // False if `nonce` was seen within the window; remembers it otherwise.
+  bool first_use(const std::string& nonce, int64_t time, int64_t now);
+
+  std::string server_fingerprint_;
+  std::mutex mutex_;
+  std::map<std::string, int64_t> nonces_;  // nonce -> when it may be forgotten
+};
+
+}  // namespace doorstep::server

@@ -1,0 +1,121 @@
+// `doorstep-server serve`: runs the county's HTTPS server until SIGTERM or SIGINT.
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "api/enroll_routes.h"
+#include "api/record_routes.h"
+#include "api/service_routes.h"
+#include "api/sync_routes.h"
+#include "command.h"
+#include "core/common/error.h"
+#include "county/county_context.h"
+#include "http/access_log.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "tls/server_certificate.h"
+
+namespace doorstep::server {
+namespace {
+
+// "HOST:PORT", "[V6]:PORT" or ":PORT".
+void parse_listen(const std::string& text, ServerConfig& config) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos)
+    throw cli::UsageError("serve", "--listen wants HOST:PORT, got '" + text + "'");
+  std::string host = text.substr(0, colon), port = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  if (!host.empty()) config.host = host;
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535)
+    throw cli::UsageError("serve", "--listen: '" + port + "' is not a port number");
+  config.port = static_cast<uint16_t>(std::stoul(port));
+}
+
+int run_serve(const std::vector<std::string>& argv) {
+  cli::Args args("serve", argv,
+                 {{"data", true},
+                  {"listen", true},
+                  {"cert", true},
+                  {"key", true},
+                  {"threads", true},
+                  {"timeout", true}});
+  args.expect_at_most(0);
+  std::filesystem::path data = args.required("data");
+  if (!std::filesystem::exists(data / "county.json"))
+    throw cli::Failure("there is no county in " + data.string() +
+                       "; create one with 'doorstep-server init --data " + data.string() +
+                       " --county CODE --name NAME'");
+  ServerConfig config;
+  parse_listen(args.value_or("listen", "127.0.0.1:8443"), config);
+  if (args.has("threads")) {
+    int threads = std::atoi(args.required("threads").c_str());
+    if (threads < 1 || threads > 64) throw cli::UsageError("serve", "--threads wants 1..64");
+    config.io_threads = config.worker_threads = threads;
+  }
+  if (args.has("timeout")) {
+    int seconds = std::atoi(args.required("timeout").c_str());
+    if (seconds < 1 || seconds > 3600) throw cli::UsageError("serve", "--timeout wants 1..3600");
+    config.handshake_timeout = config.read_timeout = std::chrono::seconds(seconds);
+    config.write_timeout = std::chrono::seconds(seconds * 2);
+  }
+  if (args.has("cert") != args.has("key"))
+    throw cli::UsageError("serve", "--cert and --key go together");
+  std::filesystem::path cert_path, key_path;
+  if (args.has("cert")) {
+    cert_path = args.required("cert");
+    key_path = args.required("key");
+  } else {
+    ensure_server_certificate(data);
+    auto paths = server_tls_paths(data);
+    cert_path = paths.certificate;
+    key_path = paths.private_key;
+  }
+  config.certificate_pem = read_text_file(cert_path);
+  config.private_key_pem = read_text_file(key_path);
+
+  Metrics metrics;
+  AccessLog log(stderr);
+  std::string fingerprint = certificate_fingerprint(config.certificate_pem);
+  CountyContext county(data, fingerprint, metrics);
+  Router router;
+  add_service_routes(router, metrics);
+  add_enroll_routes(router, county);
+  add_sync_routes(router, county);
+  add_record_routes(router, county);
+
+  HttpsServer server(config, router, metrics, log);
+  std::string host =
+      config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
+  std::string url = "https://" + host + ":" + std::to_string(server.port());
+  log.event("info", "listening",
+            {{"url", url}, {"port", server.port()}, {"fingerprint", fingerprint}});
+  std::printf("doorstep-server listening on %s\nTLS certificate SHA-256: %s\n", url.c_str(),
+              fingerprint.c_str());
+  std::fflush(stdout);
+  server.run();
+  return 0;
+}
+
+const cli::CommandRegistration kServe({
+    "serve",
+    "serve the county over HTTPS until SIGTERM/SIGINT",
+    "usage: doorstep-server serve --data DIR [--listen HOST:PORT] [--cert FILE --key FILE]\n"
+    "                             [--threads N] [--timeout SECONDS]\n"
+    "\n"
+    "Serves the county in DIR over HTTPS (TLS 1.2 or newer). --listen defaults to\n"
+    "127.0.0.1:8443 (port 0 picks a free one). Without --cert/--key the server uses\n"
+    "DIR/tls/server.crt and server.key, making a self-signed pair if they are absent.\n"
+    "--threads N runs N I/O threads and N request workers (default 2). --timeout is the\n"
+    "limit for a TLS handshake and for reading a request (default 15 s and 30 s; writes\n"
+    "get twice as long).\n"
+    "Prints the URL and the certificate's SHA-256 fingerprint, then one JSON log line per\n"
+    "request on stderr. SIGTERM or SIGINT stops it gracefully: requests being handled\n"
+    "finish and are answered first.",
+    run_serve,
+});
+
+}  // namespace
+}  // namespace doorstep::server

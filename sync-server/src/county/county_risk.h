@@ -1,0 +1,58 @@
+// CountyRisk: the county's own evaluation of each household's risk level. After every push,
+// the server re-runs the risk rules of the visit form (the same form engine as the phones,
+// core/forms) on the answers of each newly stored visit, with the county's parameters, and
+// keeps the result for the household if that visit is its newest. The county record shows
+// these levels, not the ones phones computed: a phone with an old form version or a
+// tampered build cannot decide a household's level.
+//
+// Stored in DIR/server.db (table county_risk), keyed by household. Forms come from DIR/forms
+// (matched by settings.form_id and settings.version); parameters from settings.json
+// "params" (else the form's defaults). A visit whose form version the county does not have
+// keeps the phone's level and is counted as unevaluated.
+//
+// Ownership: borrows the ServerDatabase. Thread-safety: one thread at a time (under the
+// county lock). Failure: a form that fails to evaluate is logged as unevaluated, never
+// fails the push that brought the visit.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "enroll/server_database.h"
+
+namespace doorstep::server {
+
+struct RiskEvaluationReport {
+  size_t evaluated = 0;    // visits whose level the county computed
+  size_t unevaluated = 0;  // visits of a form version the county lacks, or that failed
+};
+
+class CountyRisk {
+ public:
+  CountyRisk(ServerDatabase& database, const std::filesystem::path& data_dir);
+
+  // Evaluates the visits created by `changes` (wire form, as pushed), except those of the
+  // changes listed in `rejected` as (origin, seq).
+  RiskEvaluationReport evaluate(const std::vector<std::vector<uint8_t>>& changes,
+                                const std::set<std::pair<std::string, uint64_t>>& rejected);
+
+  // household id -> {"level", "rules", "visit", "form_version", "device_level"}.
+  std::optional<nlohmann::json> risk_of(const std::string& household) const;
+  // household id -> level, for every household the county evaluated.
+  std::map<std::string, std::string> levels() const;
+
+ private:
+  ServerDatabase& database_;
+  std::map<std::string, std::string> forms_;  // "FORM_ID@VERSION" -> definition text
+  std::string params_;                        // JSON text of the county's parameters
+};
+
+}  // namespace doorstep::server

@@ -1,0 +1,18 @@
+// Helpers shared by doorstep-server's county commands (cmd_county*.cpp): the --data folder,
+// reading input files and writing output files whole (temporary file + rename, so a reader
+// never sees half a bundle or enrollment file).
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "command.h"
+
+namespace doorstep::server {
+
+// The --data DIR option (required).
+std::filesystem::path data_dir(const cli::Args& args);
+std::string read_input_file(const std::filesystem::path& path, const std::string& what);
+void write_output_file(const std::filesystem::path& path, const std::string& content);
+
+}  // namespace doorstep::server

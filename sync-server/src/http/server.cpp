@@ -1,0 +1,473 @@
+// HttpsServer: the only translation unit that includes Boost.Beast (see server.h for why).
+// Structure after Beast's advanced server: Listener accepts, each Session owns one TLS stream
+// on its own strand and loops read header -> read body (limit by route) -> handle on the
+// worker pool -> write -> read again.
+#include "http/server.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <array>
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "core/common/error.h"
+#include "http/access_log.h"
+#include "http/metrics.h"
+#include "http/router.h"
+
+namespace doorstep::server {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+class Session;
+
+struct HttpsServer::Impl : std::enable_shared_from_this<HttpsServer::Impl> {
+  Impl(ServerConfig config, const Router& router, Metrics& metrics, AccessLog& log)
+      : config(std::move(config)),
+        router(router),
+        metrics(metrics),
+        log(log),
+        tls(ssl::context::tls_server),
+        acceptor(net::make_strand(ioc)),
+        signals(ioc),
+        grace_timer(ioc),
+        workers(static_cast<size_t>(std::max(1, this->config.worker_threads))) {}
+
+  void configure_tls();
+  void bind();
+  void accept();
+  void begin_shutdown();
+  void session_started(Session* session, const std::shared_ptr<Session>& shared);
+  void session_ended(Session* session);
+
+  ServerConfig config;
+  const Router& router;
+  Metrics& metrics;
+  AccessLog& log;
+  net::io_context ioc;
+  ssl::context tls;
+  tcp::acceptor acceptor;
+  net::signal_set signals;
+  net::steady_timer grace_timer;
+  net::thread_pool workers;
+  std::atomic<bool> stopping{false};
+  uint16_t bound_port = 0;
+  std::mutex sessions_mutex;
+  std::map<Session*, std::weak_ptr<Session>> sessions;
+};
+
+namespace {
+
+std::string openssl_reason() {
+  unsigned long code = ERR_get_error();
+  if (code == 0) return "unknown OpenSSL error";
+  char text[256];
+  ERR_error_string_n(code, text, sizeof text);
+  ERR_clear_error();
+  return text;
+}
+
+// A JSON error as a Beast response, for failures found before the router sees the request.
+http::response<http::string_body> transport_error(int status, const std::string& code,
+                                                  const std::string& message) {
+  HttpResponse error = error_response(status, code, message);
+  http::response<http::string_body> response{static_cast<http::status>(status), 11};
+  response.set(http::field::content_type, error.content_type);
+  response.set(http::field::server, "doorstep-server");
+  response.keep_alive(false);
+  response.body() = error.body;
+  response.prepare_payload();
+  return response;
+}
+
+}  // namespace
+
+// One TLS connection. All its handlers run on the stream's strand, so its members need no
+// lock; the only cross-thread hand-off is the request going to the worker pool and the
+// response coming back through net::post onto the strand.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<HttpsServer::Impl> server)
+      : stream_(std::move(socket), server->tls), server_(std::move(server)) {
+    beast::error_code ec;
+    auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) peer_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+    server_->metrics.connection_opened();
+  }
+  ~Session() {
+    server_->metrics.connection_closed();
+    server_->session_ended(this);
+  }
+
+  void start() {
+    server_->session_started(this, shared_from_this());
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->handshake(); });
+  }
+
+  // Called on shutdown: a connection waiting for its next request is closed now; one whose
+  // request is being handled finishes it first (closing after the write).
+  void stop_if_idle() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) self->close();
+    });
+  }
+
+ private:
+  void handshake() {
+    beast::get_lowest_layer(stream_).expires_after(server_->config.handshake_timeout);
+    stream_.async_handshake(
+        ssl::stream_base::server,
+        [self = shared_from_this()](beast::error_code ec) { self->on_handshake(ec); });
+  }
+
+  void on_handshake(beast::error_code ec) {
+    if (ec) {
+      server_->metrics.count_tls_failure();
+      return;  // a port scanner or a client that does not trust us: nothing to answer
+    }
+    if (X509* cert = SSL_get1_peer_certificate(stream_.native_handle())) {
+      int size = i2d_X509(cert, nullptr);
+      if (size > 0) {
+        peer_certificate_.resize(static_cast<size_t>(size));
+        auto* out = reinterpret_cast<unsigned char*>(peer_certificate_.data());
+        i2d_X509(cert, &out);
+      }
+      X509_free(cert);
+    }
+    read_header();
+  }
+
+  void read_header() {
+    if (server_->stopping) return close();
+    parser_.emplace();
+    parser_->header_limit(server_->config.header_limit);
+    // The route's limit is applied once the headers say which route this is.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    beast::get_lowest_layer(stream_).expires_after(server_->config.read_timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec == http::error::header_limit)
+      return reply_and_close(transport_error(
+          431, "headers_too_large",
+          "the request headers exceed " + std::to_string(server_->config.header_limit) + " bytes"));
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == beast::error::timeout || ec == ssl::error::stream_truncated ||
+        ec == net::error::eof || ec == net::error::connection_reset)
+      return close();
+    if (ec)
+      return reply_and_close(transport_error(400, "malformed_http",
+                                             "the request is not valid HTTP/1.1: " + ec.message()));
+    const auto& head = parser_->get();
+    started_ = Clock::now();
+    size_t limit =
+        server_->router.body_limit(std::string(head.method_string()), std::string(head.target()));
+    if (auto length = parser_->content_length(); length && *length > limit)
+      return reply_and_close(transport_error(413, "body_too_large",
+                                             "the body has " + std::to_string(*length) +
+                                                 " bytes; this endpoint takes at most " +
+                                                 std::to_string(limit)));
+    parser_->body_limit(limit);
+    beast::get_lowest_layer(stream_).expires_after(server_->config.read_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this(), limit](beast::error_code ec, size_t) {
+                       self->on_body(ec, limit);
+                     });
+  }
+
+  void on_body(beast::error_code ec, size_t limit) {
+    if (ec == http::error::body_limit)
+      return reply_and_close(transport_error(
+          413, "body_too_large",
+          "the body exceeds this endpoint's limit of " + std::to_string(limit) + " bytes"));
+    if (ec == net::error::operation_aborted || ec == beast::error::timeout ||
+        ec == ssl::error::stream_truncated || ec == net::error::eof ||
+        ec == http::error::end_of_stream || ec == http::error::partial_message ||
+        ec == net::error::connection_reset)
+      return close();
+    if (ec)
+      return reply_and_close(transport_error(
+          400, "malformed_http", "the request body is not valid HTTP/1.1: " + ec.message()));
+    dispatch_request(parser_->release());
+  }
+
+  void dispatch_request(http::request<http::string_body> message) {
+    busy_ = true;
+    auto request = std::make_shared<HttpRequest>();
+    request->method = std::string(message.method_string());
+    request->target = std::string(message.target());
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request->headers[name] = std::string(field.value());
+    }
+    request->body = std::move(message.body());
+    request->peer_address = peer_;
+    request->peer_certificate = peer_certificate_;
+    keep_alive_ = message.keep_alive();
+    beast::get_lowest_layer(stream_).expires_never();
+    // The guard keeps io_context::run() going while the worker has the request, so a
+    // shutdown waits for it.
+    net::post(server_->workers, [self = shared_from_this(), request,
+                                 work = net::make_work_guard(server_->ioc)] {
+      HttpResponse response = self->server_->router.handle(*request);
+      double seconds = std::chrono::duration<double>(Clock::now() - self->started_).count();
+      self->server_->metrics.count_request(response.route, response.status, seconds);
+      self->server_->log.request(*request, response, seconds);
+      net::post(self->stream_.get_executor(),
+                [self, response = std::move(response)]() mutable { self->write(response); });
+    });
+  }
+
+  void write(const HttpResponse& response) {
+    auto message = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(response.status), 11);
+    message->set(http::field::server, "doorstep-server");
+    message->set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) message->set(name, value);
+    message->body() = response.body;
+    message->keep_alive(keep_alive_ && !server_->stopping);
+    message->prepare_payload();
+    send(std::move(message));
+  }
+
+  void reply_and_close(http::response<http::string_body> response) {
+    busy_ = true;
+    keep_alive_ = false;
+    linger_ = true;
+    HttpRequest request;
+    if (parser_ && parser_->is_header_done()) {
+      request.method = std::string(parser_->get().method_string());
+      request.target = std::string(parser_->get().target());
+    }
+    request.peer_address = peer_;
+    HttpResponse logged;
+    logged.status = static_cast<int>(response.result_int());
+    logged.body = response.body();
+    logged.route = "transport";
+    server_->metrics.count_request(logged.route, logged.status, 0);
+    server_->log.request(request, logged, 0);
+    send(std::make_shared<http::response<http::string_body>>(std::move(response)));
+  }
+
+  void send(std::shared_ptr<http::response<http::string_body>> message) {
+    beast::get_lowest_layer(stream_).expires_after(server_->config.write_timeout);
+    bool keep_alive = message->keep_alive();
+    http::async_write(
+        stream_, *message,
+        [self = shared_from_this(), message, keep_alive](beast::error_code ec, size_t) {
+          self->busy_ = false;
+          if (ec) return self->close();
+          if (self->linger_) return self->linger();
+          if (!keep_alive) return self->shutdown_tls();
+          self->read_header();
+        });
+  }
+
+  // After answering a request we refused part-way (too large, malformed), the client may
+  // still be sending; closing at once would make its TCP stack reset the connection and
+  // drop our answer unread. So read and discard for a short while (bounded in time and
+  // bytes), then close.
+  void linger() {
+    if (lingered_ > kLingerBytes) return close();
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+    stream_.async_read_some(net::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->lingered_ += n;
+                              if (ec) return self->close();
+                              self->linger();
+                            });
+  }
+
+  void shutdown_tls() {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->close(); });
+  }
+
+  void close() {
+    beast::error_code ec;
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    socket.shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(stream_).cancel();
+  }
+
+  ssl::stream<beast::tcp_stream> stream_;
+  std::shared_ptr<HttpsServer::Impl> server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::string peer_;
+  std::string peer_certificate_;
+  bool busy_ = false;
+  bool keep_alive_ = false;
+  bool linger_ = false;
+  static constexpr size_t kLingerBytes = 64 * 1024 * 1024;
+  size_t lingered_ = 0;
+  std::array<char, 16384> discard_;
+  Clock::time_point started_ = Clock::now();
+};
+
+void HttpsServer::Impl::configure_tls() {
+  tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                  ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                  ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_2_VERSION);
+  // Session resumption with client certificates needs a context id.
+  static const unsigned char kContext[] = "doorstep-server";
+  SSL_CTX_set_session_id_context(tls.native_handle(), kContext, sizeof kContext - 1);
+  boost::system::error_code ec;
+  tls.use_certificate_chain(net::buffer(config.certificate_pem), ec);
+  if (ec)
+    throw Error(
+        ErrorDomain::OpenSSL, 0,
+        "the server certificate is not usable: " + ec.message() + " (" + openssl_reason() + ")");
+  tls.use_private_key(net::buffer(config.private_key_pem), ssl::context::pem, ec);
+  if (ec)
+    throw Error(
+        ErrorDomain::OpenSSL, 0,
+        "the server private key is not usable: " + ec.message() + " (" + openssl_reason() + ")");
+  if (SSL_CTX_check_private_key(tls.native_handle()) != 1)
+    throw Error(ErrorDomain::OpenSSL, 0, "the server private key does not match its certificate");
+  // Ask for a client certificate, accept the handshake whatever comes: the handler decides
+  // (and answers a bad credential with a JSON error the client can read).
+  tls.set_verify_mode(ssl::verify_peer);
+  tls.set_verify_callback([](bool, ssl::verify_context&) { return true; });
+}
+
+void HttpsServer::Impl::bind() {
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(config.host, ec);
+  if (ec) throw Error(ErrorCode::InvalidArgument, "'" + config.host + "' is not an IP address");
+  tcp::endpoint endpoint(address, config.port);
+  auto where = config.host + ":" + std::to_string(config.port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) throw Error(ErrorCode::Io, "cannot listen on " + where + ": " + ec.message());
+  bound_port = acceptor.local_endpoint().port();
+}
+
+void HttpsServer::Impl::accept() {
+  acceptor.async_accept(net::make_strand(ioc),
+                        [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                          if (ec == net::error::operation_aborted || self->stopping) return;
+                          if (ec) {
+                            // Out of file descriptors and the like: log, and keep serving the
+                            // others.
+                            self->log.event("warning", "accept_failed", {{"error", ec.message()}});
+                          } else {
+                            std::make_shared<Session>(std::move(socket), self)->start();
+                          }
+                          self->accept();
+                        });
+}
+
+void HttpsServer::Impl::session_started(Session* session, const std::shared_ptr<Session>& shared) {
+  std::lock_guard lock(sessions_mutex);
+  sessions[session] = shared;
+}
+
+void HttpsServer::Impl::session_ended(Session* session) {
+  bool last = false;
+  {
+    std::lock_guard lock(sessions_mutex);
+    sessions.erase(session);
+    last = sessions.empty();
+  }
+  if (last && stopping) net::post(ioc, [self = shared_from_this()] { self->grace_timer.cancel(); });
+}
+
+void HttpsServer::Impl::begin_shutdown() {
+  if (stopping.exchange(true)) return;
+  log.event("info", "stopping", {{"open_connections", sessions.size()}});
+  net::post(acceptor.get_executor(), [self = shared_from_this()] {
+    boost::system::error_code ec;
+    self->acceptor.close(ec);
+  });
+  net::post(ioc, [self = shared_from_this()] {
+    boost::system::error_code ec;
+    self->signals.cancel(ec);
+    std::vector<std::shared_ptr<Session>> open;
+    {
+      std::lock_guard lock(self->sessions_mutex);
+      for (auto& [raw, weak] : self->sessions)
+        if (auto session = weak.lock()) open.push_back(session);
+    }
+    if (open.empty()) return;
+    self->grace_timer.expires_after(self->config.shutdown_grace);
+    self->grace_timer.async_wait([self](beast::error_code ec) {
+      if (ec) return;  // cancelled: every connection closed in time
+      self->log.event("warning", "shutdown_grace_expired");
+      self->ioc.stop();
+    });
+    for (auto& session : open) session->stop_if_idle();
+  });
+}
+
+HttpsServer::HttpsServer(ServerConfig config, const Router& router, Metrics& metrics,
+                         AccessLog& log)
+    : impl_(std::make_shared<Impl>(std::move(config), router, metrics, log)) {
+  impl_->configure_tls();
+  impl_->bind();
+}
+
+HttpsServer::~HttpsServer() {
+  impl_->workers.join();
+}
+
+uint16_t HttpsServer::port() const {
+  return impl_->bound_port;
+}
+
+void HttpsServer::stop() {
+  impl_->begin_shutdown();
+}
+
+void HttpsServer::run() {
+  auto impl = impl_;
+  if (impl->config.handle_signals) {
+    impl->signals.add(SIGINT);
+    impl->signals.add(SIGTERM);
+    impl->signals.async_wait([impl](beast::error_code ec, int signal) {
+      if (ec) return;
+      impl->log.event("info", "signal", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+      impl->begin_shutdown();
+    });
+  }
+  impl->accept();
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl->config.io_threads; ++i)
+    threads.emplace_back([impl] { impl->ioc.run(); });
+  impl->ioc.run();
+  for (auto& thread : threads) thread.join();
+  impl->workers.join();
+  impl->log.event("info", "stopped");
+}
+
+}  // namespace doorstep::server

@@ -1,0 +1,71 @@
+// Schema migrations: older databases upgrade, newer ones are refused untouched.
+#include <doctest/doctest.h>
+
+#include "core/common/error.h"
+#include "core/store/schema.h"
+#include "tests/core/replicas.h"
+
+using doorstep::Error;
+using doorstep::ErrorCode;
+using doorstep::store::Store;
+using doorstep::test::make_replica;
+using doorstep::test::TempDir;
+
+TEST_CASE("a database created at schema version 1 opens, upgrades and keeps its data") {
+  TempDir dir;
+  std::string h;
+  {
+    Store store = make_replica(dir, "li");
+    h = store.add_household("640323.101.200.07", {{"head_name", "A"}});
+  }
+  {
+    // Take the file back to version 1: drop what migration 2 added.
+    doorstep::sqlite::Database db((dir / "li.db").string(), false);
+    db.exec(
+        "DROP TABLE merge_rules; DROP INDEX changes_by_household; DROP INDEX changes_by_grid;"
+        "PRAGMA user_version = 1;");
+    CHECK(doorstep::store::schema_version(db) == 1);
+  }
+  Store reopened = Store::open(dir / "li.db", {"secret of li", false});
+  CHECK(doorstep::store::schema_version(reopened.database()) ==
+        doorstep::store::latest_schema_version());
+  CHECK(reopened.household(h)["fields"]["head_name"] == "A");
+  reopened.set_merge_rules({{"income", doorstep::sync::FieldRule::Lww}});
+  CHECK(reopened.merge_rule("income") == doorstep::sync::FieldRule::Lww);
+}
+
+TEST_CASE("a database from a newer version is refused clearly and left untouched") {
+  TempDir dir;
+  { make_replica(dir, "li"); }
+  int future = doorstep::store::latest_schema_version() + 1;
+  {
+    doorstep::sqlite::Database db((dir / "li.db").string(), false);
+    db.exec(("PRAGMA user_version = " + std::to_string(future)).c_str());
+  }
+  try {
+    Store::open(dir / "li.db", {"secret of li", false});
+    FAIL("opened a database from the future");
+  } catch (const Error& e) {
+    CHECK(e.is(ErrorCode::UnsupportedVersion));
+    CHECK(std::string(e.what()).find("newer") != std::string::npos);
+  }
+  doorstep::sqlite::Database db((dir / "li.db").string(), false);
+  CHECK(doorstep::store::schema_version(db) == future);
+}
+
+TEST_CASE("a SQLite file that is not a Doorstep database is refused") {
+  TempDir dir;
+  {
+    doorstep::sqlite::Database db((dir / "other.db").string(), true);
+    db.exec("CREATE TABLE t (x)");
+  }
+  CHECK_THROWS_WITH_AS(Store::open(dir / "other.db"), doctest::Contains("not a Doorstep database"),
+                       Error);
+}
+
+TEST_CASE("opening a missing database says so, and init refuses to overwrite one") {
+  TempDir dir;
+  CHECK_THROWS_WITH_AS(Store::open(dir / "none.db"), doctest::Contains("does not exist"), Error);
+  { make_replica(dir, "li"); }
+  CHECK_THROWS_WITH_AS(make_replica(dir, "li"), doctest::Contains("already exists"), Error);
+}

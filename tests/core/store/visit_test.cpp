@@ -1,0 +1,125 @@
+// Visits: insert-only records whose answers update current fields only where they changed.
+#include <doctest/doctest.h>
+
+#include "core/common/error.h"
+#include "tests/core/replicas.h"
+
+using doorstep::store::Store;
+using doorstep::store::VisitInput;
+using doorstep::test::check_problems;
+using doorstep::test::make_replica;
+using doorstep::test::TempDir;
+using nlohmann::json;
+
+namespace {
+
+VisitInput visit_of(const std::string& household, json answers, const char* level = "green") {
+  VisitInput visit;
+  visit.household_id = household;
+  visit.form_id = "household_monitoring";
+  visit.form_version = "2026.1";
+  visit.answers = std::move(answers);
+  visit.risk = {{"level", level}, {"rules", json::array({"R1"})}};
+  return visit;
+}
+
+json first_answers() {
+  return {{"head_name", "王芳"},
+          {"income", 4000},
+          {"water_safe", true},
+          {"members",
+           {{{"name", "王芳"}, {"id_number", "640323198001010021"}, {"age", 45}},
+            {{"name", "李明"}, {"id_number", "640323200501010011"}, {"age", 20}}}}};
+}
+
+size_t ops_in_history(const Store& store, const std::string& household) {
+  return store.history(household, "").size();
+}
+
+}  // namespace
+
+TEST_CASE("a first visit creates members and sets the household's fields") {
+  TempDir dir;
+  Store store = make_replica(dir, "li");
+  std::string h = store.add_household("640323.101.200.07", json::object());
+  std::string v = store.record_visit(visit_of(h, first_answers(), "yellow"));
+  json shown = store.household(h);
+  CHECK(shown["fields"]["income"] == 4000);
+  CHECK(shown["members"].size() == 2);
+  REQUIRE(shown["visits"].size() == 1);
+  CHECK(shown["visits"][0]["id"] == v);
+  CHECK(shown["visits"][0]["level"] == "yellow");
+  CHECK(shown["risk"]["level"] == "yellow");
+  CHECK(shown["risk"]["rules"] == json::array({"R1"}));
+  CHECK(check_problems(store) == "");
+}
+
+TEST_CASE("a revisit that confirms no change writes the visit and no field ops") {
+  TempDir dir;
+  Store store = make_replica(dir, "li");
+  std::string h = store.add_household("640323.101.200.07", json::object());
+  store.record_visit(visit_of(h, first_answers()));
+  size_t before = ops_in_history(store, h);
+  store.record_visit(visit_of(h, first_answers()));
+  CHECK(ops_in_history(store, h) == before + 1);  // the visit record only
+  CHECK(store.household(h)["members"].size() == 2);
+}
+
+TEST_CASE("a revisit writes ops only for changed fields, matching members by ID number") {
+  TempDir dir;
+  Store store = make_replica(dir, "li");
+  std::string h = store.add_household("640323.101.200.07", json::object());
+  store.record_visit(visit_of(h, first_answers()));
+  size_t before = ops_in_history(store, h);
+  json answers = first_answers();
+  answers["income"] = 3000;
+  answers["members"][1]["age"] = 21;
+  store.record_visit(visit_of(h, answers, "red"));
+  json history = store.history(h, "");
+  CHECK(history.size() == before + 3);  // visit + income + one member's age
+  json shown = store.household(h);
+  CHECK(shown["members"].size() == 2);
+  CHECK(shown["fields"]["income"] == 3000);
+  CHECK(shown["risk"]["level"] == "red");
+  CHECK(check_problems(store) == "");
+}
+
+TEST_CASE("a revisit matches members by member id before ID number") {
+  TempDir dir;
+  Store store = make_replica(dir, "li");
+  std::string h = store.add_household("640323.101.200.07", json::object());
+  store.record_visit(visit_of(h, first_answers()));
+  std::string member = store.household(h)["members"][0]["id"];
+  json answers = first_answers();
+  answers["members"] = json::array({{{"member_id", member}, {"id_number", "640323198001010048"}}});
+  store.record_visit(visit_of(h, answers));
+  json shown = store.household(h);
+  CHECK(shown["members"].size() == 2);
+  CHECK(shown["members"][0]["fields"]["id_number"] == "640323198001010048");
+}
+
+TEST_CASE("a visit naming a member of another household is refused with nothing written") {
+  TempDir dir;
+  Store store = make_replica(dir, "li");
+  std::string h1 = store.add_household("640323.101.200.07", json::object());
+  std::string h2 = store.add_household("640323.101.200.07", json::object());
+  store.record_visit(visit_of(h1, first_answers()));
+  std::string other = store.household(h1)["members"][0]["id"];
+  std::string digest = store.digest();
+  json answers = {{"income", 1}, {"members", {{{"member_id", other}}}}};
+  CHECK_THROWS_WITH_AS(store.record_visit(visit_of(h2, answers)),
+                       doctest::Contains("answers.members[0].member_id"), doorstep::Error);
+  CHECK(store.digest() == digest);
+  CHECK(store.household(h2)["visits"].empty());
+}
+
+TEST_CASE("visit answers with a malformed field name are refused naming it") {
+  TempDir dir;
+  Store store = make_replica(dir, "li");
+  std::string h = store.add_household("640323.101.200.07", json::object());
+  CHECK_THROWS_WITH_AS(store.record_visit(visit_of(h, {{"9lives", 1}})),
+                       doctest::Contains("'9lives'"), doorstep::Error);
+  CHECK_THROWS_WITH_AS(store.record_visit(visit_of(h, {{"members", {{{"bad-name", 1}}}}})),
+                       doctest::Contains("answers.members[0]"), doorstep::Error);
+  CHECK(store.household(h)["visits"].empty());
+}

@@ -1,0 +1,157 @@
+// Field merge across replicas: multi-value registers, conflicts kept, resolve ops.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "core/common/error.h"
+#include "tests/core/replicas.h"
+
+using doorstep::store::Store;
+using doorstep::sync::FieldRule;
+using doorstep::test::check_problems;
+using doorstep::test::make_replica;
+using doorstep::test::send_all;
+using doorstep::test::TempDir;
+using doorstep::test::trust_each_other;
+using nlohmann::json;
+
+namespace {
+
+struct TwoReplicas {
+  TempDir dir;
+  Store a = make_replica(dir, "a");
+  Store b = make_replica(dir, "b");
+  std::string household;
+
+  TwoReplicas() {
+    trust_each_other({&a, &b});
+    household = a.add_household("640323.101.200.07", {{"head_name", "王芳"}, {"income", 4000}});
+    send_all(a, b);
+  }
+  void exchange() {
+    send_all(a, b);
+    send_all(b, a);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("concurrent edits of different fields merge silently") {
+  TwoReplicas r;
+  r.a.set_fields(r.household, {{"income", 5200}});
+  r.b.set_fields(r.household, {{"head_name", "王小芳"}});
+  r.exchange();
+  for (Store* s : {&r.a, &r.b}) {
+    json shown = s->household(r.household);
+    CHECK(shown["fields"]["income"] == 5200);
+    CHECK(shown["fields"]["head_name"] == "王小芳");
+    CHECK(shown["conflicts"].empty());
+    CHECK(check_problems(*s) == "");
+  }
+  CHECK(r.a.digest() == r.b.digest());
+}
+
+TEST_CASE(
+    "concurrent edits of one field with different values become a conflict with both values") {
+  TwoReplicas r;
+  r.a.set_fields(r.household, {{"income", 5200}});
+  r.b.set_fields(r.household, {{"income", 4800}});
+  r.exchange();
+  for (Store* s : {&r.a, &r.b}) {
+    json conflicts = s->conflicts();
+    REQUIRE(conflicts.size() == 1);
+    CHECK(conflicts[0]["record"] == r.household);
+    CHECK(conflicts[0]["field"] == "income");
+    std::set<json> values;
+    for (const auto& v : conflicts[0]["values"]) values.insert(v["value"]);
+    CHECK(values == std::set<json>{5200, 4800});
+    // The provisional winner (listed first) is what the field shows, the same everywhere.
+    CHECK(s->household(r.household)["fields"]["income"] == conflicts[0]["values"][0]["value"]);
+  }
+  CHECK(r.a.household(r.household)["fields"] == r.b.household(r.household)["fields"]);
+  CHECK(r.a.digest() == r.b.digest());
+}
+
+TEST_CASE("concurrent edits of one field to the same value are not a conflict") {
+  TwoReplicas r;
+  r.a.set_fields(r.household, {{"income", 5200}});
+  r.b.set_fields(r.household, {{"income", 5200}});
+  r.exchange();
+  CHECK(r.a.conflicts().empty());
+  CHECK(r.b.conflicts().empty());
+  CHECK(r.a.digest() == r.b.digest());
+}
+
+TEST_CASE("a resolve op closes the conflict on every replica it reaches") {
+  TempDir dir;
+  Store a = make_replica(dir, "a"), b = make_replica(dir, "b"), c = make_replica(dir, "c");
+  trust_each_other({&a, &b, &c});
+  std::string h = a.add_household("640323.101.200.07", {{"income", 4000}});
+  send_all(a, b);
+  a.set_fields(h, {{"income", 5200}});
+  b.set_fields(h, {{"income", 4800}});
+  send_all(a, b);
+  REQUIRE(b.conflicts().size() == 1);
+  b.resolve(h, "income", 5000);
+  CHECK(b.conflicts().empty());
+  send_all(b, c);  // c learns the conflict and its resolution together
+  send_all(b, a);
+  for (Store* s : {&a, &b, &c}) {
+    CHECK(s->conflicts().empty());
+    CHECK(s->household(h)["fields"]["income"] == 5000);
+    CHECK(check_problems(*s) == "");
+  }
+  CHECK(a.digest() == b.digest());
+  CHECK(b.digest() == c.digest());
+  json history = b.history(h, "income");
+  CHECK(history.back()["kind"] == "resolve");
+  CHECK(history.back()["supersedes"].size() == 2);
+}
+
+TEST_CASE("an edit concurrent with a resolve reopens the conflict") {
+  TwoReplicas r;
+  r.a.set_fields(r.household, {{"income", 5200}});
+  r.b.set_fields(r.household, {{"income", 4800}});
+  r.exchange();
+  r.a.resolve(r.household, "income", 5000);
+  r.b.set_fields(r.household, {{"income", 4900}});
+  r.exchange();
+  REQUIRE(r.a.conflicts().size() == 1);
+  CHECK(r.a.conflicts()[0]["values"].size() == 2);
+  CHECK(r.a.digest() == r.b.digest());
+}
+
+TEST_CASE("resolving a field without a conflict is refused") {
+  TwoReplicas r;
+  CHECK_THROWS_WITH_AS(r.a.resolve(r.household, "income", 1), doctest::Contains("no conflict"),
+                       doorstep::Error);
+}
+
+TEST_CASE("under the lww rule several heads show the latest value and list no conflict") {
+  TwoReplicas r;
+  r.a.set_merge_rules({{"income", FieldRule::Lww}});
+  r.a.set_fields(r.household, {{"income", 5200}});
+  r.b.set_fields(r.household, {{"income", 4800}});
+  r.exchange();
+  CHECK(r.a.conflicts().empty());
+  CHECK(r.b.conflicts().size() == 1);  // b has no lww rule: review is the default
+  CHECK(r.a.household(r.household)["fields"]["income"] ==
+        r.b.household(r.household)["fields"]["income"]);
+  // The rule only changes presentation: the state and its digest are the same.
+  CHECK(r.a.digest() == r.b.digest());
+}
+
+TEST_CASE("a skewed clock never rejects an op and only picks the provisional winner") {
+  TwoReplicas r;
+  r.b.observe_time({4102444800000LL, 0});  // b's clock believes it is 2100
+  r.b.set_fields(r.household, {{"income", 4800}});
+  r.a.set_fields(r.household, {{"income", 5200}});
+  auto report = send_all(r.b, r.a);
+  CHECK(report.count(doorstep::sync::ApplyStatus::Rejected) == 0);
+  CHECK(report.count(doorstep::sync::ApplyStatus::Applied) >= 1);
+  send_all(r.a, r.b);
+  for (Store* s : {&r.a, &r.b}) {
+    CHECK(s->household(r.household)["fields"]["income"] == 4800);
+    CHECK(s->conflicts().size() == 1);  // still a conflict: the clock did not decide it
+  }
+}

@@ -1,0 +1,129 @@
+// Signed-request authentication of devices: what is accepted and what is refused, with a
+// real county CA and real device certificates.
+#include <doctest/doctest.h>
+
+#include <ctime>
+
+#include "auth/device_authenticator.h"
+#include "core/auth/request_signature.h"
+#include "core/crypto/certificate.h"
+#include "core/crypto/device_key.h"
+#include "core/crypto/keys.h"
+#include "http/router.h"
+
+using namespace doorstep;
+using namespace doorstep::server;
+
+namespace {
+
+constexpr const char* kFingerprint =
+    "3c64583cc6d1a037176acc5ed6300f2573d1523ec9b1ac8ea358de3700661e01";
+
+std::string device_id_of_key(const EVP_PKEY* key) {
+  auto raw = crypto::raw_public_key(key);
+  crypto::PublicKey public_key{};
+  std::copy(raw.begin(), raw.end(), public_key.begin());
+  return crypto::device_id_of(public_key);
+}
+
+struct County {
+  int64_t now = std::time(nullptr);
+  crypto::CertificateAuthority ca =
+      crypto::CertificateAuthority::create("640323", "Yanchi", crypto::generate_ed25519(), now);
+  crypto::TrustStore trust{ca.certificate()};
+  uint64_t serial = 1;
+
+  struct Device {
+    crypto::PkeyPtr key;
+    crypto::Certificate certificate;
+  };
+  Device enroll(const std::string& scope) {
+    auto key = crypto::generate_ed25519();
+    auto request =
+        crypto::parse_certificate_request(crypto::make_certificate_request(key.get(), "Li Wei"));
+    crypto::DeviceClaims claims{device_id_of_key(key.get()), crypto::DeviceRole::GridWorker, scope};
+    auto cert = ca.issue(request, claims, serial++, now);
+    return {std::move(key), cert};
+  }
+};
+
+HttpRequest signed_request(const County::Device& device, const std::string& body, int64_t time,
+                           const std::string& fingerprint = kFingerprint) {
+  HttpRequest request;
+  request.method = "POST";
+  request.target = "/v1/sync/push";
+  request.body = body;
+  auto headers = auth::sign_request(crypto::signer_for(device.key.get()), device.certificate.der(),
+                                    request.method, request.target, body, fingerprint, time);
+  request.headers["x-doorstep-certificate"] = headers.certificate;
+  request.headers["authorization"] = headers.authorization;
+  return request;
+}
+
+int refusal_status(DeviceAuthenticator& authenticator, const HttpRequest& request,
+                   const crypto::TrustStore& trust, int64_t now, std::string* code = nullptr) {
+  try {
+    authenticator.authenticate(request, trust, now);
+  } catch (const HttpError& e) {
+    if (code) *code = e.code();
+    return e.status();
+  }
+  return 200;
+}
+
+}  // namespace
+
+TEST_CASE("a request signed by an enrolled device authenticates as that device and scope") {
+  County county;
+  auto device = county.enroll("640323.101.200.07");
+  DeviceAuthenticator authenticator(kFingerprint);
+  auto who = authenticator.authenticate(signed_request(device, "{}", county.now), county.trust,
+                                        county.now);
+  CHECK(who.claims.scope == "640323.101.200.07");
+  CHECK(who.claims.role == crypto::DeviceRole::GridWorker);
+  CHECK(who.name == "Li Wei");
+}
+
+TEST_CASE("missing, malformed, altered, misdirected, stale and replayed requests are 401") {
+  County county;
+  auto device = county.enroll("640323.101.200.07");
+  DeviceAuthenticator authenticator(kFingerprint);
+
+  HttpRequest bare;
+  bare.method = "POST";
+  bare.target = "/v1/sync/push";
+  CHECK(refusal_status(authenticator, bare, county.trust, county.now) == 401);
+
+  auto garbled = signed_request(device, "{}", county.now);
+  garbled.headers["authorization"] = "Bearer nonsense";
+  CHECK(refusal_status(authenticator, garbled, county.trust, county.now) == 401);
+
+  auto altered = signed_request(device, "{}", county.now);
+  altered.body = "{\"more\": 1}";
+  CHECK(refusal_status(authenticator, altered, county.trust, county.now) == 401);
+
+  auto elsewhere = signed_request(device, "{}", county.now, std::string(64, 'a'));
+  CHECK(refusal_status(authenticator, elsewhere, county.trust, county.now) == 401);
+
+  auto stale = signed_request(device, "{}", county.now - auth::kMaxSkewSeconds - 10);
+  CHECK(refusal_status(authenticator, stale, county.trust, county.now) == 401);
+
+  auto once = signed_request(device, "{}", county.now);
+  CHECK(refusal_status(authenticator, once, county.trust, county.now) == 200);
+  CHECK(refusal_status(authenticator, once, county.trust, county.now) == 401);
+}
+
+TEST_CASE("a certificate from another county's CA is 401, a revoked one is 403 revoked") {
+  County county, other;
+  auto stranger = other.enroll("640323.101.200.07");
+  DeviceAuthenticator authenticator(kFingerprint);
+  CHECK(refusal_status(authenticator, signed_request(stranger, "", county.now), county.trust,
+                       county.now) == 401);
+
+  auto device = county.enroll("640323.101.200.07");
+  county.trust.revoke_serial(device.certificate.serial());
+  std::string code;
+  CHECK(refusal_status(authenticator, signed_request(device, "", county.now), county.trust,
+                       county.now, &code) == 403);
+  CHECK(code == "revoked");
+}

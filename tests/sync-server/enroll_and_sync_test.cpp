@@ -1,0 +1,422 @@
+// Devices and the county server end to end: a real server process with TLS on a loopback
+// port, real device databases, the real `doorstep` CLI (enroll, sync) and curl as an outside
+// client.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/auth/request_signature.h"
+#include "core/forms/form_evaluation.h"
+#include "core/store/store.h"
+#include "core/sync/county_authority.h"
+#include "core/sync/exchange.h"
+#include "core/sync/messages.h"
+#include "core/sync/outbox.h"
+#include "core/sync/replica.h"
+#include "tests/support/test_support.h"
+#include "tests/sync-server/live_server_helpers.h"
+
+using namespace doorstep;
+using namespace doorstep::test;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kGrid1 = "640323.101.200.01";
+constexpr const char* kGrid2 = "640323.101.200.02";
+constexpr const char* kVillage = "640323.101.200";
+
+struct County {
+  TempDir dir;
+  std::filesystem::path data = dir / "county";
+  County() {
+    auto init = run_process(server_path(), {"init", "--data", data.string(), "--county", "640323",
+                                            "--name", "Yanchi", "--demo"});
+    REQUIRE_MESSAGE(init.exit_code == 0, init.err);
+  }
+  std::string token(const std::string& role, const std::string& scope,
+                    const std::string& expires = "72h") {
+    auto made =
+        run_process(server_path(), {"token", "create", "--data", data.string(), "--role", role,
+                                    "--scope", scope, "--expires", expires, "--json"});
+    REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+    return json::parse(made.out)["token"];
+  }
+  json households() {
+    auto listed =
+        run_process(server_path(), {"households", "--data", data.string(), "--all", "--json"});
+    REQUIRE_MESSAGE(listed.exit_code == 0, listed.err);
+    return json::parse(listed.out);
+  }
+};
+
+// A device database made as `doorstep init` makes it.
+std::filesystem::path new_device(const County& county, const std::string& name,
+                                 const std::string& role, const std::string& scope) {
+  auto path = county.dir / (name + ".db");
+  store::InitOptions options;
+  options.name = name;
+  options.role = role;
+  options.scope = scope;
+  store::Store::create(path, options);
+  return path;
+}
+
+std::string add_household(const std::filesystem::path& db, const std::string& grid,
+                          const std::string& head) {
+  auto store = store::Store::open(db);
+  return store.add_household(grid, {{"head_name", head}});
+}
+
+std::vector<std::string> household_ids(const json& list) {
+  std::vector<std::string> ids;
+  for (const auto& h : list) ids.push_back(h["id"]);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+ProcessResult enroll(const std::filesystem::path& db, const LiveServer& server,
+                     const std::string& token, const std::string& fingerprint = "") {
+  return run_cli({"enroll", "--db", db.string(), "--server", server.url(), "--token", token,
+                  "--fingerprint", fingerprint.empty() ? server.fingerprint() : fingerprint,
+                  "--json"});
+}
+
+json sync_ok(const std::filesystem::path& db, const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {"sync", "--db", db.string(), "--json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto result = run_cli(args);
+  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  return json::parse(result.out);
+}
+
+}  // namespace
+
+TEST_CASE("a device enrolls online with a one-time token and the server's fingerprint") {
+  County county;
+  LiveServer server(county.data);
+  auto token = county.token("grid-worker", kGrid1);
+  auto device = new_device(county, "li-wei", "grid-worker", kGrid1);
+  auto enrolled = enroll(device, server, token);
+  REQUIRE_MESSAGE(enrolled.exit_code == 0, enrolled.err);
+  auto result = json::parse(enrolled.out);
+  CHECK(result["role"] == "grid-worker");
+  CHECK(result["scope"] == kGrid1);
+  CHECK(result["fingerprint"] == server.fingerprint());
+
+  SUBCASE("the token works once") {
+    auto other = new_device(county, "wang-fang", "grid-worker", kGrid1);
+    auto again = enroll(other, server, token);
+    CHECK(again.exit_code == 1);
+    CHECK(again.err.find("already been used") != std::string::npos);
+  }
+  SUBCASE("the county lists the device") {
+    auto listed =
+        run_process(server_path(), {"device", "list", "--data", county.data.string(), "--json"});
+    CHECK(listed.out.find(result["device"].get<std::string>()) != std::string::npos);
+  }
+}
+
+TEST_CASE("enrollment is refused for a wrong fingerprint, an expired or an unknown token") {
+  County county;
+  LiveServer server(county.data);
+  auto device = new_device(county, "li-wei", "grid-worker", kGrid1);
+  auto wrong = enroll(device, server, county.token("grid-worker", kGrid1), std::string(64, 'a'));
+  CHECK(wrong.exit_code == 1);
+  CHECK(wrong.err.find("not the pinned") != std::string::npos);
+
+  auto expiring = county.token("grid-worker", kGrid1, "1s");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  auto expired = enroll(device, server, expiring);
+  CHECK(expired.exit_code == 1);
+  CHECK(expired.err.find("expired") != std::string::npos);
+
+  auto unknown = enroll(device, server, "ABCD-ABCD-ABCD-ABCD-ABCD-ABCD");
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.err.find("not known") != std::string::npos);
+  // Nothing was spent or installed by the failures: a good token still works.
+  auto good = enroll(device, server, county.token("grid-worker", kGrid1));
+  CHECK_MESSAGE(good.exit_code == 0, good.err);
+}
+
+TEST_CASE("two grid workers and their village leader sync, each seeing only its scope") {
+  County county;
+  LiveServer server(county.data);
+  auto worker1 = new_device(county, "worker-1", "grid-worker", kGrid1);
+  auto worker2 = new_device(county, "worker-2", "grid-worker", kGrid2);
+  auto leader = new_device(county, "leader", "village-leader", kVillage);
+  REQUIRE(enroll(worker1, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  REQUIRE(enroll(worker2, server, county.token("grid-worker", kGrid2)).exit_code == 0);
+  REQUIRE(enroll(leader, server, county.token("village-leader", kVillage)).exit_code == 0);
+
+  auto h1 = add_household(worker1, kGrid1, "Ma Lan");
+  auto h2 = add_household(worker2, kGrid2, "Yang Jun");
+  auto first = sync_ok(worker1);
+  CHECK(first["pushed"] == 1);
+  CHECK(first["rejected"].empty());
+  CHECK(sync_ok(worker2)["pushed"] == 1);
+
+  auto at_county = household_ids(county.households());
+  CHECK(at_county == household_ids(json::array({{{"id", h1}}, {{"id", h2}}})));
+
+  auto leader_sync = sync_ok(leader);
+  CHECK(leader_sync["pulled"] == 2);
+  CHECK(household_ids(store::Store::open(leader).households("", "")).size() == 2);
+
+  // The grid worker gets nothing of the other grid.
+  auto again = sync_ok(worker1);
+  CHECK(again["pulled"] == 0);
+  CHECK(again["pushed"] == 0);
+  auto own = household_ids(store::Store::open(worker1).households("", ""));
+  CHECK(own == std::vector<std::string>{h1});
+
+  // An edit by the leader reaches the grid worker of that grid, and only that one.
+  {
+    auto store = store::Store::open(leader);
+    store.set_fields(h1, {{"phone", "13800000000"}});
+  }
+  CHECK(sync_ok(leader)["pushed"] == 1);
+  CHECK(sync_ok(worker1)["pulled"] == 1);
+  CHECK(sync_ok(worker2)["pulled"] == 0);
+  CHECK(store::Store::open(worker1).household(h1)["fields"]["phone"] == "13800000000");
+}
+
+TEST_CASE("requests without, with a bad, or with a revoked credential are 401/403 JSON") {
+  County county;
+  LiveServer server(county.data);
+  auto cert = server.certificate();
+  write_file(county.dir / "pull.bin", "x");
+
+  auto none = curl(server.url() + "/v1/sync/pull", cert,
+                   {"-X", "POST", "--data-binary", "@" + (county.dir / "pull.bin").string()});
+  CHECK(none.status == 401);
+  CHECK(none.json()["error"]["code"] == "unauthorized");
+
+  auto forged = curl(server.url() + "/v1/households", cert,
+                     {"-H", "X-Doorstep-Certificate: AAAA", "-H",
+                      "Authorization: Doorstep-Signature time=1,nonce=" + std::string(32, '0') +
+                          ",signature=" + std::string(88, 'A')});
+  CHECK(forged.status == 401);
+  CHECK(forged.json()["error"]["message"].is_string());
+
+  auto device = new_device(county, "li-wei", "grid-worker", kGrid1);
+  auto enrolled = enroll(device, server, county.token("grid-worker", kGrid1));
+  REQUIRE(enrolled.exit_code == 0);
+  add_household(device, kGrid1, "Ma Lan");
+  sync_ok(device);
+  auto revoke = run_process(server_path(), {"device", "revoke", "--data", county.data.string(),
+                                            json::parse(enrolled.out)["device"]});
+  REQUIRE_MESSAGE(revoke.exit_code == 0, revoke.err);
+  add_household(device, kGrid1, "Ma Qiang");
+  auto refused = run_cli({"sync", "--db", device.string(), "--json"});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("revoked") != std::string::npos);
+  CHECK(county.households().size() == 1);
+}
+
+TEST_CASE("a replayed push batch changes nothing and is answered with its first ack") {
+  County county;
+  LiveServer server(county.data);
+  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
+  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  add_household(db, kGrid1, "Ma Lan");
+  add_household(db, kGrid1, "Ma Qiang");
+
+  auto store = store::Store::open(db);
+  sync::Replica replica(store);
+  auto page = sync::next_page_for(replica, "county", "", 0, 100);
+  REQUIRE(page.changes.size() == 2);
+  sync::PushMessage push;
+  push.batch = "replay-test-1";
+  push.changes = page.changes;
+  auto frame = sync::encode_message(push);
+  std::string body(frame.begin(), frame.end());
+  write_file(county.dir / "push.bin", body);
+
+  auto send = [&] {
+    // A fresh signature each time: this is a resend of the batch, not a replayed request.
+    auto headers =
+        auth::sign_request(replica.signer(), replica.certificate().der(), "POST", "/v1/sync/push",
+                           body, server.fingerprint(), static_cast<int64_t>(std::time(nullptr)));
+    return curl(server.url() + "/v1/sync/push", server.certificate(),
+                {"-X", "POST", "-H", "Content-Type: application/x-doorstep-frame", "-H",
+                 "X-Doorstep-Certificate: " + headers.certificate, "-H",
+                 "Authorization: " + headers.authorization, "--data-binary",
+                 "@" + (county.dir / "push.bin").string()});
+  };
+  auto first = send();
+  REQUIRE(first.status == 200);
+  auto digest = [&] {
+    return run_process(server_path(), {"digest", "--data", county.data.string()}).out;
+  };
+  auto before = digest();
+  auto second = send();
+  REQUIRE(second.status == 200);
+  CHECK(second.body == first.body);
+  auto ack = std::get<sync::AckMessage>(
+      sync::decode_message(std::vector<uint8_t>(second.body.begin(), second.body.end())));
+  CHECK(ack.stored == 2);
+  CHECK(digest() == before);
+  CHECK(county.households().size() == 2);
+
+  // The same changes under a new batch id are duplicates, still changing nothing.
+  push.batch = "replay-test-2";
+  frame = sync::encode_message(push);
+  body.assign(frame.begin(), frame.end());
+  write_file(county.dir / "push.bin", body);
+  auto third = send();
+  REQUIRE(third.status == 200);
+  auto dup = std::get<sync::AckMessage>(
+      sync::decode_message(std::vector<uint8_t>(third.body.begin(), third.body.end())));
+  CHECK(dup.stored == 0);
+  CHECK(dup.duplicates == 2);
+  CHECK(digest() == before);
+}
+
+TEST_CASE("malformed sync bodies are 400 JSON and harm nothing") {
+  County county;
+  LiveServer server(county.data);
+  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
+  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  auto store = store::Store::open(db);
+  sync::Replica replica(store);
+  for (std::string body : {std::string("\x07garbage"), std::string("\x00\xa1\x61", 3)}) {
+    auto headers =
+        auth::sign_request(replica.signer(), replica.certificate().der(), "POST", "/v1/sync/push",
+                           body, server.fingerprint(), static_cast<int64_t>(std::time(nullptr)));
+    write_file(county.dir / "bad.bin", body);
+    auto reply = curl(server.url() + "/v1/sync/push", server.certificate(),
+                      {"-X", "POST", "-H", "X-Doorstep-Certificate: " + headers.certificate, "-H",
+                       "Authorization: " + headers.authorization, "--data-binary",
+                       "@" + (county.dir / "bad.bin").string()});
+    CHECK(reply.status == 400);
+    CHECK(reply.json()["error"]["code"].is_string());
+  }
+  auto bad_enroll = curl(server.url() + "/v1/enroll", server.certificate(),
+                         {"-X", "POST", "-d", "{\"token\": 5}"});
+  CHECK(bad_enroll.status == 400);
+  CHECK(curl(server.url() + "/v1/health", server.certificate()).status == 200);
+}
+
+namespace {
+
+// A device pushes 600 households in batches of 2 while the server is stopped by `signal`
+// part-way; returns the server's exit code. Afterwards every change the device recorded as
+// acknowledged is at the county, the county store is consistent, and the next sync completes.
+int interrupt_sync_and_recover(int signal) {
+  County county;
+  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
+  int port = 0;
+  {
+    LiveServer server(county.data);
+    port = server.port();
+    REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  }
+  {
+    auto store = store::Store::open(db);
+    for (int i = 0; i < 600; ++i)
+      store.add_household(kGrid1, {{"head_name", "H" + std::to_string(i)}});
+  }
+  int exit_code = -1;
+  {
+    LiveServer server(county.data, {}, port);
+    std::thread stopper([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(700));
+      exit_code = server.stop(signal);
+    });
+    auto interrupted = run_cli({"sync", "--db", db.string(), "--batch-size", "2", "--json"});
+    stopper.join();
+    CHECK(interrupted.exit_code == 1);  // a sync cut short never reports success
+  }
+  {
+    auto store = store::Store::open(db);
+    sync::Replica replica(store);
+    auto county_store = sync::CountyAuthority::open(county.data);
+    std::string county_id = county_store.store().identity().device_id;
+    auto hello = county_store.replica().hello();
+    uint64_t acked =
+        replica.state().checkpoint(county_id, hello.scope, sync::CheckpointKind::Acked);
+    INFO("acknowledged through cursor " << acked);
+    auto acknowledged = sync::changes_since(store, sync::Cursor{0}, acked);
+    auto held = county_store.store().households("", "");
+    std::set<std::string> at_county;
+    for (const auto& h : held) at_county.insert(h["id"]);
+    for (const auto& change : acknowledged.changes)
+      CHECK(at_county.count(change.change.household) == 1);
+    CHECK(held.size() < 600);  // it really was interrupted
+    CHECK(county_store.store().check().empty());
+  }
+  LiveServer restarted(county.data, {}, port);
+  auto finished = sync_ok(db, {"--batch-size", "50"});
+  CHECK(finished["rejected"].empty());
+  CHECK(county.households().size() == 600);
+  return exit_code;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "after SIGKILL during ingest every acknowledged batch is at the county and the next "
+    "sync completes") {
+  CHECK(interrupt_sync_and_recover(SIGKILL) == 128 + SIGKILL);
+}
+
+TEST_CASE("SIGTERM during ingest finishes the batch in hand, exits 0, and loses nothing") {
+  CHECK(interrupt_sync_and_recover(SIGTERM) == 0);
+}
+
+TEST_CASE("the county record shows levels the server computed, not the ones a phone claimed") {
+  County county;
+  LiveServer server(county.data);
+  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
+  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  auto form = read_file(source_dir() / "forms" / "household-monitoring.json");
+  auto answers = json::parse(read_file(source_dir() / "forms" / "examples" / "red-household.json"));
+  auto expected = forms::evaluate_form(form, answers.dump(), "", "zh")["risk"]["level"];
+  REQUIRE(expected.is_string());
+  REQUIRE(expected != "green");
+
+  std::string household = add_household(db, kGrid1, "Ma Lan");
+  {
+    auto store = store::Store::open(db);
+    store::VisitInput visit;
+    visit.household_id = household;
+    visit.form_id = json::parse(form)["settings"]["form_id"];
+    visit.form_version = json::parse(form)["settings"]["version"];
+    visit.answers = answers;
+    visit.risk = {{"level", "green"}, {"rules", json::array()}};  // what a wrong phone claims
+    store.record_visit(visit);
+  }
+  CHECK(sync_ok(db)["pushed"] == 2);
+
+  auto listed = county.households();
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["level"] == expected);
+  auto shown = run_process(server_path(),
+                           {"households", "--data", county.data.string(), household, "--json"});
+  REQUIRE(shown.exit_code == 0);
+  auto detail = json::parse(shown.out);
+  CHECK(detail["risk"]["level"] == expected);
+  CHECK(detail["risk"]["computed_by"] == "county");
+  CHECK(detail["device_risk"]["level"] == "green");
+  auto summary = json::parse(run_process(server_path(), {"summary", "--data", county.data.string(),
+                                                         "--by", "grid", "--json"})
+                                 .out);
+  CHECK(summary["totals"][expected.get<std::string>()] == 1);
+  CHECK(summary["totals"]["green"] == 0);
+
+  auto csv = county.dir / "county.csv";
+  auto exported = run_process(server_path(), {"export", "--data", county.data.string(), "--format",
+                                              "csv", "--out", csv.string()});
+  REQUIRE(exported.exit_code == 0);
+  auto text = read_file(csv);
+  CHECK(text.rfind("id,grid,township,village,head_name,level,rules\r\n", 0) == 0);
+  CHECK(text.find(household + "," + kGrid1 + ",640323.101,640323.101.200," +
+                  detail["fields"]["head_name"].get<std::string>() + "," +
+                  expected.get<std::string>()) != std::string::npos);
+}
