@@ -1,6 +1,14 @@
 /*
  * doorstep_store.h — part of the Doorstep C ABI; include doorstep.h, not this file.
  * Conventions (errors, ownership, thread-safety) are described at the top of doorstep.h.
+ *
+ * The device's local store: its identity and key, households, members, visits, conflicts,
+ * the state digest and the consistency check. Every edit is one signed change written in
+ * one transaction; a function that fails has changed nothing. JSON shapes are those of the
+ * `doorstep` CLI and are described in docs/schema.md.
+ *
+ * A ds_store* is one open database; free it with ds_store_free(). Use one handle from one
+ * thread at a time; several handles (or processes) may open the same file.
  */
 #ifndef DOORSTEP_STORE_H
 #define DOORSTEP_STORE_H
@@ -12,6 +20,93 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+typedef struct ds_store ds_store;
+
+/* Creates a device database at `path` with a new Ed25519 key pair (`doorstep init`).
+ * options_json: {"name": NAME (required), "role": "grid-worker"|"village-leader"|"township"|
+ * "county" (default grid-worker), "scope": GRID PREFIX (default: everything), "key_secret":
+ * TEXT (encrypts the private key; default: a random secret written to PATH.secret, 0600)}.
+ * Fails if `path` exists. Returns a handle (free with ds_store_free) or NULL. */
+DS_API ds_store* ds_store_init(const char* path, const char* options_json,
+                               ds_error* out_error) DS_NOEXCEPT;
+
+/* Opens an existing database, upgrading its schema if it is older; a database from a newer
+ * Doorstep fails with DS_ERR_UNSUPPORTED_VERSION. options_json may be NULL or
+ * {"key_secret": TEXT}. Returns a handle or NULL. */
+DS_API ds_store* ds_store_open(const char* path, const char* options_json,
+                               ds_error* out_error) DS_NOEXCEPT;
+
+/* Closes the database. NULL is allowed. */
+DS_API void ds_store_free(ds_store* store) DS_NOEXCEPT;
+
+/* {"device_id", "name", "role", "scope", "public_key" (hex)}. Caller frees with ds_free. */
+DS_API char* ds_store_identity(ds_store* store, ds_error* out_error) DS_NOEXCEPT;
+
+/* Adds a household at `grid` (COUNTY.TOWNSHIP.VILLAGE.GRID, e.g. "640323.101.200.07") with
+ * initial fields (a JSON object, or NULL). Returns the new id; caller frees with ds_free. */
+DS_API char* ds_store_household_add(ds_store* store, const char* grid, const char* fields_json,
+                                    ds_error* out_error) DS_NOEXCEPT;
+
+/* Adds a member to a household with fields (a JSON object, or NULL). Returns the member id;
+ * caller frees with ds_free. */
+DS_API char* ds_store_member_add(ds_store* store, const char* household_id,
+                                 const char* fields_json, ds_error* out_error) DS_NOEXCEPT;
+
+/* A correction outside a visit: sets fields (a JSON object of field -> value; null removes
+ * a value) of a household or member. Returns the number of ops written (0 if nothing
+ * changed), or -1 on failure. */
+DS_API int64_t ds_store_household_set(ds_store* store, const char* record_id,
+                                      const char* fields_json, ds_error* out_error) DS_NOEXCEPT;
+
+/* {"id", "grid", "fields": {...}, "members": [{"id", "fields"}], "risk": {"level", "rules"},
+ * "conflicts": [{"record", "field", "values": [{"value", "author", "device", "time", "op"}]}],
+ * "visits": [{"id", "time", "author", "level"}]}. Caller frees with ds_free. */
+DS_API char* ds_store_household_show(ds_store* store, const char* household_id,
+                                     ds_error* out_error) DS_NOEXCEPT;
+
+/* [{"id", "head_name", "grid", "level"}] of households whose grid lies within grid_prefix
+ * (NULL or "" = all) and whose latest visit's level is `level` (NULL or "" = any).
+ * Caller frees with ds_free. */
+DS_API char* ds_store_household_list(ds_store* store, const char* grid_prefix, const char* level,
+                                     ds_error* out_error) DS_NOEXCEPT;
+
+/* Every op on the household and its members (or only on `field` if not NULL/""), oldest
+ * first: [{"op", "type", "record", "field", "kind", "value", "supersedes": [op ids], "time",
+ * "hlc", "form", "author", "device"}]. Caller frees with ds_free. */
+DS_API char* ds_store_household_history(ds_store* store, const char* household_id,
+                                        const char* field, ds_error* out_error) DS_NOEXCEPT;
+
+/* Stores a finalised visit of `household_id`: form_json is the form definition (its "id"
+ * and "version", and per-field merge rules), answers_json the answers object (scalar answers
+ * update household fields, the "members" repeat updates members matched by "member_id",
+ * else "id_number"), params_json the county settings for the risk rules (may be NULL).
+ * Returns {"visit_id", "risk": {"level", "rules"}}; caller frees with ds_free. */
+DS_API char* ds_store_visit(ds_store* store, const char* household_id, const char* form_json,
+                            const char* answers_json, const char* params_json,
+                            ds_error* out_error) DS_NOEXCEPT;
+
+/* Open conflicts listed for review: [{"record", "type", "household", "field",
+ * "values": [{"value", "author", "device", "time", "op"}]}], the provisional winner first.
+ * Caller frees with ds_free. */
+DS_API char* ds_store_conflicts(ds_store* store, ds_error* out_error) DS_NOEXCEPT;
+
+/* Closes the conflict on (record_id, field) with value_json (a JSON value). Fails with
+ * DS_ERR_NOT_FOUND if there is no such conflict. */
+DS_API bool ds_store_resolve(ds_store* store, const char* record_id, const char* field,
+                             const char* value_json, ds_error* out_error) DS_NOEXCEPT;
+
+/* Per-field merge rules as plain data: {"field": "review"|"lww", ...}; replaces the set. */
+DS_API bool ds_store_set_merge_rules(ds_store* store, const char* rules_json,
+                                     ds_error* out_error) DS_NOEXCEPT;
+
+/* The state digest (64 hex digits) within a grid prefix (NULL or "" = everything): equal on
+ * any two replicas holding the same ops. Caller frees with ds_free. */
+DS_API char* ds_store_digest(ds_store* store, const char* scope, ds_error* out_error) DS_NOEXCEPT;
+
+/* Verifies that the materialized state equals the fold of the op log, and runs PRAGMA
+ * integrity_check: {"ok": bool, "problems": [text]}. Caller frees with ds_free. */
+DS_API char* ds_store_check(ds_store* store, ds_error* out_error) DS_NOEXCEPT;
 
 #ifdef __cplusplus
 }

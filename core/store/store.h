@@ -44,7 +44,8 @@ struct InitOptions {
   // Encrypts the device key at rest. Empty: a random secret kept in PATH.secret (0600); a
   // phone shell passes one held by the platform keystore instead.
   std::string key_secret;
-  // false only for throwaway test replicas: synchronous=NORMAL, no fsync per commit.
+  // false only for throwaway test replicas: synchronous=OFF, no fsync at all (a crash of
+  // the process still loses nothing; a power loss may).
   bool durable = true;
 };
 
