@@ -46,10 +46,10 @@ struct Store::Impl {
   std::optional<RecordRow> find_record(const std::string& id) const;
   // The record or Error(NotFound) naming `what`.
   RecordRow require_record(const std::string& id, const char* what) const;
-  // The current value (canonical JSON) of a field, if it has one.
-  std::optional<std::string> current_value(const std::string& record_id,
-                                           const std::string& field) const;
-  bool field_in_conflict(const std::string& record_id, const std::string& field) const;
+  // The current value (canonical JSON) of a field, if it has one; *in_conflict (if given)
+  // tells whether the field has several heads with different values.
+  std::optional<std::string> current_value(const std::string& record_id, const std::string& field,
+                                           bool* in_conflict = nullptr) const;
 };
 
 // A fresh record id: 16 random lower-case hex digits.

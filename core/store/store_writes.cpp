@@ -11,8 +11,6 @@
 namespace doorstep::store {
 namespace {
 
-constexpr const char* kMembersOfHousehold =
-    "SELECT id FROM records WHERE household = ?1 AND type = 'member' ORDER BY op_key";
 constexpr const char* kMemberByIdNumber =
     "SELECT r.id FROM records r JOIN field_values f ON f.record_id = r.id "
     "WHERE r.household = ?1 AND r.type = 'member' AND f.field = 'id_number' AND f.value = ?2 "
@@ -66,8 +64,8 @@ static void diff_fields(Store::Impl& impl, LocalChange& local, const std::string
   if (fields.is_null()) return;
   for (const auto& [name, value] : fields.items()) {
     if (skip.count(name)) continue;
-    std::optional<std::string> current = impl.current_value(record_id, name);
-    bool in_conflict = current && impl.field_in_conflict(record_id, name);
+    bool in_conflict = false;
+    std::optional<std::string> current = impl.current_value(record_id, name, &in_conflict);
     if (value.is_null() && !current) continue;
     std::string canonical = sync::canonical_json(value);
     if (current && *current == canonical && (keep_conflicts || !in_conflict)) continue;
