@@ -72,9 +72,7 @@ int main(int argc, char** argv) {
   fs::create_directories(dir);
   fs::path data = dir / "county";
 
-  // The county, and N enrolled devices spread over the demo's grids.
-  const std::vector<std::string> grids = {"640323.101.200.01", "640323.101.200.02",
-                                          "640323.101.201.01", "640323.100.200.01"};
+  // The county, and N enrolled devices, each in its own grid.
   auto setup_started = std::chrono::steady_clock::now();
   {
     sync::CountyInitOptions options;
@@ -83,7 +81,11 @@ int main(int argc, char** argv) {
     options.demo = true;
     auto county = sync::CountyAuthority::init(data, options);
     for (int d = 0; d < devices; ++d) {
-      const std::string& grid = grids[static_cast<size_t>(d) % grids.size()];
+      // One grid worker per grid, as in a real county (Yanchi: 1,011 grids).
+      char grid_text[32];
+      std::snprintf(grid_text, sizeof grid_text, "640323.101.200.%04d", d + 1);
+      std::string grid = grid_text;
+      county.add_grid(grid, "Grid " + std::to_string(d + 1));
       store::InitOptions init;
       init.name = "device-" + std::to_string(d);
       init.scope = grid;

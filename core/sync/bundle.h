@@ -33,7 +33,7 @@ namespace doorstep::sync {
 
 struct BundleExportOptions {
   bool full = false;  // ignore what the recipient acknowledged
-  size_t page_size = 256;
+  size_t page_size = 64;  // changes per push: a truncated file keeps every whole page
   // Fixed values for byte-identical files (golden tests); normally left empty.
   crypto::PkeyPtr ephemeral;
   std::optional<crypto::Bytes> bundle_id;

@@ -420,3 +420,53 @@ TEST_CASE("the county record shows levels the server computed, not the ones a ph
                   detail["fields"]["head_name"].get<std::string>() + "," +
                   expected.get<std::string>()) != std::string::npos);
 }
+
+TEST_CASE("the record endpoints answer a device within its scope and refuse outside it") {
+  County county;
+  LiveServer server(county.data);
+  auto worker1 = new_device(county, "worker-1", "grid-worker", kGrid1);
+  auto worker2 = new_device(county, "worker-2", "grid-worker", kGrid2);
+  auto leader = new_device(county, "leader", "village-leader", kVillage);
+  REQUIRE(enroll(worker1, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  REQUIRE(enroll(worker2, server, county.token("grid-worker", kGrid2)).exit_code == 0);
+  REQUIRE(enroll(leader, server, county.token("village-leader", kVillage)).exit_code == 0);
+  auto h1 = add_household(worker1, kGrid1, "Ma Lan");
+  auto h2 = add_household(worker2, kGrid2, "Yang Jun");
+  sync_ok(worker1);
+  sync_ok(worker2);
+
+  // A signed GET as the device in `db`.
+  auto get = [&](const std::filesystem::path& db, const std::string& target) {
+    auto store = store::Store::open(db);
+    sync::Replica replica(store);
+    auto headers =
+        auth::sign_request(replica.signer(), replica.certificate().der(), "GET", target, "",
+                           server.fingerprint(), static_cast<int64_t>(std::time(nullptr)));
+    return curl(server.url() + target, server.certificate(),
+                {"-H", "X-Doorstep-Certificate: " + headers.certificate, "-H",
+                 "Authorization: " + headers.authorization});
+  };
+
+  auto mine = get(worker1, "/v1/households");
+  REQUIRE(mine.status == 200);
+  CHECK(mine.json()["total"] == 1);
+  CHECK(mine.json()["households"][0]["id"] == h1);
+  auto village = get(leader, "/v1/households?grid=" + std::string(kVillage) + "&limit=1");
+  REQUIRE(village.status == 200);
+  CHECK(village.json()["total"] == 2);
+  CHECK(village.json()["households"].size() == 1);
+  CHECK(village.json()["next_offset"] == 1);
+  CHECK(get(leader, "/v1/households/" + h2).json()["id"] == h2);
+  auto summary = get(leader, "/v1/summary?by=grid");
+  REQUIRE(summary.status == 200);
+  CHECK(summary.json()["rows"].size() == 2);
+  CHECK(summary.json()["totals"]["total"] == 2);
+
+  auto other_grid = get(worker1, "/v1/households?grid=" + std::string(kGrid2));
+  CHECK(other_grid.status == 403);
+  CHECK(other_grid.json()["error"]["code"] == "out_of_scope");
+  auto other_household = get(worker1, "/v1/households/" + h2);
+  CHECK(other_household.status == 403);
+  CHECK(get(worker1, "/v1/households/nope").status == 404);
+  CHECK(get(leader, "/v1/summary?by=planet").status == 400);
+}

@@ -17,11 +17,17 @@ CountyContext::CountyContext(const std::filesystem::path& data_dir, std::string 
 AuthenticatedDevice CountyContext::authenticate(const HttpRequest& request) {
   // A fresh snapshot per request: a device revoked a moment ago (by `device revoke` in
   // another process) is refused from its next request on.
-  auto trust = [&] {
+  std::shared_ptr<const crypto::TrustStore> trust;
+  {
     auto guard = lock();
-    return authority_.replica().trust_store();
-  }();
-  return authenticator_.authenticate(request, trust, now());
+    auto crl = authority_.replica().revocation_list();
+    if (!trust_ || crl != trust_crl_) {
+      trust_ = std::make_shared<const crypto::TrustStore>(authority_.replica().trust_store());
+      trust_crl_ = std::move(crl);
+    }
+    trust = trust_;
+  }
+  return authenticator_.authenticate(request, *trust, now());
 }
 
 int64_t CountyContext::now() {

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -49,6 +50,10 @@ class CountyContext {
   DeviceAuthenticator authenticator_;
   Metrics& metrics_;
   std::string server_fingerprint_;
+  // The trust store of the last request and the revocation list it was built from: most
+  // requests reuse it; a new list (a revocation) rebuilds it.
+  std::shared_ptr<const crypto::TrustStore> trust_;
+  std::vector<uint8_t> trust_crl_;
 };
 
 }  // namespace doorstep::server

@@ -405,7 +405,12 @@ void HttpsServer::Impl::session_ended(Session* session) {
 
 void HttpsServer::Impl::begin_shutdown() {
   if (stopping.exchange(true)) return;
-  log.event("info", "stopping", {{"open_connections", sessions.size()}});
+  size_t open_connections = 0;
+  {
+    std::lock_guard lock(sessions_mutex);
+    open_connections = sessions.size();
+  }
+  log.event("info", "stopping", {{"open_connections", open_connections}});
   net::post(acceptor.get_executor(), [self = shared_from_this()] {
     boost::system::error_code ec;
     self->acceptor.close(ec);
