@@ -1,6 +1,7 @@
 // The synthetic county every benchmark consumes: deterministic by seed, shaped like the issue
 // asks (grids of 30-50 households, ~4 members, valid ID numbers), revisits that change little.
 #include "bench/county_gen.h"
+#include "tests/support/test_support.h"
 
 #include <doctest/doctest.h>
 
@@ -45,7 +46,7 @@ bool county_grid_path(const std::string& path) {
 
 TEST_CASE("the ID check character agrees with every checksum verdict of the external cases") {
   // The macro, not external_testdata_dir(), which the support library declares only so far.
-  std::ifstream in(std::string(DOORSTEP_EXTERNAL_TESTDATA) + "/chinese_id_cases.json");
+  std::ifstream in(doorstep::test::external_testdata_dir() / "chinese_id_cases.json");
   REQUIRE(in);
   const auto cases = nlohmann::json::parse(in).at("cases");
   int checked = 0;
