@@ -115,10 +115,16 @@ CREATE TABLE merge_rules (
 ) WITHOUT ROWID;
 )sql";
 
+// 3: history of a household and scoped pulls read changes by household and by grid.
+constexpr const char* kMigration3 = R"sql(
+CREATE INDEX changes_by_household ON changes (household);
+CREATE INDEX changes_by_grid ON changes (grid, id);
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> all{kMigration1, kMigration2};
+  static const std::vector<const char*> all{kMigration1, kMigration2, kMigration3};
   return all;
 }
 

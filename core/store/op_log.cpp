@@ -139,6 +139,13 @@ std::vector<std::string> split_keys(const std::string& text) {
   return keys;
 }
 
+std::string held_change_hash(sqlite::Database& db, const std::string& origin, uint64_t seq) {
+  auto& find = db.cached(kFindChange).bind(1, origin).bind(2, static_cast<int64_t>(seq));
+  std::string hash = find.step() ? find.blob(0) : std::string();
+  find.reset();
+  return hash;
+}
+
 std::vector<sync::HeadValue> field_heads(sqlite::Database& db, const std::string& record_id,
                                          const std::string& field) {
   auto& select = db.cached(kSelectHeads).bind(1, record_id).bind(2, field);

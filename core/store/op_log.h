@@ -25,6 +25,9 @@ enum class AppendResult { Applied, Duplicate };
 AppendResult append_change(sqlite::Database& db, const sync::SignedChange& change,
                            const std::string& canonical, const crypto::Digest& hash);
 
+// The hash of the held change (origin, seq), or "" if it is not held.
+std::string held_change_hash(sqlite::Database& db, const std::string& origin, uint64_t seq);
+
 // The heads of one field, sorted by op key.
 std::vector<sync::HeadValue> field_heads(sqlite::Database& db, const std::string& record_id,
                                          const std::string& field);

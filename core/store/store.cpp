@@ -104,8 +104,9 @@ Identity load_identity(sqlite::Database& db) {
 
 }  // namespace
 
-std::string new_record_id() {
-  return crypto::to_hex(crypto::random_bytes(8));
+std::string new_record_id(const std::string& household_id) {
+  std::string random = crypto::to_hex(crypto::random_bytes(8));
+  return household_id.empty() ? random : household_id + "-" + random;
 }
 
 nlohmann::json parse_value(const std::string& canonical) {
@@ -300,19 +301,14 @@ RecordRow Store::Impl::require_record(const std::string& id, const char* what) c
 }
 
 std::optional<std::string> Store::Impl::current_value(const std::string& record_id,
-                                                      const std::string& field) const {
+                                                      const std::string& field,
+                                                      bool* in_conflict) const {
   auto& select = db->cached(kSelectValue).bind(1, record_id).bind(2, field);
   if (!select.step()) return std::nullopt;
   std::string value = select.text(0);
+  if (in_conflict) *in_conflict = select.int64(1) != 0;
   select.reset();
   return value;
-}
-
-bool Store::Impl::field_in_conflict(const std::string& record_id, const std::string& field) const {
-  auto& select = db->cached(kSelectValue).bind(1, record_id).bind(2, field);
-  bool conflict = select.step() && select.int64(1) != 0;
-  select.reset();
-  return conflict;
 }
 
 }  // namespace doorstep::store

@@ -46,14 +46,16 @@ struct Store::Impl {
   std::optional<RecordRow> find_record(const std::string& id) const;
   // The record or Error(NotFound) naming `what`.
   RecordRow require_record(const std::string& id, const char* what) const;
-  // The current value (canonical JSON) of a field, if it has one.
-  std::optional<std::string> current_value(const std::string& record_id,
-                                           const std::string& field) const;
-  bool field_in_conflict(const std::string& record_id, const std::string& field) const;
+  // The current value (canonical JSON) of a field, if it has one; *in_conflict (if given)
+  // tells whether the field has several heads with different values.
+  std::optional<std::string> current_value(const std::string& record_id, const std::string& field,
+                                           bool* in_conflict = nullptr) const;
 };
 
-// A fresh record id: 16 random lower-case hex digits.
-std::string new_record_id();
+// A fresh record id: 16 random lower-case hex digits for a household; for a record of a
+// household (member, visit), the household's id, '-' and 16 random hex digits, so that
+// which household a record belongs to is part of its name (sync::validate checks it).
+std::string new_record_id(const std::string& household_id = "");
 
 // The JSON text of a stored canonical value.
 nlohmann::json parse_value(const std::string& canonical);

@@ -11,8 +11,6 @@
 namespace doorstep::store {
 namespace {
 
-constexpr const char* kMembersOfHousehold =
-    "SELECT id FROM records WHERE household = ?1 AND type = 'member' ORDER BY op_key";
 constexpr const char* kMemberByIdNumber =
     "SELECT r.id FROM records r JOIN field_values f ON f.record_id = r.id "
     "WHERE r.household = ?1 AND r.type = 'member' AND f.field = 'id_number' AND f.value = ?2 "
@@ -66,8 +64,8 @@ static void diff_fields(Store::Impl& impl, LocalChange& local, const std::string
   if (fields.is_null()) return;
   for (const auto& [name, value] : fields.items()) {
     if (skip.count(name)) continue;
-    std::optional<std::string> current = impl.current_value(record_id, name);
-    bool in_conflict = current && impl.field_in_conflict(record_id, name);
+    bool in_conflict = false;
+    std::optional<std::string> current = impl.current_value(record_id, name, &in_conflict);
     if (value.is_null() && !current) continue;
     std::string canonical = sync::canonical_json(value);
     if (current && *current == canonical && (keep_conflicts || !in_conflict)) continue;
@@ -99,7 +97,7 @@ std::string Store::add_household(const std::string& grid, const nlohmann::json& 
 
 std::string Store::add_member(const std::string& household_id, const nlohmann::json& fields) {
   validate_fields(fields, "member fields");
-  std::string id = new_record_id();
+  std::string id = new_record_id(household_id);
   impl_->commit_local([&](LocalChange& local) {
     RecordRow household = impl_->require_record(household_id, "household");
     if (household.type != "household")
@@ -154,7 +152,7 @@ std::string Store::record_visit(const VisitInput& visit) {
         throw Error(ErrorCode::InvalidArgument, where + ".member_id must be a string");
     }
   }
-  std::string visit_id = new_record_id();
+  std::string visit_id = new_record_id(visit.household_id);
   impl_->commit_local([&](LocalChange& local) {
     RecordRow household = impl_->require_record(visit.household_id, "household");
     if (household.type != "household")
@@ -189,7 +187,7 @@ std::string Store::record_visit(const VisitInput& visit) {
         select.reset();
       }
       if (member_id.empty()) {
-        member_id = new_record_id();
+        member_id = new_record_id(household.id);
         local.ops.push_back(
             create_op("member", member_id, {{"household", household.id}}, form_version));
       } else if (!matched.insert(member_id).second) {

@@ -126,9 +126,20 @@ Change read_change(Reader& in) {
 }
 
 bool is_device_id(std::string_view id) {
-  if (id.size() != 16) return false;
-  return std::all_of(id.begin(), id.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return id.size() == 16 && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+bool is_hex16(std::string_view id) {
+  return id.size() == 16 && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// Whether `id` names a household (16 hex digits) or a record of one ("HOUSEHOLD-...").
+bool names_household_record(std::string_view id) {
+  return id.size() >= 16 && is_hex16(id.substr(0, 16)) && (id.size() == 16 || id[16] == '-');
 }
 
 bool is_record_type(std::string_view type) {
@@ -266,8 +277,8 @@ void validate(const Change& change) {
     bad("origin '" + change.origin + "' is not a device id (16 hex digits)");
   if (change.seq == 0) bad("seq must be at least 1");
   if (change.author.size() > 256) bad("author name is longer than 256 bytes");
-  if (!change.household.empty() && !is_valid_record_id(change.household))
-    bad("household id '" + change.household + "' is malformed");
+  if (!change.household.empty() && !is_hex16(change.household))
+    bad("household id '" + change.household + "' is not 16 hex digits");
   if (!change.grid.empty() && !store::is_valid_grid_path(change.grid))
     bad("grid path '" + change.grid + "' is malformed");
   if (change.household.empty() != change.grid.empty())
@@ -280,6 +291,22 @@ void validate(const Change& change) {
       invalid_op(i, op, "record type '" + op.record_type + "' is malformed");
     if (!is_valid_record_id(op.record_id))
       invalid_op(i, op, "record id '" + op.record_id + "' is malformed");
+    // A change may touch only its own household's records (the household, and records
+    // named "HOUSEHOLD-..."), so its household and grid bound what it can edit: a device
+    // cannot reach a household outside its scope through a change of one inside it.
+    if (!change.household.empty()) {
+      bool is_household = op.record_id == change.household;
+      if (!is_household && op.record_id.rfind(change.household + "-", 0) != 0)
+        invalid_op(
+            i, op,
+            "record '" + op.record_id + "' is not a record of household " + change.household);
+      if (is_household != (op.record_type == "household"))
+        invalid_op(i, op, "record '" + op.record_id + "' cannot be of type " + op.record_type);
+    } else if (names_household_record(op.record_id) || op.record_type == "household" ||
+               op.record_type == "member" || op.record_type == "visit") {
+      invalid_op(i, op,
+                 "a county-level change cannot edit household record '" + op.record_id + "'");
+    }
     if (op.kind == OpKind::Create) {
       if (!op.field.empty()) invalid_op(i, op, "a create op names no field");
       if (!op.pred.empty()) invalid_op(i, op, "a create op has no pred");

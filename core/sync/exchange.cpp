@@ -1,5 +1,7 @@
 #include "core/sync/exchange.h"
 
+#include <algorithm>
+
 #include "core/store/grid_path.h"
 #include "core/store/op_log.h"
 #include "core/store/store.h"
@@ -13,6 +15,8 @@ constexpr const char* kChangesSince =
     "(?2 = '' OR grid = ?2 OR (grid > ?2 || '.' AND grid < ?2 || '/')) ORDER BY id LIMIT ?3";
 constexpr const char* kMaxSeqByOrigin =
     "SELECT origin, max(seq) FROM changes GROUP BY origin ORDER BY origin";
+
+constexpr int64_t kMaxClockLead = 24LL * 3600 * 1000;
 
 ApplyResult apply_one(store::Store& store, const SignedChange& signed_change,
                       const VerifyPolicy& policy) {
@@ -32,13 +36,20 @@ ApplyResult apply_one(store::Store& store, const SignedChange& signed_change,
   } catch (const Error& e) {
     return reject(ErrorCode::Corrupt, name + ": " + e.what());
   }
+  std::string canonical = change.canonical_bytes();
+  crypto::Digest hash = crypto::sha256(canonical);
+  // A change already held with the same hash was verified when it arrived: skip the
+  // signature check (the costly part of a re-sent batch).
+  if (store::held_change_hash(store.database(), change.origin, change.seq) ==
+      std::string(reinterpret_cast<const char*>(hash.data()), hash.size())) {
+    result.status = ApplyStatus::Duplicate;
+    return result;
+  }
   std::optional<crypto::PublicKey> key =
       policy.key_for ? policy.key_for(change.origin) : store.trusted_key(change.origin);
   if (!key)
     return reject(ErrorCode::Unauthorized,
                   name + ": device " + change.origin + " is not trusted by this replica");
-  std::string canonical = change.canonical_bytes();
-  crypto::Digest hash = crypto::sha256(canonical);
   std::string message = signing_message(hash);
   if (!crypto::DeviceKey::verify(*key, message.data(), message.size(), signed_change.signature))
     return reject(ErrorCode::BadSignature,
@@ -60,7 +71,9 @@ ApplyResult apply_one(store::Store& store, const SignedChange& signed_change,
     }
     Hlc latest;
     for (const Op& op : change.ops) latest = std::max(latest, op.time);
-    store.observe_time(latest);
+    // A phone whose clock is years ahead must not drag this device's clock with it: the
+    // op is kept as it is, the local clock moves at most a day past local time.
+    store.observe_time(std::min(latest, Hlc{physical_now_ms() + kMaxClockLead, 0}));
     savepoint.release();
   } catch (const Error& e) {
     if (e.domain() != ErrorDomain::Doorstep) throw;  // the database failed: stop the batch

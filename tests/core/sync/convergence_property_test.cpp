@@ -50,14 +50,15 @@ class Simulation {
     own_cursor_.resize(n);
     cursors_.assign(n, std::vector<Cursor>(n));
 
-    size_t steps = pick(20, 40);
+    size_t steps = pick(15, 35);
     for (size_t step = 0; step < steps; ++step) {
       if (chance(0.6))
         edit(pick(0, n - 1));
       else
         exchange(pick(0, n - 1), pick(0, n - 1), true);
     }
-    // Heal: everyone sends everyone everything (no drops) until nothing new arrives.
+    // Heal: everyone sends everyone what it has not delivered yet (no drops) until nothing
+    // new arrives.
     for (bool progress = true; progress;) {
       progress = false;
       for (size_t s = 0; s < n; ++s)
@@ -165,7 +166,7 @@ class Simulation {
   bool exchange(size_t s, size_t t, bool lossy) {
     if (s == t) return false;
     record_own(s);
-    auto page = dsync::changes_since(replicas_[s], lossy ? cursors_[s][t] : Cursor{}, 1u << 20);
+    auto page = dsync::changes_since(replicas_[s], cursors_[s][t], 1u << 20);
     std::vector<dsync::SignedChange> batch;
     bool dropped = false;
     for (const auto& c : page.changes) {

@@ -201,3 +201,34 @@ TEST_CASE("a change with a non-canonical value or a malformed field is refused o
   CHECK_THROWS_WITH_AS(dsync::decode(dsync::encode(badfield)), doctest::Contains("field name"),
                        doorstep::Error);
 }
+
+TEST_CASE("a change stamped far in the future is applied but moves the local clock at most a day") {
+  Pair p;
+  p.b.observe_time({4102444800000LL, 0});  // b's clock believes it is 2100
+  dsync::apply_changes(p.b, all_changes(p.a));
+  p.b.set_fields(p.household, {{"income", 7}});
+  auto report = dsync::apply_changes(p.a, all_changes(p.b));
+  CHECK(report.count(ApplyStatus::Rejected) == 0);
+  CHECK(p.a.household(p.household)["fields"]["income"] == 7);
+  p.a.set_fields(p.household, {{"income", 8}});  // a saw b's edit: this supersedes it
+  json history = p.a.history(p.household, "income");
+  int64_t a_time = 0;
+  for (const auto& op : history)
+    if (op["device"] == p.a.identity().device_id) a_time = std::max<int64_t>(a_time, op["hlc"][0]);
+  CHECK(a_time < doorstep::sync::physical_now_ms() + 2LL * 24 * 3600 * 1000);
+  CHECK(p.a.household(p.household)["fields"]["income"] == 8);
+  CHECK(p.a.conflicts().empty());
+}
+
+TEST_CASE("a change cannot edit a record of another household than its own") {
+  Pair p;
+  std::string other = p.a.add_household("640323.102.200.07", {{"head_name", "B"}});
+  auto change = all_changes(p.a)[0].change;  // a change of the first household
+  change.seq = 100;
+  change.ops.back().record_id = other;  // ... reaching into a household of another grid
+  auto forged = dsync::sign_change(change, origin_key(p.a, "secret of a"));
+  auto report = dsync::apply_changes(p.b, {forged});
+  CHECK(report.results[0].status == ApplyStatus::Rejected);
+  CHECK(report.results[0].code == ErrorCode::Corrupt);
+  CHECK(report.results[0].reason.find("is not a record of household") != std::string::npos);
+}
