@@ -45,6 +45,8 @@ BundleExport export_bundle(Replica& replica, const crypto::Certificate& recipien
         next_page_for(replica, peer.device_id, peer.scope, cursor, options.page_size);
     out.changes += page.changes.size();
     cursor = page.through;
+    // The hello already carries the sender's own certificate.
+    std::erase_if(page.certificates, [&](const Blob& der) { return der == own.der(); });
     if (!page.changes.empty() || !page.more)
       emit(PushMessage{batch_prefix + "-" + std::to_string(index), std::move(page.changes),
                        std::move(page.certificates), std::to_string(cursor)},

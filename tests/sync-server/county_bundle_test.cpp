@@ -316,3 +316,42 @@ TEST_CASE("an op outside the sender's certified scope is rejected with a reason"
   CHECK(report["rejected"][0]["reason"].get<std::string>().find(
             "outside the scope " + std::string(kGrid)) != std::string::npos);
 }
+
+TEST_CASE("bad input to the sync commands is refused with a clear error") {
+  Field f;
+  std::string worker = f.device("worker", "grid-worker", kGrid);
+  auto usage = run_cli({"enroll", "--db", worker});
+  CHECK(usage.exit_code == 2);
+  CHECK(usage.err.find("--request-out") != std::string::npos);
+
+  write_file(f.dir / "junk.bundle", "this is not a bundle");
+  auto junk = run_cli({"bundle", "import", "--db", worker, (f.dir / "junk.bundle").string()});
+  CHECK(junk.exit_code == 1);
+  CHECK(junk.err.find("not a Doorstep bundle") != std::string::npos);
+
+  auto missing = f.import_at_county((f.dir / "nope.bundle").string());
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("cannot read bundle") != std::string::npos);
+
+  write_file(f.dir / "bad.req",
+             "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n");
+  auto bad_request = server({"device", "issue", "--data", f.data, "--request",
+                             (f.dir / "bad.req").string(), "--role", "grid-worker", "--scope",
+                             kGrid, "--name", "x", "--out", (f.dir / "x.enroll").string()});
+  CHECK(bad_request.exit_code == 1);
+  CHECK(bad_request.err.find("certificate request") != std::string::npos);
+  auto bad_role = server({"device", "issue", "--data", f.data, "--request",
+                          (f.dir / "worker.req").string(), "--role", "king", "--scope", kGrid,
+                          "--name", "x", "--out", (f.dir / "x.enroll").string()});
+  CHECK(bad_role.exit_code == 2);
+  CHECK(bad_role.err.find("unknown role 'king'") != std::string::npos);
+
+  // An enrollment file for another device is refused.
+  std::string other = f.device("other", "grid-worker", kOtherGrid);
+  auto wrong = run_cli({"enroll", "--db", worker, "--file", (f.dir / "other.enroll").string()});
+  CHECK(wrong.exit_code == 1);
+  CHECK(wrong.err.find("not this device") != std::string::npos);
+  CHECK(server({"init", "--data", f.data, "--county", "640323", "--name", "again"}).exit_code == 1);
+  CHECK(server({"init", "--data", (f.dir / "x").string(), "--county", "64", "--name", "x"})
+            .exit_code == 1);
+}

@@ -52,12 +52,12 @@ struct GoldenParts {
     c.origin = sender_id();
     c.seq = 1;
     c.author = "worker";
-    c.household = "h-golden";
+    c.household = "0123456789abcdef";
     c.grid = "640323.101.200.07";
     Op create;
     create.kind = OpKind::Create;
     create.record_type = "household";
-    create.record_id = "h-golden";
+    create.record_id = "0123456789abcdef";
     create.value = canonical_json({{"grid", "640323.101.200.07"}});
     create.time = {kTime * 1000, 0};
     Op name = create;
