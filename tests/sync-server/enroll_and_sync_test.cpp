@@ -87,6 +87,21 @@ ProcessResult enroll(const std::filesystem::path& db, const LiveServer& server,
                   "--json"});
 }
 
+// Two grid workers of one village (grids kGrid1 and kGrid2) and their village leader, each
+// enrolled online with its own token.
+struct Village {
+  std::filesystem::path worker1, worker2, leader;
+};
+Village enroll_village(County& county, const LiveServer& server) {
+  Village village{new_device(county, "worker-1", "grid-worker", kGrid1),
+                  new_device(county, "worker-2", "grid-worker", kGrid2),
+                  new_device(county, "leader", "village-leader", kVillage)};
+  REQUIRE(enroll(village.worker1, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  REQUIRE(enroll(village.worker2, server, county.token("grid-worker", kGrid2)).exit_code == 0);
+  REQUIRE(enroll(village.leader, server, county.token("village-leader", kVillage)).exit_code == 0);
+  return village;
+}
+
 json sync_ok(const std::filesystem::path& db, const std::vector<std::string>& extra = {}) {
   std::vector<std::string> args = {"sync", "--db", db.string(), "--json"};
   args.insert(args.end(), extra.begin(), extra.end());
@@ -147,12 +162,7 @@ TEST_CASE("enrollment is refused for a wrong fingerprint, an expired or an unkno
 TEST_CASE("two grid workers and their village leader sync, each seeing only its scope") {
   County county;
   LiveServer server(county.data);
-  auto worker1 = new_device(county, "worker-1", "grid-worker", kGrid1);
-  auto worker2 = new_device(county, "worker-2", "grid-worker", kGrid2);
-  auto leader = new_device(county, "leader", "village-leader", kVillage);
-  REQUIRE(enroll(worker1, server, county.token("grid-worker", kGrid1)).exit_code == 0);
-  REQUIRE(enroll(worker2, server, county.token("grid-worker", kGrid2)).exit_code == 0);
-  REQUIRE(enroll(leader, server, county.token("village-leader", kVillage)).exit_code == 0);
+  auto [worker1, worker2, leader] = enroll_village(county, server);
 
   auto h1 = add_household(worker1, kGrid1, "Ma Lan");
   auto h2 = add_household(worker2, kGrid2, "Yang Jun");
@@ -424,12 +434,7 @@ TEST_CASE("the county record shows levels the server computed, not the ones a ph
 TEST_CASE("the record endpoints answer a device within its scope and refuse outside it") {
   County county;
   LiveServer server(county.data);
-  auto worker1 = new_device(county, "worker-1", "grid-worker", kGrid1);
-  auto worker2 = new_device(county, "worker-2", "grid-worker", kGrid2);
-  auto leader = new_device(county, "leader", "village-leader", kVillage);
-  REQUIRE(enroll(worker1, server, county.token("grid-worker", kGrid1)).exit_code == 0);
-  REQUIRE(enroll(worker2, server, county.token("grid-worker", kGrid2)).exit_code == 0);
-  REQUIRE(enroll(leader, server, county.token("village-leader", kVillage)).exit_code == 0);
+  auto [worker1, worker2, leader] = enroll_village(county, server);
   auto h1 = add_household(worker1, kGrid1, "Ma Lan");
   auto h2 = add_household(worker2, kGrid2, "Yang Jun");
   sync_ok(worker1);
