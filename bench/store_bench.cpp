@@ -103,9 +103,9 @@ double store_visits_per_second(int visits, bool durable, size_t& ops_written, do
     store.record_visit(visit);
   }
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  doorstep::sqlite::Statement count(store.database(), "SELECT count(*) FROM ops");
-  count.step();
-  ops_written = static_cast<size_t>(count.int64(0));
+  doorstep::sqlite::Statement bodies(store.database(), "SELECT body FROM changes");
+  ops_written = 0;
+  while (bodies.step()) ops_written += doorstep::sync::decode_change(bodies.blob(0)).ops.size();
   ingest_rate = ingest_ops_per_second(store, durable, changes);
   return visits / seconds;
 }

@@ -1,5 +1,6 @@
 #include "core/store/op_log.h"
 
+#include <algorithm>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -12,15 +13,16 @@ constexpr const char* kFindChange = "SELECT hash FROM changes WHERE origin = ?1 
 constexpr const char* kInsertChange =
     "INSERT INTO changes (origin, seq, hash, signature, author, household, grid, body) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-constexpr const char* kInsertOp =
-    "INSERT INTO ops (key, change_id, kind, record_type, record_id, field, value, pred, wall, "
-    "counter, form_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 constexpr const char* kInsertSuperseded =
     "INSERT OR IGNORE INTO superseded (record_id, field, op_key) VALUES (?1, ?2, ?3)";
 constexpr const char* kDeleteHead =
     "DELETE FROM heads WHERE record_id = ?1 AND field = ?2 AND op_key = ?3";
-constexpr const char* kIsSuperseded =
-    "SELECT 1 FROM superseded WHERE record_id = ?1 AND field = ?2 AND op_key = ?3";
+// The field's heads (flag 0), then one row with flag 1 if op ?3 is already superseded (an op
+// that names it as pred arrived first): one statement instead of two.
+constexpr const char* kHeadsAndSuperseded =
+    "SELECT op_key, value, wall, counter, 0 FROM heads WHERE record_id = ?1 AND field = ?2 "
+    "UNION ALL SELECT op_key, '', 0, 0, 1 FROM superseded "
+    "WHERE record_id = ?1 AND field = ?2 AND op_key = ?3";
 constexpr const char* kInsertHead =
     "INSERT INTO heads (record_id, field, op_key, value, wall, counter) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -55,10 +57,10 @@ void apply_create(sqlite::Database& db, const sync::Change& change, const sync::
                   const std::string& key) {
   db.cached(kUpsertRecord)
       .bind(1, op.record_id)
-      .bind(2, op.record_type)
-      .bind(3, change.household)
-      .bind(4, change.grid)
-      .bind(5, key)
+      .bind_static(2, op.record_type)
+      .bind_static(3, change.household)
+      .bind_static(4, change.grid)
+      .bind_static(5, key)
       .run();
   if (op.record_type != "visit") return;
   nlohmann::json content = nlohmann::json::parse(op.value);
@@ -75,45 +77,83 @@ void apply_create(sqlite::Database& db, const sync::Change& change, const sync::
       .bind(7, string_member(content, "form"))
       .bind(8, string_member(content, "form_version"))
       .bind(9, level)
-      .bind(10, op.value)
+      .bind_static(10, op.value)
       .run();
 }
 
-void refresh_value(sqlite::Database& db, const std::string& record_id, const std::string& field) {
-  std::vector<sync::HeadValue> heads = field_heads(db, record_id, field);
+// Writes the field's current value from its heads (or removes it when none is left).
+void write_value(sqlite::Database& db, const std::string& record_id, const std::string& field,
+                 const std::vector<sync::HeadValue>& heads) {
   if (heads.empty()) {
     db.cached(kDeleteValue).bind(1, record_id).bind(2, field).run();
     return;
   }
   const sync::HeadValue& winner = heads[sync::provisional_winner(heads)];
   db.cached(kUpsertValue)
-      .bind(1, record_id)
-      .bind(2, field)
-      .bind(3, winner.value)
-      .bind(4, winner.op_key)
+      .bind_static(1, record_id)
+      .bind_static(2, field)
+      .bind_static(3, winner.value)
+      .bind_static(4, winner.op_key)
       .bind(5, int64_t{sync::has_conflict(heads) ? 1 : 0})
       .run();
 }
 
+// Folds a field op into heads and field_values. The heads are read once; the new set (minus
+// the preds, plus this op unless a later op already superseded it) is computed here, and
+// the value is written only if the heads changed.
 void apply_field_op(sqlite::Database& db, const sync::Op& op, const std::string& key) {
+  std::vector<sync::HeadValue> heads;
+  bool is_superseded = false;
+  {
+    auto& select = db.cached(kHeadsAndSuperseded)
+                       .bind_static(1, op.record_id)
+                       .bind_static(2, op.field)
+                       .bind_static(3, key);
+    while (select.step()) {
+      if (select.int64(4) == 1) {
+        is_superseded = true;
+        continue;
+      }
+      heads.push_back({select.text(0), select.text(1),
+                       sync::Hlc{select.int64(2), static_cast<uint32_t>(select.int64(3))}});
+    }
+    select.reset();
+  }
+  bool changed = false;
   for (const sync::OpId& pred : op.pred) {
     std::string pred_key = pred.key();
-    db.cached(kInsertSuperseded).bind(1, op.record_id).bind(2, op.field).bind(3, pred_key).run();
-    db.cached(kDeleteHead).bind(1, op.record_id).bind(2, op.field).bind(3, pred_key).run();
+    db.cached(kInsertSuperseded)
+        .bind_static(1, op.record_id)
+        .bind_static(2, op.field)
+        .bind_static(3, pred_key)
+        .run();
+    auto held = std::find_if(heads.begin(), heads.end(),
+                             [&](const sync::HeadValue& h) { return h.op_key == pred_key; });
+    if (held == heads.end()) continue;
+    db.cached(kDeleteHead)
+        .bind_static(1, op.record_id)
+        .bind_static(2, op.field)
+        .bind_static(3, pred_key)
+        .run();
+    heads.erase(held);
+    changed = true;
   }
-  auto& superseded = db.cached(kIsSuperseded).bind(1, op.record_id).bind(2, op.field).bind(3, key);
-  bool is_superseded = superseded.step();
-  superseded.reset();
-  if (!is_superseded)
+  if (!is_superseded) {
     db.cached(kInsertHead)
-        .bind(1, op.record_id)
-        .bind(2, op.field)
-        .bind(3, key)
-        .bind(4, op.value)
+        .bind_static(1, op.record_id)
+        .bind_static(2, op.field)
+        .bind_static(3, key)
+        .bind_static(4, op.value)
         .bind(5, op.time.wall_ms)
         .bind(6, static_cast<int64_t>(op.time.counter))
         .run();
-  refresh_value(db, op.record_id, op.field);
+    heads.push_back({key, op.value, op.time});
+    changed = true;
+  }
+  if (!changed) return;
+  std::sort(heads.begin(), heads.end(),
+            [](const sync::HeadValue& a, const sync::HeadValue& b) { return a.op_key < b.op_key; });
+  write_value(db, op.record_id, op.field, heads);
 }
 
 }  // namespace
@@ -182,32 +222,18 @@ AppendResult append_change(sqlite::Database& db, const sync::SignedChange& signe
   }
   find.reset();
   db.cached(kInsertChange)
-      .bind(1, change.origin)
+      .bind_static(1, change.origin)
       .bind(2, static_cast<int64_t>(change.seq))
       .bind_blob(3, hash.data(), hash.size())
       .bind_blob(4, signed_change.signature.data(), signed_change.signature.size())
-      .bind(5, change.author)
-      .bind(6, change.household)
-      .bind(7, change.grid)
+      .bind_static(5, change.author)
+      .bind_static(6, change.household)
+      .bind_static(7, change.grid)
       .bind_blob(8, canonical.data(), canonical.size())
       .run();
-  int64_t change_id = db.last_insert_rowid();
   for (size_t i = 0; i < change.ops.size(); ++i) {
     const sync::Op& op = change.ops[i];
     std::string key = change.op_id(i).key();
-    db.cached(kInsertOp)
-        .bind(1, key)
-        .bind(2, change_id)
-        .bind(3, static_cast<int64_t>(op.kind))
-        .bind(4, op.record_type)
-        .bind(5, op.record_id)
-        .bind(6, op.field)
-        .bind(7, op.value)
-        .bind(8, join_keys(op.pred))
-        .bind(9, op.time.wall_ms)
-        .bind(10, static_cast<int64_t>(op.time.counter))
-        .bind(11, op.form_version)
-        .run();
     if (op.kind == sync::OpKind::Create)
       apply_create(db, change, op, key);
     else

@@ -28,6 +28,13 @@ Statement& Statement::bind(int index, std::string_view text) {
   return *this;
 }
 
+Statement& Statement::bind_static(int index, std::string_view text) {
+  int rc =
+      sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  if (rc != SQLITE_OK) db_.fail(rc, sql_);
+  return *this;
+}
+
 Statement& Statement::bind_blob(int index, const void* data, size_t size) {
   int rc = sqlite3_bind_blob(stmt_, index, data, static_cast<int>(size), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK) db_.fail(rc, sql_);

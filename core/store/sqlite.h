@@ -34,6 +34,9 @@ class Statement {
   // Parameters are 1-based, as in SQLite.
   Statement& bind(int index, int64_t value);
   Statement& bind(int index, std::string_view text);
+  // Binds without copying: `text` must stay alive and unchanged until the statement is
+  // stepped to the end or reset (the hot paths bind, then run in the same expression).
+  Statement& bind_static(int index, std::string_view text);
   Statement& bind_blob(int index, const void* data, size_t size);
   Statement& bind_null(int index);
 

@@ -82,6 +82,7 @@ std::string read_secret_file(const std::filesystem::path& file) {
 void configure(sqlite::Database& db, bool durable) {
   db.exec("PRAGMA journal_mode = WAL");
   db.exec(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF");
+  db.exec("PRAGMA cache_size = -32768");
 }
 
 Identity load_identity(sqlite::Database& db) {

@@ -1,5 +1,6 @@
 // Store: reads from the materialized state, in the JSON shapes of the CLI (docs/schema.md).
 #include <algorithm>
+#include <tuple>
 
 #include "core/common/error.h"
 #include "core/store/grid_path.h"
@@ -16,10 +17,7 @@ constexpr const char* kMembersOfHousehold =
 constexpr const char* kVisitsOfHousehold =
     "SELECT id, wall, author, level, content FROM visits WHERE household = ?1 "
     "ORDER BY wall, counter, op_key";
-constexpr const char* kHeadsWithAuthors =
-    "SELECT h.op_key, h.value, h.wall, h.counter, c.author, c.origin FROM heads h "
-    "JOIN ops o ON o.key = h.op_key JOIN changes c ON c.id = o.change_id "
-    "WHERE h.record_id = ?1 AND h.field = ?2";
+constexpr const char* kAuthorOfChange = "SELECT author FROM changes WHERE origin = ?1 AND seq = ?2";
 constexpr const char* kHouseholdsInScope =
     "SELECT r.id, r.grid, "
     " (SELECT value FROM field_values f WHERE f.record_id = r.id AND f.field = 'head_name'), "
@@ -28,10 +26,8 @@ constexpr const char* kHouseholdsInScope =
     "FROM records r WHERE r.type = 'household' AND "
     "(?1 = '' OR r.grid = ?1 OR (r.grid > ?1 || '.' AND r.grid < ?1 || '/')) "
     "AND (?2 = '' OR level = ?2) ORDER BY r.grid, r.id";
-constexpr const char* kOpsOfHousehold =
-    "SELECT o.key, o.record_type, o.record_id, o.field, o.kind, o.value, o.pred, o.wall, "
-    "o.counter, o.form_version, c.author, c.origin FROM ops o JOIN changes c ON c.id = o.change_id "
-    "WHERE c.household = ?1 AND (?2 = '' OR o.field = ?2) ORDER BY o.wall, o.counter, o.key";
+constexpr const char* kChangesOfHousehold =
+    "SELECT body, author, origin FROM changes WHERE household = ?1";
 constexpr const char* kAllConflicts =
     "SELECT f.record_id, f.field, r.type, r.household FROM field_values f "
     "LEFT JOIN records r ON r.id = f.record_id WHERE f.conflict = 1 ORDER BY f.record_id, f.field";
@@ -45,17 +41,18 @@ nlohmann::json conflict_values(sqlite::Database& db, const std::string& record_i
     std::string device;
   };
   std::vector<Head> heads;
-  auto& select = db.cached(kHeadsWithAuthors).bind(1, record_id).bind(2, field);
-  while (select.step()) {
+  for (auto& head : field_heads(db, record_id, field)) {
     Head h;
-    h.head.op_key = select.text(0);
-    h.head.value = select.text(1);
-    h.head.time = sync::Hlc{select.int64(2), static_cast<uint32_t>(select.int64(3))};
-    h.author = select.text(4);
-    h.device = select.text(5);
+    h.head = std::move(head);
+    // The op key names its change (origin.seq.index); the change names its author.
+    sync::OpId id = sync::OpId::parse(h.head.op_key);
+    auto& author =
+        db.cached(kAuthorOfChange).bind(1, id.origin).bind(2, static_cast<int64_t>(id.seq));
+    if (author.step()) h.author = author.text(0);
+    author.reset();
+    h.device = id.origin;
     heads.push_back(std::move(h));
   }
-  select.reset();
   std::vector<sync::HeadValue> plain;
   for (const auto& h : heads) plain.push_back(h.head);
   size_t winner = plain.empty() ? 0 : sync::provisional_winner(plain);
@@ -162,24 +159,46 @@ nlohmann::json Store::history(const std::string& id, const std::string& field) c
     throw Error(ErrorCode::NotFound, "unknown household '" + id + "'");
   if (!field.empty() && !sync::is_valid_field_name(field))
     throw Error(ErrorCode::InvalidArgument, "--field '" + field + "' is not a valid field name");
-  nlohmann::json ops = nlohmann::json::array();
-  auto& select = impl_->db->cached(kOpsOfHousehold).bind(1, id).bind(2, field);
+  // Every op is in its change's signed body: decode the household's changes.
+  struct Entry {
+    sync::Hlc time;
+    std::string key;
+    nlohmann::json json;
+  };
+  std::vector<Entry> entries;
+  auto& select = impl_->db->cached(kChangesOfHousehold).bind(1, id);
   while (select.step()) {
-    nlohmann::json entry = {{"op", select.text(0)},
-                            {"type", select.text(1)},
-                            {"record", select.text(2)},
-                            {"field", select.text(3)},
-                            {"kind", sync::to_string(static_cast<sync::OpKind>(select.int64(4)))},
-                            {"value", parse_value(select.text(5))},
-                            {"supersedes", split_keys(select.text(6))},
-                            {"time", sync::to_iso8601(select.int64(7))},
-                            {"hlc", {select.int64(7), select.int64(8)}},
-                            {"form", select.text(9)},
-                            {"author", select.text(10)},
-                            {"device", select.text(11)}};
-    ops.push_back(std::move(entry));
+    sync::Change change = sync::decode_change(select.blob(0));
+    std::string author = select.text(1), device = select.text(2);
+    for (size_t i = 0; i < change.ops.size(); ++i) {
+      const sync::Op& op = change.ops[i];
+      if (!field.empty() && op.field != field) continue;
+      std::string key = change.op_id(i).key();
+      nlohmann::json supersedes = nlohmann::json::array();
+      for (const auto& pred : op.pred) supersedes.push_back(pred.key());
+      entries.push_back({op.time,
+                         key,
+                         {{"op", key},
+                          {"type", op.record_type},
+                          {"record", op.record_id},
+                          {"field", op.field},
+                          {"kind", sync::to_string(op.kind)},
+                          {"value", parse_value(op.value)},
+                          {"supersedes", std::move(supersedes)},
+                          {"time", sync::to_iso8601(op.time.wall_ms)},
+                          {"hlc", {op.time.wall_ms, op.time.counter}},
+                          {"form", op.form_version},
+                          {"author", author},
+                          {"device", device}}});
+    }
   }
   select.reset();
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return std::tie(a.time.wall_ms, a.time.counter, a.key) <
+           std::tie(b.time.wall_ms, b.time.counter, b.key);
+  });
+  nlohmann::json ops = nlohmann::json::array();
+  for (auto& entry : entries) ops.push_back(std::move(entry.json));
   return ops;
 }
 

@@ -19,12 +19,19 @@ TEST_CASE("a database created at schema version 1 opens, upgrades and keeps its 
     h = store.add_household("640323.101.200.07", {{"head_name", "A"}});
   }
   {
-    // Take the file back to version 1: undo what migrations 2, 3 and 4 did.
+    // Take the file back to version 1: undo what migrations 2 to 5 did (5 dropped the ops
+    // table, which version 1 filled with a row per op).
     doorstep::sqlite::Database db((dir / "li.db").string(), false);
     db.exec(
         "DROP TABLE merge_rules; DROP INDEX changes_by_household; DROP INDEX changes_by_grid;"
         "DROP INDEX records_by_household_type;"
         "CREATE INDEX records_by_household ON records (household);"
+        "CREATE TABLE ops (key TEXT PRIMARY KEY, change_id INTEGER NOT NULL, kind INTEGER NOT "
+        "NULL, record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, value "
+        "TEXT NOT NULL, pred TEXT NOT NULL, wall INTEGER NOT NULL, counter INTEGER NOT NULL, "
+        "form_version TEXT NOT NULL) WITHOUT ROWID;"
+        "CREATE INDEX ops_by_record ON ops (record_id, field);"
+        "INSERT INTO ops VALUES ('k.1.0', 1, 1, 'household', 'r', '', '{}', '', 0, 0, '');"
         "PRAGMA user_version = 1;");
     CHECK(doorstep::store::schema_version(db) == 1);
   }
@@ -32,6 +39,12 @@ TEST_CASE("a database created at schema version 1 opens, upgrades and keeps its 
   CHECK(doorstep::store::schema_version(reopened.database()) ==
         doorstep::store::latest_schema_version());
   CHECK(reopened.household(h)["fields"]["head_name"] == "A");
+  CHECK(reopened.history(h, "head_name").size() == 1);  // read from the change bodies
+  doorstep::sqlite::Statement ops(reopened.database(),
+                                  "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'ops%'");
+  REQUIRE(ops.step());
+  CHECK(ops.int64(0) == 0);
+  CHECK(reopened.check().empty());
   reopened.set_merge_rules({{"income", doorstep::sync::FieldRule::Lww}});
   CHECK(reopened.merge_rule("income") == doorstep::sync::FieldRule::Lww);
 }

@@ -202,8 +202,11 @@ class Simulation {
       if (r.digest() != digest) problems << "replica " << i << " digest differs\n";
       for (const auto& p : r.check()) problems << "replica " << i << " check: " << p << "\n";
       std::set<std::string> keys;
-      doorstep::sqlite::Statement select(r.database(), "SELECT key FROM ops");
-      while (select.step()) keys.insert(select.text(0));
+      doorstep::sqlite::Statement select(r.database(), "SELECT body FROM changes");
+      while (select.step()) {
+        auto change = doorstep::sync::decode_change(select.blob(0));
+        for (size_t op = 0; op < change.ops.size(); ++op) keys.insert(change.op_id(op).key());
+      }
       if (keys != all_ops_)
         problems << "replica " << i << " holds " << keys.size() << " ops, " << all_ops_.size()
                  << " were written\n";
