@@ -11,6 +11,55 @@ namespace doorstep::sync {
 namespace {
 
 constexpr std::string_view kMagic = "DSC1";
+
+// Well-formed UTF-8 as RFC 3629 defines it (no overlong forms, no surrogates, nothing past
+// U+10FFFF): what nlohmann's parser accepts in a string.
+bool is_well_formed_utf8(std::string_view text) {
+  auto in = [](unsigned char c, unsigned char lo, unsigned char hi) { return c >= lo && c <= hi; };
+  size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    auto at = [&](size_t k) {
+      return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
+    };
+    if (c < 0x80) {
+      i += 1;
+    } else if (in(c, 0xC2, 0xDF) && in(at(1), 0x80, 0xBF)) {
+      i += 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+      if (!in(at(1), lo, hi) || !in(at(2), 0x80, 0xBF)) return false;
+      i += 3;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+      if (!in(at(1), lo, hi) || !in(at(2), 0x80, 0xBF) || !in(at(3), 0x80, 0xBF)) return false;
+      i += 4;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Whether `text` is, on its face, the canonical JSON of a scalar most answers are: a string
+// with nothing to escape, an integer of at most 18 digits, true, false or null. Returns
+// false when it cannot tell cheaply; the caller then parses and re-serializes.
+bool obviously_canonical_scalar(std::string_view text) {
+  if (text == "true" || text == "false" || text == "null") return true;
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+    std::string_view inner = text.substr(1, text.size() - 2);
+    for (char ch : inner) {
+      auto c = static_cast<unsigned char>(ch);
+      if (c < 0x20 || c == '"' || c == '\\') return false;
+    }
+    return is_well_formed_utf8(inner);
+  }
+  std::string_view digits = text;
+  if (!digits.empty() && digits.front() == '-') digits.remove_prefix(1);
+  if (digits.empty() || digits.size() > 18) return false;
+  if (digits.front() == '0') return text == "0";  // "-0" and leading zeros re-serialize
+  return std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
 constexpr std::string_view kSigningPrefix = "doorstep change v1";
 constexpr uint32_t kMaxString = 16u << 20;
 constexpr uint32_t kMaxOps = 1u << 20;
@@ -315,12 +364,14 @@ void validate(const Change& change) {
     }
     if (!touched.emplace(op.record_id, op.field).second)
       invalid_op(i, op, "record '" + op.record_id + "' is edited twice in one change");
-    nlohmann::json value = nlohmann::json::parse(op.value, nullptr, false);
-    if (value.is_discarded()) invalid_op(i, op, "value is not JSON");
-    if (canonical_json(value) != op.value) invalid_op(i, op, "value is not canonical JSON");
-    if (op.kind == OpKind::Create && !value.is_object())
-      invalid_op(i, op, "a create op's value must be an object");
-    if (op.kind == OpKind::Delete && !value.is_null())
+    if (op.kind == OpKind::Create || !obviously_canonical_scalar(op.value)) {
+      nlohmann::json value = nlohmann::json::parse(op.value, nullptr, false);
+      if (value.is_discarded()) invalid_op(i, op, "value is not JSON");
+      if (canonical_json(value) != op.value) invalid_op(i, op, "value is not canonical JSON");
+      if (op.kind == OpKind::Create && !value.is_object())
+        invalid_op(i, op, "a create op's value must be an object");
+    }
+    if (op.kind == OpKind::Delete && op.value != "null")
       invalid_op(i, op, "a delete op's value must be null");
     if (op.kind == OpKind::Resolve && op.pred.empty())
       invalid_op(i, op, "a resolve op must supersede the heads it resolves");

@@ -55,6 +55,20 @@ struct ChangesPage {
 ChangesPage changes_since(const store::Store& store, const Cursor& after, size_t limit,
                           std::string_view scope_prefix = "");
 
+// As changes_since, in wire form (sync::encode) straight from the stored bytes: what an
+// outbox sends, without decoding and re-encoding each change.
+struct EncodedChange {
+  std::string origin;
+  std::string wire;
+};
+struct EncodedPage {
+  std::vector<EncodedChange> changes;
+  Cursor next;
+  bool complete = true;
+};
+EncodedPage encoded_changes_since(const store::Store& store, const Cursor& after, size_t limit,
+                                  std::string_view scope_prefix = "");
+
 enum class ApplyStatus { Applied, Duplicate, Rejected };
 const char* to_string(ApplyStatus status);
 

@@ -1,6 +1,9 @@
 // The exchange API: changes since a cursor, and applying batches with per-change results.
 #include <doctest/doctest.h>
 
+#include <random>
+#include <set>
+
 #include "core/common/error.h"
 #include "tests/core/replicas.h"
 
@@ -138,6 +141,32 @@ TEST_CASE("a rejected change does not stop the rest of its batch") {
   CHECK(check_problems(p.b) == "");
 }
 
+// Signatures of a large batch are checked on several threads; each verdict must still land
+// on its own change, in order.
+TEST_CASE("in a batch large enough to verify in parallel, exactly the forged changes are refused") {
+  Pair p;
+  for (int i = 0; i < 150; ++i) p.a.set_fields(p.household, {{"income", 100 + i}});
+  auto changes = all_changes(p.a);
+  REQUIRE(changes.size() == 151);
+  const std::set<size_t> forged = {0, 37, 38, 99, 150};
+  for (size_t i : forged) changes[i].signature[5] ^= 0x20;
+  // A change whose predecessor in the field was forged still verifies: it is applied, and
+  // its pred names an op this replica never held.
+  auto report = dsync::apply_changes(p.b, changes);
+  REQUIRE(report.results.size() == changes.size());
+  for (size_t i = 0; i < changes.size(); ++i) {
+    INFO("change " << i);
+    CHECK(report.results[i].seq == changes[i].change.seq);
+    if (forged.count(i)) {
+      CHECK(report.results[i].status == ApplyStatus::Rejected);
+      CHECK(report.results[i].code == ErrorCode::BadSignature);
+    } else {
+      CHECK(report.results[i].status == ApplyStatus::Applied);
+    }
+  }
+  CHECK(check_problems(p.b) == "");
+}
+
 TEST_CASE("an admission hook can reject a verified change with a reason") {
   Pair p;
   dsync::VerifyPolicy policy;
@@ -200,6 +229,88 @@ TEST_CASE("a change with a non-canonical value or a malformed field is refused o
   badfield.change.ops.back().field = "no spaces";
   CHECK_THROWS_WITH_AS(dsync::decode(dsync::encode(badfield)), doctest::Contains("field name"),
                        doorstep::Error);
+}
+
+// validate() decides most scalar values without parsing them; its verdict must be exactly
+// "the value parses and re-serializes to itself" for every text, which this checks on
+// hand-picked edge cases and on random byte strings built from JSON's awkward pieces.
+TEST_CASE("validate accepts a field value exactly when it is canonical JSON") {
+  Pair p;
+  auto change = all_changes(p.a)[0];
+  REQUIRE(change.change.ops.back().kind == dsync::OpKind::Set);
+  auto reference = [](const std::string& text) {
+    auto value = json::parse(text, nullptr, false);
+    if (value.is_discarded()) return false;
+    try {
+      return dsync::canonical_json(value) == text;
+    } catch (const json::exception&) {
+      return false;
+    }
+  };
+  auto accepted = [&](const std::string& text) {
+    auto candidate = change;
+    candidate.change.ops.back().value = text;
+    try {
+      dsync::validate(candidate.change);
+      return true;
+    } catch (const doorstep::Error&) {
+      return false;
+    }
+  };
+  std::vector<std::string> cases = {"0",
+                                    "-0",
+                                    "00",
+                                    "01",
+                                    "-1",
+                                    "7",
+                                    "123456789012345678",
+                                    "1234567890123456789",
+                                    "99999999999999999999",
+                                    "1.0",
+                                    "1e3",
+                                    "true",
+                                    "false",
+                                    "null",
+                                    "True",
+                                    "\"\"",
+                                    "\"a\"",
+                                    "\"a\\\"b\"",
+                                    "\"\\u0041\"",
+                                    "\"\\n\"",
+                                    "\"\x01\"",
+                                    "\"\x7f\"",
+                                    "\"\xe4\xb8\xad\"",
+                                    "\"\xe4\xb8\"",
+                                    "\"\xc0\xaf\"",
+                                    "\"\xed\xa0\x80\"",
+                                    "\"\xf4\x90\x80\x80\"",
+                                    "\"\xf0\x9f\x98\x80\"",
+                                    "\"a",
+                                    "a\"",
+                                    "\"",
+                                    "",
+                                    " 1",
+                                    "1 ",
+                                    "-",
+                                    "--1",
+                                    "+1"};
+  const char* pieces[] = {"\"",   "\\",   "0",    "1",    "9",    "-",    "a",    " ",    "\x01",
+                          "\x7f", "\xe4", "\xb8", "\xad", "\xc0", "\xed", "\xa0", "\xf4", "\x90",
+                          "\x80", "\xf0", "\x9f", "n",    "u",    "e",    "."};
+  const uint32_t seed = 20261130;
+  std::mt19937 random(seed);
+  for (int n = 0; n < 4000; ++n) {
+    std::string text;
+    size_t length = random() % 8;
+    for (size_t k = 0; k < length; ++k) text += pieces[random() % std::size(pieces)];
+    if (random() % 2) text = "\"" + text + "\"";
+    cases.push_back(text);
+  }
+  for (const auto& text : cases) {
+    INFO("seed " << seed << ", value bytes: "
+                 << json(text).dump(-1, ' ', true, json::error_handler_t::replace));
+    CHECK(accepted(text) == reference(text));
+  }
 }
 
 TEST_CASE("a change stamped far in the future is applied but moves the local clock at most a day") {
