@@ -1,7 +1,8 @@
 // device_load_bench: fills an existing device database (made by `doorstep init`, possibly
-// enrolled) with the synthetic county's households: each household with its answers as fields,
-// then each member with theirs — the same data the peer pushes as one document per household
-// (no visit records; P1 is about the county's households). Used by
+// enrolled) with the synthetic county's households: each household with its answers as fields
+// and its members with theirs, registered in one change per household — the same data the
+// peer pushes as one document per household (no visit records; P1 is about the county's
+// households). Used by
 // bench/ours/https_sync.sh to prepare the device whose first push P1 times; the load itself
 // is timed too and printed, as the local write rate.
 //
@@ -52,11 +53,9 @@ int main(int argc, char** argv) {
       }
       const std::string grid = household.at("grid");
       if (!prefix.empty() && grid != prefix && grid.rfind(prefix + ".", 0) != 0) continue;
-      nlohmann::json fields = household.at("answers");
-      const nlohmann::json members = fields.at("members");
-      fields.erase("members");
-      const std::string id = store.add_household(grid, fields);
-      for (const auto& member : members) store.add_member(id, member);
+      // A household and its members, registered in one change as a grid worker's first
+      // survey of the household does.
+      store.add_household(grid, household.at("answers"));
       ++loaded;
     }
     const double seconds =

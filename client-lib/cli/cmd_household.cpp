@@ -137,7 +137,9 @@ const CommandRegistration add_command{
     {"household add", "add a household at a grid path",
      "usage: PROGRAM household add --db PATH --grid GRIDPATH [--set JSON] [--json]\n\n"
      "Adds a household at GRIDPATH (COUNTY.TOWNSHIP.VILLAGE.GRID, e.g. 640323.101.200.07)\n"
-     "with the fields of the JSON object given to --set; prints its id.\n",
+     "with the fields of the JSON object given to --set; prints its id. A \"members\"\n"
+     "array in it registers the household's members in the same change:\n"
+     "  --set '{\"head_name\":\"王芳\",\"members\":[{\"name\":\"王芳\"},{\"name\":\"李明\"}]}'\n",
      run_add}};
 const CommandRegistration show_command{
     {"household show", "show a household, its members, risk, conflicts and visits",

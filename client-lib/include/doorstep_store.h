@@ -44,7 +44,8 @@ DS_API void ds_store_free(ds_store* store) DS_NOEXCEPT;
 DS_API char* ds_store_identity(ds_store* store, ds_error* out_error) DS_NOEXCEPT;
 
 /* Adds a household at `grid` (COUNTY.TOWNSHIP.VILLAGE.GRID, e.g. "640323.101.200.07") with
- * initial fields (a JSON object, or NULL). Returns the new id; caller frees with ds_free. */
+ * initial fields (a JSON object, or NULL). A "members" array of member field objects in it
+ * registers the members in the same change. Returns the new id; caller frees with ds_free. */
 DS_API char* ds_store_household_add(ds_store* store, const char* grid, const char* fields_json,
                                     ds_error* out_error) DS_NOEXCEPT;
 

@@ -102,7 +102,9 @@ class Store {
 
   // ---- local edits, each one signed change ----
   // A new household at `grid` (a full grid path) with initial `fields` (an object of
-  // field -> JSON value). Returns its id.
+  // field -> JSON value). A "members" member, if present, is an array of member field
+  // objects: the household and its members are then registered in one change (one
+  // signature, all or nothing). Returns its id.
   std::string add_household(const std::string& grid, const nlohmann::json& fields);
   // A new member of `household_id` with `fields`. Returns its id.
   std::string add_member(const std::string& household_id, const nlohmann::json& fields);

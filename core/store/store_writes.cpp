@@ -85,12 +85,34 @@ std::string Store::add_household(const std::string& grid, const nlohmann::json& 
   validate_grid_path(grid);
   check_scope(impl_->identity, grid);
   validate_fields(fields, "household fields");
+  nlohmann::json household_fields = fields;
+  nlohmann::json members = nlohmann::json::array();
+  if (fields.is_object()) {
+    if (auto it = fields.find(kMembersKey); it != fields.end()) {
+      if (!it->is_array())
+        throw Error(ErrorCode::InvalidArgument,
+                    "household fields: members must be an array of member objects");
+      members = *it;
+      household_fields.erase(kMembersKey);
+      for (size_t i = 0; i < members.size(); ++i) {
+        std::string where = "household fields: members[" + std::to_string(i) + "]";
+        if (!members[i].is_object())
+          throw Error(ErrorCode::InvalidArgument, where + " must be an object");
+        validate_fields(members[i], where);
+      }
+    }
+  }
   std::string id = new_record_id();
   impl_->commit_local([&](LocalChange& local) {
     local.household = id;
     local.grid = grid;
     local.ops.push_back(create_op("household", id, {{"grid", grid}}));
-    diff_fields(*impl_, local, "household", id, fields, "", false);
+    diff_fields(*impl_, local, "household", id, household_fields, "", false);
+    for (const auto& member : members) {
+      std::string member_id = new_record_id(id);
+      local.ops.push_back(create_op("member", member_id, {{"household", id}}));
+      diff_fields(*impl_, local, "member", member_id, member, "", false);
+    }
   });
   return id;
 }

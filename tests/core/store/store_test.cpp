@@ -1,6 +1,8 @@
 // The local store as a device uses it: households, members, corrections, reads.
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "core/common/error.h"
 #include "tests/core/replicas.h"
 
@@ -24,6 +26,47 @@ TEST_CASE("a new household is readable with its grid and fields, and the store c
   CHECK(shown["members"].empty());
   CHECK(shown["conflicts"].empty());
   CHECK(check_problems(store) == "");
+}
+
+TEST_CASE("a household registered with its members is one change, all or nothing") {
+  TempDir dir;
+  Store store = make_replica(dir, "li");
+  std::string id = store.add_household(
+      "640323.101.200.07", {{"head_name", "王芳"},
+                            {"members", json::array({{{"name", "王芳"}, {"age", 41}},
+                                                     {{"name", "李明"}, {"age", 12}}})}});
+  json shown = store.household(id);
+  CHECK(shown["fields"]["head_name"] == "王芳");
+  CHECK_FALSE(shown["fields"].contains("members"));
+  REQUIRE(shown["members"].size() == 2);
+  std::set<std::string> names;
+  for (const auto& m : shown["members"]) names.insert(m["fields"]["name"].get<std::string>());
+  CHECK(names == std::set<std::string>{"王芳", "李明"});
+  // One signed change holds the household, both members and their fields.
+  doorstep::sqlite::Statement count(store.database(), "SELECT count(*) FROM changes");
+  REQUIRE(count.step());
+  CHECK(count.int64(0) == 1);
+  json history = store.history(id, "");
+  std::set<std::string> changes;
+  for (const auto& op : history) {
+    std::string key = op["op"];
+    changes.insert(key.substr(0, key.rfind('.')));
+  }
+  CHECK(changes.size() == 1);
+  CHECK(history.size() == 1 + 1 + 2 * (1 + 2));
+  CHECK(check_problems(store) == "");
+
+  // A bad member refuses the whole registration: nothing is written.
+  CHECK_THROWS_WITH_AS(
+      store.add_household("640323.101.200.07",
+                          {{"head_name", "张三"}, {"members", json::array({{{"name", "a"}}, 5})}}),
+      doctest::Contains("members[1] must be an object"), Error);
+  CHECK_THROWS_WITH_AS(store.add_household("640323.101.200.07", {{"members", "two"}}),
+                       doctest::Contains("members must be an array"), Error);
+  count.reset();
+  doorstep::sqlite::Statement again(store.database(), "SELECT count(*) FROM changes");
+  REQUIRE(again.step());
+  CHECK(again.int64(0) == 1);
 }
 
 TEST_CASE("a correction writes ops only for fields whose value changed") {
