@@ -160,7 +160,11 @@ if (inProcess) {
       `  pull of a village of ${inProcess.village_households}: ${inProcess.village_pull_s.toFixed(3)} s` +
       ` (limit ${l.village_insert_s.toFixed(3)} s, ${ratio(inProcess.village_pull_s, l.village_insert_s)})\n` +
       `  encoded change bytes before framing and compression: one-field edit ${inProcess.edit_change_bytes},` +
-      ` monthly visit ${inProcess.visit_change_bytes}, 10-visit day ${inProcess.day_change_bytes}`
+      ` monthly visit ${inProcess.visit_change_bytes}, 10-visit day ${inProcess.day_change_bytes}` +
+      (typeof inProcess.verify_per_s_one_core === 'number'
+        ? `\n  Ed25519 verification of a change: ${inProcess.verify_per_s_one_core.toFixed(0)}/s on one core` +
+          ` (every received change pays it once; the ceiling of ingest per core)`
+        : '')
   );
 }
 if (typeof ours.https_second_sync_bytes === 'number')

@@ -18,6 +18,8 @@
 //                            sync::encode() sizes of the changes of a one-field edit, one
 //                            monthly revisit, and ten of them — the payload before the sync
 //                            protocol's framing and compression;
+//   verify_per_s_one_core    Ed25519 verifications of one change per second on one core: the
+//                            floor every received change costs;
 //   changes, households, village_households.
 // Exit 2 on a bad option, 1 on any failure (with its message).
 #include <chrono>
@@ -103,6 +105,22 @@ size_t new_change_bytes(const Store& store, sync::Cursor& cursor) {
   }
 }
 
+// Ed25519 verifications per second on one core, of one stored change: the cost every
+// received change pays once, whatever the store does after it (the ceiling of ingest per
+// core when everything else were free).
+double verifications_per_second(const Store& store, const doorstep::crypto::PublicKey& key) {
+  auto page = sync::changes_since(store, sync::Cursor{}, 1);
+  if (page.changes.empty()) throw std::runtime_error("no change to verify");
+  const sync::SignedChange& change = page.changes.front();
+  constexpr int kRounds = 2000;
+  int valid = 0;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kRounds; ++i) valid += sync::signature_valid(change, key) ? 1 : 0;
+  double seconds = seconds_since(start);
+  if (valid != kRounds) throw std::runtime_error("a stored change failed to verify");
+  return kRounds / seconds;
+}
+
 doorstep::store::VisitInput visit_of(const std::string& household_id,
                                      const nlohmann::json& answers) {
   doorstep::store::VisitInput visit;
@@ -154,6 +172,8 @@ int main(int argc, char** argv) {
     start = std::chrono::steady_clock::now();
     result["changes"] = copy_changes(device, county, "");
     result["ingest_households_per_s"] = n / seconds_since(start);
+    result["verify_per_s_one_core"] =
+        verifications_per_second(device, device.identity().public_key);
 
     if (!village.empty()) {
       Store pulled = fresh(dir / "village.db", "bench village device", true);
