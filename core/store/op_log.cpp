@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/common/error.h"
 
@@ -17,12 +19,12 @@ constexpr const char* kInsertSuperseded =
     "INSERT OR IGNORE INTO superseded (record_id, field, op_key) VALUES (?1, ?2, ?3)";
 constexpr const char* kDeleteHead =
     "DELETE FROM heads WHERE record_id = ?1 AND field = ?2 AND op_key = ?3";
-// The field's heads (flag 0), then one row with flag 1 if op ?3 is already superseded (an op
-// that names it as pred arrived first): one statement instead of two.
-constexpr const char* kHeadsAndSuperseded =
-    "SELECT op_key, value, wall, counter, 0 FROM heads WHERE record_id = ?1 AND field = ?2 "
-    "UNION ALL SELECT op_key, '', 0, 0, 1 FROM superseded "
-    "WHERE record_id = ?1 AND field = ?2 AND op_key = ?3";
+// A record's heads, and the op keys superseded in its fields: read once per record a change
+// touches (a first survey writes dozens of fields of a new record, which has none).
+constexpr const char* kHeadsOfRecord =
+    "SELECT field, op_key, value, wall, counter FROM heads WHERE record_id = ?1";
+constexpr const char* kSupersededOfRecord =
+    "SELECT field, op_key FROM superseded WHERE record_id = ?1";
 constexpr const char* kInsertHead =
     "INSERT INTO heads (record_id, field, op_key, value, wall, counter) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -98,27 +100,36 @@ void write_value(sqlite::Database& db, const std::string& record_id, const std::
       .run();
 }
 
-// Folds a field op into heads and field_values. The heads are read once; the new set (minus
-// the preds, plus this op unless a later op already superseded it) is computed here, and
-// the value is written only if the heads changed.
-void apply_field_op(sqlite::Database& db, const sync::Op& op, const std::string& key) {
+// What the database holds of one record's fields, read when a change first touches the
+// record. A change has one op per (record, field) and its preds are older than itself, so
+// what one op writes never changes what another op of the same change reads.
+struct RecordFields {
+  std::map<std::string, std::vector<sync::HeadValue>> heads;  // field -> heads
+  std::set<std::pair<std::string, std::string>> superseded;   // (field, op key)
+};
+
+RecordFields read_record_fields(sqlite::Database& db, const std::string& record_id) {
+  RecordFields record;
+  auto& heads = db.cached(kHeadsOfRecord).bind_static(1, record_id);
+  while (heads.step())
+    record.heads[heads.text(0)].push_back(
+        {heads.text(1), heads.text(2),
+         sync::Hlc{heads.int64(3), static_cast<uint32_t>(heads.int64(4))}});
+  heads.reset();
+  auto& superseded = db.cached(kSupersededOfRecord).bind_static(1, record_id);
+  while (superseded.step()) record.superseded.emplace(superseded.text(0), superseded.text(1));
+  superseded.reset();
+  return record;
+}
+
+// Folds a field op into heads and field_values: the new heads (the held ones minus the
+// preds, plus this op unless a later op already superseded it) are computed here, and the
+// value is written only if the heads changed.
+void apply_field_op(sqlite::Database& db, const sync::Op& op, const std::string& key,
+                    const RecordFields& record) {
   std::vector<sync::HeadValue> heads;
-  bool is_superseded = false;
-  {
-    auto& select = db.cached(kHeadsAndSuperseded)
-                       .bind_static(1, op.record_id)
-                       .bind_static(2, op.field)
-                       .bind_static(3, key);
-    while (select.step()) {
-      if (select.int64(4) == 1) {
-        is_superseded = true;
-        continue;
-      }
-      heads.push_back({select.text(0), select.text(1),
-                       sync::Hlc{select.int64(2), static_cast<uint32_t>(select.int64(3))}});
-    }
-    select.reset();
-  }
+  if (auto it = record.heads.find(op.field); it != record.heads.end()) heads = it->second;
+  bool is_superseded = record.superseded.count({op.field, key}) != 0;
   bool changed = false;
   for (const sync::OpId& pred : op.pred) {
     std::string pred_key = pred.key();
@@ -231,13 +242,18 @@ AppendResult append_change(sqlite::Database& db, const sync::SignedChange& signe
       .bind_static(7, change.grid)
       .bind_blob(8, canonical.data(), canonical.size())
       .run();
+  std::map<std::string, RecordFields> records;
   for (size_t i = 0; i < change.ops.size(); ++i) {
     const sync::Op& op = change.ops[i];
     std::string key = change.op_id(i).key();
-    if (op.kind == sync::OpKind::Create)
+    if (op.kind == sync::OpKind::Create) {
       apply_create(db, change, op, key);
-    else
-      apply_field_op(db, op, key);
+      continue;
+    }
+    auto record = records.find(op.record_id);
+    if (record == records.end())
+      record = records.emplace(op.record_id, read_record_fields(db, op.record_id)).first;
+    apply_field_op(db, op, key, record->second);
   }
   return AppendResult::Applied;
 }
