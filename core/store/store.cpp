@@ -83,6 +83,11 @@ void configure(sqlite::Database& db, bool durable) {
   db.exec("PRAGMA journal_mode = WAL");
   db.exec(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF");
   db.exec("PRAGMA cache_size = -32768");
+  // Each received change is applied inside a savepoint, so that a bad one rolls back alone;
+  // SQLite keeps the pages a savepoint may have to restore in a statement journal, a temporary
+  // file once past 64 KiB. In memory, that costs a copy instead of writing every touched page
+  // to /var/tmp (on a pull of 2,000 households: 195 MB of writes, more than the WAL's 51 MB).
+  db.exec("PRAGMA temp_store = MEMORY");
 }
 
 Identity load_identity(sqlite::Database& db) {
