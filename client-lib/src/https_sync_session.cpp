@@ -132,7 +132,7 @@ nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
   auto& state = replica.state();
   const std::string own = replica.identity().device_id;
 
-  uint64_t pushed = 0, pulled = 0;
+  uint64_t pushed = 0, pulled = 0, sent = 0, push_requests = 0;
   nlohmann::json rejected = nlohmann::json::array();
   auto note_rejections = [&](const std::vector<sync::RejectedChange>& list, const char* at) {
     for (const auto& r : list)
@@ -154,6 +154,8 @@ nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
     push.batch = own + ":" + std::to_string(acked) + "-" + std::to_string(page.through);
     push.changes = std::move(page.changes);
     push.certificates = std::move(page.certificates);
+    sent += push.changes.size();
+    ++push_requests;
     auto reply = client.send("POST", "/v1/sync/push", frame_text(push));
     if (reply.status != 200) refuse(reply, "push of batch " + push.batch);
     auto ack = decode_reply<sync::AckMessage>(reply, "push");
@@ -178,7 +180,7 @@ nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
     if (!page.changes.empty()) {
       sync::ChangeVerifier verifier(replica);
       verifier.learn(page.certificates);
-      auto ack = verifier.ingest("pull:" + pull.cursor, page.changes);
+      auto ack = verifier.ingest_pulled("pull:" + pull.cursor, page.changes, county, hello.scope);
       pulled += ack.stored;
       note_rejections(ack.rejected, "device");
     }
@@ -189,6 +191,8 @@ nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
   }
 
   return {{"pushed", pushed},
+          {"sent", sent},
+          {"push_requests", push_requests},
           {"pulled", pulled},
           {"rejected", rejected},
           {"conflicts", replica.store().conflicts().size()},

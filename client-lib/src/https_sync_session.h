@@ -42,7 +42,9 @@ struct SyncOptions {
   int timeout_seconds = 30;
 };
 
-// Pushes then pulls until nothing is left. Returns {"pushed": n, "pulled": n, "rejected":
+// Pushes then pulls until nothing is left. What it pulls is acknowledged to the county in
+// the same transaction (ChangeVerifier::ingest_pulled), so it is not pushed back.
+// Returns {"pushed": n, "sent": n, "push_requests": n, "pulled": n, "rejected":
 // [{"origin", "seq", "reason", "at": "server"|"device"}], "conflicts": n, "server": URL}.
 nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options);
 

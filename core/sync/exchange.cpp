@@ -159,7 +159,8 @@ ApplyReport apply_changes(store::Store& store, const std::vector<SignedChange>& 
 }
 
 ApplyReport apply_encoded(store::Store& store, const std::vector<std::string>& batch,
-                          const VerifyPolicy& policy) {
+                          const VerifyPolicy& policy,
+                          const std::function<void(const ApplyReport&)>& before_commit) {
   ApplyReport report;
   report.results.reserve(batch.size());
   sqlite::Transaction transaction(store.database());
@@ -178,6 +179,7 @@ ApplyReport apply_encoded(store::Store& store, const std::vector<std::string>& b
     }
     report.results.push_back(apply_one(store, change, policy));
   }
+  if (before_commit) before_commit(report);
   transaction.commit();
   return report;
 }

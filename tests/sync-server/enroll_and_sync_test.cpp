@@ -177,6 +177,10 @@ TEST_CASE("two grid workers and their village leader sync, each seeing only its 
   auto leader_sync = sync_ok(leader);
   CHECK(leader_sync["pulled"] == 2);
   CHECK(household_ids(store::Store::open(leader).households("", "")).size() == 2);
+  // What it pulled is not sent back to the county.
+  auto leader_again = sync_ok(leader);
+  CHECK(leader_again["sent"] == 0);
+  CHECK(leader_again["push_requests"] == 0);
 
   // The grid worker gets nothing of the other grid.
   auto again = sync_ok(worker1);
@@ -474,4 +478,43 @@ TEST_CASE("the record endpoints answer a device within its scope and refuse outs
   CHECK(other_household.status == 403);
   CHECK(get(worker1, "/v1/households/nope").status == 404);
   CHECK(get(leader, "/v1/summary?by=planet").status == 400);
+}
+
+TEST_CASE("edits made by another process while a device syncs all reach the county") {
+  County county;
+  LiveServer server(county.data);
+  auto [worker1, worker2, leader] = enroll_village(county, server);
+  add_household(worker1, kGrid1, "Ma Lan");
+  sync_ok(worker1);
+  auto h = add_household(worker2, kGrid2, "Yang Jun");
+  sync_ok(worker2);
+  sync_ok(leader);
+
+  // The leader syncs over and over (pulling the workers' edits) while another process writes
+  // to its database; then one last sync, and every one of its edits is at the county.
+  constexpr int kEdits = 12;
+  std::thread writer([&, db = leader, h = h] {
+    auto store = store::Store::open(db);
+    for (int i = 0; i < kEdits; ++i) {
+      store.add_household(kGrid1, {{"head_name", "leader-" + std::to_string(i)}});
+      store.set_fields(h, {{"phone", std::to_string(i)}});
+      std::this_thread::sleep_for(std::chrono::milliseconds(15));
+    }
+  });
+  for (int i = 0; i < 6; ++i) {
+    add_household(worker1, kGrid1, "w" + std::to_string(i));
+    sync_ok(worker1);
+    sync_ok(leader);
+  }
+  writer.join();
+  sync_ok(leader);
+  CHECK(county.households().size() == 2 + 6 + kEdits);
+  auto store = store::Store::open(leader);
+  CHECK(store.household(h)["fields"]["phone"] == std::to_string(kEdits - 1));
+  auto last = sync_ok(leader);
+  CHECK(last["sent"] == 0);
+  CHECK(last["push_requests"] == 0);
+  // The county holds the leader's last phone number too.
+  CHECK(sync_ok(worker2)["pulled"].get<int>() >= 1);
+  CHECK(store::Store::open(worker2).household(h)["fields"]["phone"] == std::to_string(kEdits - 1));
 }
