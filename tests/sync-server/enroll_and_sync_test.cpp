@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -517,4 +518,73 @@ TEST_CASE("edits made by another process while a device syncs all reach the coun
   // The county holds the leader's last phone number too.
   CHECK(sync_ok(worker2)["pulled"].get<int>() >= 1);
   CHECK(store::Store::open(worker2).household(h)["fields"]["phone"] == std::to_string(kEdits - 1));
+}
+
+TEST_CASE("a sync with nothing new is one request; a wrong clock costs one retry, then is kept") {
+  County county;
+  LiveServer server(county.data);
+  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
+  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  add_household(db, kGrid1, "Ma Lan");
+  auto first = sync_ok(db);
+  CHECK(first["pushed"] == 1);
+  CHECK(first["requests"] == 2);  // hello once (who the county is), then one round trip
+  auto empty = sync_ok(db);
+  CHECK(empty["requests"] == 1);
+  CHECK(empty["sent"] == 0);
+
+  // The device's saved clock correction is an hour off: the server refuses the signing time
+  // with its own, the device signs again once and keeps the corrected offset.
+  auto set_offset = [&](int64_t offset) {
+    auto store = store::Store::open(db);
+    sync::Replica replica(store);
+    auto item = json::parse(*replica.state().item("https_server"));
+    item["clock_offset"] = offset;
+    replica.state().set_item("https_server", item.dump());
+  };
+  auto saved_offset = [&] {
+    auto store = store::Store::open(db);
+    sync::Replica replica(store);
+    return json::parse(*replica.state().item("https_server"))["clock_offset"].get<int64_t>();
+  };
+  set_offset(3600);
+  add_household(db, kGrid1, "Ma Qiang");
+  auto corrected = sync_ok(db);
+  CHECK(corrected["pushed"] == 1);
+  CHECK(corrected["requests"] == 2);
+  CHECK(std::llabs(saved_offset()) <= 5);
+  CHECK(sync_ok(db)["requests"] == 1);
+  CHECK(county.households().size() == 2);
+}
+
+TEST_CASE("a device learns a newer revocation list from its sync round trip") {
+  County county;
+  LiveServer server(county.data);
+  auto [worker1, worker2, leader] = enroll_village(county, server);
+  sync_ok(worker1);
+  auto revoked_id = [&] {
+    auto store = store::Store::open(worker2);
+    return store.identity().device_id;
+  }();
+  auto revoke =
+      run_process(server_path(), {"device", "revoke", "--data", county.data.string(), revoked_id});
+  REQUIRE_MESSAGE(revoke.exit_code == 0, revoke.err);
+  auto crl_of = [&](const std::filesystem::path& db) {
+    auto store = store::Store::open(db);
+    sync::Replica replica(store);
+    return replica.revocation_list();
+  };
+  CHECK(crl_of(worker1).empty());
+  CHECK(sync_ok(worker1)["requests"] == 1);
+  auto crl = crl_of(worker1);
+  REQUIRE(!crl.empty());
+  {
+    auto store = store::Store::open(worker1);
+    sync::Replica replica(store);
+    CHECK(replica.trust_store().revocation_list_number() >= 1);
+  }
+  // The revoked device's own round trip is refused.
+  auto refused = run_cli({"sync", "--db", worker2.string(), "--json"});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("revoked") != std::string::npos);
 }

@@ -63,10 +63,12 @@ AuthenticatedDevice DeviceAuthenticator::authenticate(const HttpRequest& request
         "the request signature does not verify (wrong key, altered request, or "
         "signed for another server)");
   if (parsed.time < now - auth::kMaxSkewSeconds || parsed.time > now + auth::kMaxSkewSeconds)
-    throw unauthorized("the request is signed for time " + std::to_string(parsed.time) +
-                       ", more than " + std::to_string(auth::kMaxSkewSeconds) +
-                       " s from the server's " + std::to_string(now) +
-                       "; correct the clock by GET /v1/health's \"time\"");
+    throw HttpError(401, "unauthorized",
+                    "the request is signed for time " + std::to_string(parsed.time) +
+                        ", more than " + std::to_string(auth::kMaxSkewSeconds) +
+                        " s from the server's " + std::to_string(now) +
+                        "; correct the clock by this answer's \"time\"",
+                    {{"time", now}});
   if (!first_use(parsed.nonce, parsed.time, now))
     throw unauthorized("the request was replayed (its nonce was already used)");
   return {claims, certificate->common_name(), *certificate};
