@@ -53,6 +53,26 @@ class HttpsConnection {
   // The SHA-256 (hex) of the certificate the server presented; connects if needed.
   std::string server_fingerprint();
 
+  // TLS session resumption: a session saved from an earlier connection (DER, as session()
+  // gave it) is offered on the next handshake; the server's certificate is still checked
+  // against the pin (a resumed session carries the certificate it was made with). Call
+  // before the first request; a session the server does not take costs a full handshake.
+  void offer_session(std::string der) { offered_session_ = std::move(der); }
+  // The newest resumable session of this connection (DER), "" if none; only ever one whose
+  // server passed the trust check.
+  const std::string& session() const { return session_; }
+  // Ends the TLS connection (close_notify) now; a later request connects again.
+  void disconnect() { close(); }
+  // Whether the last handshake resumed a session (no certificate exchanged).
+  bool session_reused() const { return reused_; }
+  // Bytes written to / read from the sockets of this object (TLS records and handshakes).
+  uint64_t bytes_sent() const { return counts_.sent; }
+  uint64_t bytes_received() const { return counts_.received; }
+
+  struct Counts {
+    uint64_t sent = 0, received = 0;
+  };
+
  private:
   struct Tls;
   void connect();
@@ -62,7 +82,11 @@ class HttpsConnection {
   ServerAddress address_;
   ServerTrust trust_;
   int timeout_seconds_;
-  std::unique_ptr<Tls> tls_;
+  std::string offered_session_;
+  std::string session_;
+  bool reused_ = false;
+  Counts counts_;
+  std::unique_ptr<Tls> tls_;  // last: its shutdown still counts bytes and keeps tickets
 };
 
 // "a1:B2 ..." -> "a1b2..."; "" if the result is not 64 hex digits.

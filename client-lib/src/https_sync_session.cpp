@@ -333,7 +333,22 @@ nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
                 "--token TOKEN --fingerprint HEX'");
   auto server = nlohmann::json::parse(*saved);
   auto address = ServerAddress::parse(server.at("url").get<std::string>());
-  HttpsConnection connection(address, saved_trust(server), options.timeout_seconds);
+  auto trust = saved_trust(server);
+  HttpsConnection connection(address, trust, options.timeout_seconds);
+  // The TLS session of the last sync, offered only to the server with the same pin.
+  if (auto saved_session = state.item(kTlsSessionItem)) {
+    auto kept = nlohmann::json::parse(*saved_session, nullptr, false);
+    if (kept.is_object() && !trust.fingerprint.empty() &&
+        kept.value("fingerprint", "") == trust.fingerprint &&
+        kept.value("url", "") == address.url()) {
+      try {
+        auto der = auth::base64_decode(kept.value("session", ""));
+        connection.offer_session(std::string(der.begin(), der.end()));
+      } catch (const Error&) {
+        // A damaged saved session: a full handshake, and a new one is saved after it.
+      }
+    }
+  }
   auto save_server = [&] { state.set_item(kServerItem, server.dump()); };
   SignedClient client(replica, connection, server.value("clock_offset", int64_t{0}),
                       [&](int64_t offset) {
@@ -361,6 +376,17 @@ nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
     sync_in_steps(replica, client, county, options, tally);
   }
 
+  connection.disconnect();
+  // Kept for the next sync's handshake; a session exists only for a server that passed the
+  // pin (HttpsConnection::session).
+  if (!connection.session().empty() && !trust.fingerprint.empty())
+    state.set_item(kTlsSessionItem,
+                   nlohmann::json{{"url", address.url()},
+                                  {"fingerprint", trust.fingerprint},
+                                  {"session", auth::base64_encode(connection.session().data(),
+                                                                  connection.session().size())}}
+                       .dump());
+
   return {{"pushed", tally.pushed},
           {"sent", tally.sent},
           {"push_requests", tally.push_requests},
@@ -368,6 +394,9 @@ nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
           {"rejected", tally.rejected},
           {"conflicts", replica.store().conflicts().size()},
           {"requests", client.requests()},
+          {"tls_resumed", connection.session_reused()},
+          {"bytes_up", connection.bytes_sent()},
+          {"bytes_down", connection.bytes_received()},
           {"server", address.url()}};
 }
 

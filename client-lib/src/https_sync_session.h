@@ -30,6 +30,9 @@ namespace doorstep::net {
 
 // The sync state item holding {"url", "fingerprint", "ca_file"} of the county server.
 inline constexpr const char* kServerItem = "https_server";
+// The sync state item holding the TLS session of the last sync, {"url", "fingerprint",
+// "session": base64 DER}: offered on the next connection to the same pinned server.
+inline constexpr const char* kTlsSessionItem = "https_tls_session";
 
 // Enrolls `replica` at the server with `token`; trusts the server by `trust`, then pins the
 // certificate it presented. Returns {"device", "name", "role", "scope", "county", "server",

@@ -588,3 +588,50 @@ TEST_CASE("a device learns a newer revocation list from its sync round trip") {
   CHECK(refused.exit_code == 1);
   CHECK(refused.err.find("revoked") != std::string::npos);
 }
+
+TEST_CASE("a device's next sync resumes its TLS session, still under the pinned fingerprint") {
+  County county;
+  LiveServer server(county.data);
+  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
+  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  add_household(db, kGrid1, "Ma Lan");
+  auto first = sync_ok(db);
+  CHECK(first["tls_resumed"] == false);
+  auto second = sync_ok(db);
+  CHECK(second["tls_resumed"] == true);
+  CHECK(second["requests"] == 1);
+  // Counted at the device's socket: a resumed handshake and one round trip.
+  CHECK(second["bytes_up"].get<int>() > 0);
+  CHECK(second["bytes_down"].get<int>() > 0);
+  CHECK(second["bytes_up"].get<int>() + second["bytes_down"].get<int>() <
+        first["bytes_up"].get<int>() + first["bytes_down"].get<int>());
+  CHECK(sync_ok(db)["tls_resumed"] == true);
+
+  // A device whose pin no longer matches the server is refused even with a saved session:
+  // the session is offered only to the pinned server, and the certificate is checked anyway.
+  {
+    auto store = store::Store::open(db);
+    sync::Replica replica(store);
+    auto item = json::parse(*replica.state().item("https_server"));
+    item["fingerprint"] = std::string(64, 'a');
+    replica.state().set_item("https_server", item.dump());
+  }
+  auto refused = run_cli({"sync", "--db", db.string(), "--json"});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("pinned") != std::string::npos);
+
+  // A restarted server (new ticket keys) cannot resume: a full handshake, and the sync works.
+  {
+    auto store = store::Store::open(db);
+    sync::Replica replica(store);
+    auto item = json::parse(*replica.state().item("https_server"));
+    item["fingerprint"] = server.fingerprint();
+    replica.state().set_item("https_server", item.dump());
+  }
+  int port = server.port();
+  server.stop(SIGTERM);
+  LiveServer again(county.data, {}, port);
+  auto after_restart = sync_ok(db);
+  CHECK(after_restart["tls_resumed"] == false);
+  CHECK(sync_ok(db)["tls_resumed"] == true);
+}
