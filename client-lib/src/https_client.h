@@ -5,7 +5,8 @@
 // read out at enrollment; the handshake is then checked against it, whoever issued the
 // certificate) or a CA file (the usual chain and host name checks). TLS 1.2 or newer.
 // One connection is kept alive across requests and reopened transparently if the server
-// closed it between requests.
+// closed it between requests. A TLS session saved from an earlier connection may be offered
+// (resumption across processes); bytes on the socket are counted.
 //
 // Ownership: owns its socket and OpenSSL objects. Thread-safety: one thread at a time.
 // Failure: throws doorstep::Error in the Network domain (transient: connection refused,
@@ -69,6 +70,11 @@ class HttpsConnection {
   uint64_t bytes_sent() const { return counts_.sent; }
   uint64_t bytes_received() const { return counts_.received; }
 
+  // Of those, the bytes of TLS handshakes (ClientHello to Finished; a TLS 1.3 session
+  // ticket comes later and is not counted here).
+  uint64_t handshake_sent() const { return handshake_.sent; }
+  uint64_t handshake_received() const { return handshake_.received; }
+
   struct Counts {
     uint64_t sent = 0, received = 0;
   };
@@ -86,6 +92,7 @@ class HttpsConnection {
   std::string session_;
   bool reused_ = false;
   Counts counts_;
+  Counts handshake_;
   std::unique_ptr<Tls> tls_;  // last: its shutdown still counts bytes and keeps tickets
 };
 
