@@ -18,7 +18,8 @@
 // the device saw it: a signature made for one server is worthless at another (channel
 // binding), and one made for one body, path or moment is worthless for another. The server
 // accepts TIME within ±kMaxSkewSeconds of its clock (devices correct their clock by the
-// server's "time", sent with a 401 for a time out of range, or from GET /v1/health) and each nonce once within that window.
+// server's "time", sent with a 401 for a time out of range, or from GET /v1/health) and each nonce
+// once within that window.
 //
 // Thread-safety: pure functions. Failure: parse_authorization() and sign_request() throw
 // doorstep::Error(Unauthorized / InvalidArgument) naming what is wrong.

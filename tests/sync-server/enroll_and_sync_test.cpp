@@ -19,6 +19,7 @@
 #include "core/sync/messages.h"
 #include "core/sync/outbox.h"
 #include "core/sync/replica.h"
+#include "core/sync/wire.h"
 #include "tests/support/test_support.h"
 #include "tests/sync-server/live_server_helpers.h"
 
@@ -634,4 +635,54 @@ TEST_CASE("a device's next sync resumes its TLS session, still under the pinned 
   auto after_restart = sync_ok(db);
   CHECK(after_restart["tls_resumed"] == false);
   CHECK(sync_ok(db)["tls_resumed"] == true);
+}
+
+TEST_CASE("POST /v1/sync answers bad frames 400 and a stale signing time 401 with its time") {
+  County county;
+  LiveServer server(county.data);
+  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
+  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  auto store = store::Store::open(db);
+  sync::Replica replica(store);
+  auto post = [&](const std::string& body, int64_t time) {
+    // The device named in Authorization, no certificate header.
+    auto headers =
+        auth::sign_request(replica.signer(), replica.certificate().der(), "POST", "/v1/sync", body,
+                           server.fingerprint(), time, replica.identity().device_id);
+    write_file(county.dir / "sync.bin", body);
+    return curl(server.url() + "/v1/sync", server.certificate(),
+                {"-X", "POST", "-H", "Authorization: " + headers.authorization, "--data-binary",
+                 "@" + (county.dir / "sync.bin").string()});
+  };
+  auto frame = [](const json& j) {
+    auto bytes = sync::encode_frame(j);
+    return std::string(bytes.begin(), bytes.end());
+  };
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  sync::PullMessage pull;
+  for (const auto& [body, what] : std::vector<std::pair<std::string, std::string>>{
+           {std::string("\x07garbage"), "not a frame"},
+           {frame(sync::message_to_json(pull)), "a pull, not a sync frame"},
+           {frame({{"t", "sync"}, {"push", sync::message_to_json(pull)}}), "push is a pull"},
+           {frame({{"t", "sync"}, {"crl", "new"}}), "crl is text"}}) {
+    INFO(what);
+    auto reply = post(body, now);
+    CHECK(reply.status == 400);
+    CHECK(reply.json()["error"]["code"].is_string());
+    CHECK(reply.json()["error"]["message"].is_string());
+  }
+  // A good frame: the device's own scope, nothing to push; the answer has a page and the time.
+  auto good = post(frame({{"t", "sync"}, {"pull", sync::message_to_json(pull)}}), now);
+  REQUIRE(good.status == 200);
+  auto answer =
+      sync::decode_frame(reinterpret_cast<const uint8_t*>(good.body.data()), good.body.size());
+  CHECK(answer["t"] == "synced");
+  CHECK(answer["page"]["t"] == "page");
+  CHECK(std::llabs(answer["time"].get<int64_t>() - now) <= 5);
+  CHECK(!answer.contains("ack"));
+
+  auto stale = post(frame({{"t", "sync"}}), now - 3600);
+  CHECK(stale.status == 401);
+  CHECK(stale.json()["error"]["code"] == "unauthorized");
+  CHECK(std::llabs(stale.json()["time"].get<int64_t>() - now) <= 5);
 }
