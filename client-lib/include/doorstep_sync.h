@@ -78,8 +78,10 @@ DS_API char* ds_sync_enroll_online(const char* db_path, const char* key_secret,
  * acknowledged, then pulls every new change within the device's scope, page by page, until
  * nothing is left. `options_json` may be NULL or {"page_size": n} (changes per push batch
  * and pull page, 1..1000, default 256). Resumes after an interruption from the last acknowledged page. Returns
- * {"pushed": n, "pulled": n, "rejected": [{"origin", "seq", "reason", "at"}], "conflicts": n,
- * "server"} as JSON (caller frees) only when the sync completed; NULL otherwise (a partial
+ * {"pushed": n (stored by the county), "sent": n (changes sent), "push_requests": n,
+ * "pulled": n, "rejected": [{"origin", "seq", "reason", "at"}], "conflicts": n,
+ * "requests": n (HTTP requests), "tls_resumed": bool, "bytes_up": n, "bytes_down": n,
+ * "tls_handshake_up": n, "tls_handshake_down": n (bytes at the socket), "server"} as JSON (caller frees) only when the sync completed; NULL otherwise (a partial
  * sync is a failure: what was acknowledged stays recorded, and the next call continues). */
 DS_API char* ds_sync_online(const char* db_path, const char* key_secret,
                             const char* options_json, ds_error* out_error) DS_NOEXCEPT;

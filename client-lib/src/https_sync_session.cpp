@@ -1,14 +1,18 @@
 // HttpsSyncSession: enrollment and the push/pull loop over HttpsConnection.
 #include "client-lib/src/https_sync_session.h"
 
+#include <algorithm>
 #include <ctime>
+#include <functional>
 
 #include "core/auth/request_signature.h"
 #include "core/common/error.h"
 #include "core/crypto/certificate.h"
+#include "core/crypto/revocation_list.h"
 #include "core/sync/change_verifier.h"
 #include "core/sync/exchange.h"
 #include "core/sync/outbox.h"
+#include "core/sync/wire.h"
 
 namespace doorstep::net {
 namespace {
@@ -40,38 +44,61 @@ T decode_reply(const HttpReply& reply, const char* what) {
                                       sync::message_type(message) + " message");
 }
 
-// A signed-request client bound to one replica and one server.
+// A signed-request client bound to one replica and one server. The signing time is the
+// local clock plus the offset saved from the server's last correction; a request the server
+// refuses for its time (401 with the server's "time") is signed again once with the
+// corrected offset, which `on_offset` saves.
 class SignedClient {
  public:
-  SignedClient(sync::Replica& replica, HttpsConnection& connection)
+  SignedClient(sync::Replica& replica, HttpsConnection& connection, int64_t clock_offset,
+               std::function<void(int64_t)> on_offset)
       : replica_(replica),
         connection_(connection),
         certificate_(replica.certificate().der()),
-        sign_(replica.signer()) {
-    auto health = connection_.request("GET", "/v1/health");
-    if (health.status != 200) refuse(health, "GET /v1/health");
-    auto body = nlohmann::json::parse(health.body, nullptr, false);
-    if (body.is_object() && body.contains("time") && body["time"].is_number_integer())
-      clock_offset_ = body["time"].get<int64_t>() - static_cast<int64_t>(std::time(nullptr));
-  }
+        sign_(replica.signer()),
+        clock_offset_(clock_offset),
+        on_offset_(std::move(on_offset)) {}
 
   HttpReply send(const std::string& method, const std::string& target, const std::string& body) {
-    auto headers = auth::sign_request(sign_, certificate_, method, target, body,
-                                      connection_.server_fingerprint(),
-                                      static_cast<int64_t>(std::time(nullptr)) + clock_offset_);
-    std::map<std::string, std::string> fields = {{"X-Doorstep-Certificate", headers.certificate},
-                                                 {"Authorization", headers.authorization},
-                                                 {"Accept", kFrameType}};
+    ++requests_;
+    auto reply = send_once(method, target, body);
+    if (reply.status != 401 || corrected_) return reply;
+    auto answer = nlohmann::json::parse(reply.body, nullptr, false);
+    if (!answer.is_object() || !answer.contains("time") || !answer["time"].is_number_integer())
+      return reply;
+    int64_t offset = answer["time"].get<int64_t>() - static_cast<int64_t>(std::time(nullptr));
+    if (offset == clock_offset_) return reply;
+    corrected_ = true;
+    clock_offset_ = offset;
+    if (on_offset_) on_offset_(offset);
+    ++requests_;
+    return send_once(method, target, body);
+  }
+
+  int64_t clock_offset() const { return clock_offset_; }
+  uint64_t requests() const { return requests_; }
+
+ private:
+  HttpReply send_once(const std::string& method, const std::string& target,
+                      const std::string& body) {
+    // The request names the device; the county, which issued its certificate, looks it up
+    // (X-Doorstep-Certificate would add ~700 bytes to every request).
+    auto headers = auth::sign_request(
+        sign_, certificate_, method, target, body, connection_.server_fingerprint(),
+        static_cast<int64_t>(std::time(nullptr)) + clock_offset_, replica_.identity().device_id);
+    std::map<std::string, std::string> fields = {{"Authorization", headers.authorization}};
     if (!body.empty()) fields["Content-Type"] = kFrameType;
     return connection_.request(method, target, fields, body);
   }
 
- private:
   sync::Replica& replica_;
   HttpsConnection& connection_;
   crypto::Bytes certificate_;
   crypto::SignFunction sign_;
   int64_t clock_offset_ = 0;
+  std::function<void(int64_t)> on_offset_;
+  bool corrected_ = false;
+  uint64_t requests_ = 0;
 };
 
 ServerTrust saved_trust(const nlohmann::json& server) {
@@ -113,60 +140,79 @@ nlohmann::json enroll_online(sync::Replica& replica, const ServerAddress& server
           {"fingerprint", fingerprint}};
 }
 
-nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
-  auto saved = replica.state().item(kServerItem);
-  if (!saved)
-    throw Error(ErrorCode::Unauthorized,
-                "this device has no county server; enroll with 'doorstep enroll --server URL "
-                "--token TOKEN --fingerprint HEX'");
-  auto server = nlohmann::json::parse(*saved);
-  auto address = ServerAddress::parse(server.at("url").get<std::string>());
-  HttpsConnection connection(address, saved_trust(server), options.timeout_seconds);
-  SignedClient client(replica, connection);
+namespace {
 
-  auto hello_reply = client.send("GET", "/v1/sync/hello", "");
-  if (hello_reply.status != 200) refuse(hello_reply, "hello");
-  auto hello = decode_reply<sync::HelloMessage>(hello_reply, "hello");
-  replica.offer_revocation_list(hello.revocation_list);
-  const std::string& county = hello.device;
-  auto& state = replica.state();
-  const std::string own = replica.identity().device_id;
-
-  uint64_t pushed = 0, pulled = 0;
+struct Tally {
+  uint64_t pushed = 0, pulled = 0, sent = 0, push_requests = 0;
   nlohmann::json rejected = nlohmann::json::array();
-  auto note_rejections = [&](const std::vector<sync::RejectedChange>& list, const char* at) {
+  void note(const std::vector<sync::RejectedChange>& list, const char* at) {
     for (const auto& r : list)
       rejected.push_back({{"origin", r.origin}, {"seq", r.seq}, {"reason", r.reason}, {"at", at}});
-  };
+  }
+};
 
-  // Push: everything after what the county acknowledged, a page per batch.
-  uint64_t acked = state.checkpoint(county, hello.scope, sync::CheckpointKind::Acked);
+// The county's device id and scope (the keys of this device's checkpoints), saved in the
+// server item after the first sync's hello.
+struct CountyPeer {
+  std::string device;
+  std::string scope;
+};
+
+// The next page to push from the Acked checkpoint, skipping (and acknowledging) pages
+// that hold nothing for the county.
+sync::OutgoingPage next_push(sync::Replica& replica, const CountyPeer& county, uint64_t& acked,
+                             size_t page_size) {
+  auto& state = replica.state();
   while (true) {
-    auto page = sync::next_page_for(replica, county, hello.scope, acked, options.page_size);
+    auto page = sync::next_page_for(replica, county.device, county.scope, acked, page_size);
+    if (!page.changes.empty() || !page.more) return page;
+    state.set_checkpoint(county.device, county.scope, sync::CheckpointKind::Acked, page.through);
+    acked = page.through;
+  }
+}
+
+void ingest_page(sync::Replica& replica, const CountyPeer& county, const std::string& cursor,
+                 const sync::PageMessage& page, Tally& tally) {
+  if (!page.changes.empty()) {
+    sync::ChangeVerifier verifier(replica);
+    verifier.learn(page.certificates);
+    auto ack = verifier.ingest_pulled("pull:" + cursor, page.changes, county.device, county.scope);
+    tally.pulled += ack.stored;
+    tally.note(ack.rejected, "device");
+  }
+}
+
+// The older conversation (hello, push pages, pull pages), for a server without /v1/sync.
+void sync_in_steps(sync::Replica& replica, SignedClient& client, const CountyPeer& county,
+                   const SyncOptions& options, Tally& tally) {
+  auto& state = replica.state();
+  const std::string own = replica.identity().device_id;
+  uint64_t acked = state.checkpoint(county.device, county.scope, sync::CheckpointKind::Acked);
+  while (true) {
+    auto page = next_push(replica, county, acked, options.page_size);
     if (page.changes.empty()) {
       if (page.through > acked)
-        state.set_checkpoint(county, hello.scope, sync::CheckpointKind::Acked, page.through);
-      if (!page.more) break;
-      acked = page.through;
-      continue;
+        state.set_checkpoint(county.device, county.scope, sync::CheckpointKind::Acked,
+                             page.through);
+      break;
     }
     sync::PushMessage push;
     push.batch = own + ":" + std::to_string(acked) + "-" + std::to_string(page.through);
     push.changes = std::move(page.changes);
     push.certificates = std::move(page.certificates);
+    tally.sent += push.changes.size();
+    ++tally.push_requests;
     auto reply = client.send("POST", "/v1/sync/push", frame_text(push));
     if (reply.status != 200) refuse(reply, "push of batch " + push.batch);
     auto ack = decode_reply<sync::AckMessage>(reply, "push");
-    pushed += ack.stored;
-    note_rejections(ack.rejected, "server");
-    state.set_checkpoint(county, hello.scope, sync::CheckpointKind::Acked, page.through);
+    tally.pushed += ack.stored;
+    tally.note(ack.rejected, "server");
+    state.set_checkpoint(county.device, county.scope, sync::CheckpointKind::Acked, page.through);
     acked = page.through;
     if (!page.more) break;
   }
-
-  // Pull: everything new in this device's scope, page by page.
   std::string scope = replica.claims().scope;
-  uint64_t cursor = state.checkpoint(county, scope, sync::CheckpointKind::Received);
+  uint64_t cursor = state.checkpoint(county.device, scope, sync::CheckpointKind::Received);
   while (true) {
     sync::PullMessage pull;
     pull.scope = scope;
@@ -175,23 +221,190 @@ nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
     auto reply = client.send("POST", "/v1/sync/pull", frame_text(pull));
     if (reply.status != 200) refuse(reply, "pull");
     auto page = decode_reply<sync::PageMessage>(reply, "pull");
-    if (!page.changes.empty()) {
-      sync::ChangeVerifier verifier(replica);
-      verifier.learn(page.certificates);
-      auto ack = verifier.ingest("pull:" + pull.cursor, page.changes);
-      pulled += ack.stored;
-      note_rejections(ack.rejected, "device");
-    }
+    ingest_page(replica, county, pull.cursor, page, tally);
     uint64_t next = sync::Cursor::parse(page.next).position;
-    if (next > cursor) state.set_checkpoint(county, scope, sync::CheckpointKind::Received, next);
+    if (next > cursor)
+      state.set_checkpoint(county.device, scope, sync::CheckpointKind::Received, next);
     if (!page.more || next <= cursor) break;
     cursor = next;
   }
+}
 
-  return {{"pushed", pushed},
-          {"pulled", pulled},
-          {"rejected", rejected},
+uint64_t held_crl_number(sync::Replica& replica) {
+  auto der = replica.revocation_list();
+  if (der.empty()) return 0;
+  return crypto::parse_revocation_list(crypto::Bytes(der.begin(), der.end()), replica.county_ca())
+      .number;
+}
+
+// POST /v1/sync round trips: each carries the next push page (if any) and, once nothing is
+// left to push, the pull from the Received checkpoint; it continues only while either side
+// has more. Returns false if the server has no /v1/sync (nothing was sent or changed).
+bool sync_in_rounds(sync::Replica& replica, SignedClient& client, const CountyPeer& county,
+                    const SyncOptions& options, Tally& tally) {
+  auto& state = replica.state();
+  const std::string own = replica.identity().device_id;
+  const std::string scope = replica.claims().scope;
+  uint64_t acked = state.checkpoint(county.device, county.scope, sync::CheckpointKind::Acked);
+  uint64_t cursor = state.checkpoint(county.device, scope, sync::CheckpointKind::Received);
+  bool pushing = true;
+  for (bool first_round = true;; first_round = false) {
+    nlohmann::json frame = {{"t", "sync"}, {"crl", held_crl_number(replica)}};
+    sync::OutgoingPage page;
+    if (pushing) {
+      page = next_push(replica, county, acked, options.page_size);
+      if (!page.changes.empty()) {
+        sync::PushMessage push;
+        push.batch = own + ":" + std::to_string(acked) + "-" + std::to_string(page.through);
+        push.changes = std::move(page.changes);
+        // Not this device's own certificate: the county issued it and authenticates the
+        // request by it already (~500 bytes a push).
+        auto own_certificate = replica.certificate().der();
+        for (auto& der : page.certificates)
+          if (crypto::Bytes(der.begin(), der.end()) != own_certificate)
+            push.certificates.push_back(std::move(der));
+        tally.sent += push.changes.size();
+        ++tally.push_requests;
+        frame["push"] = sync::message_to_json(push);
+      } else if (page.through > acked) {
+        state.set_checkpoint(county.device, county.scope, sync::CheckpointKind::Acked,
+                             page.through);
+        acked = page.through;
+      }
+    }
+    // Pull in the same round once this is the last push page, so that what comes back is
+    // acknowledged to the county with nothing of this device's left unpushed before it.
+    bool pulling = !pushing || !page.more;
+    sync::PullMessage pull;
+    if (pulling) {
+      // "" and 0: the device's certified scope and the server's default page, unsaid.
+      pull.cursor = sync::Cursor{cursor}.to_string();
+      if (options.page_size != sync::kDefaultPageSize)
+        pull.limit = static_cast<uint32_t>(options.page_size);
+      frame["pull"] = sync::message_to_json(pull);
+    }
+    auto bytes = sync::encode_frame(frame);
+    auto reply = client.send("POST", "/v1/sync", std::string(bytes.begin(), bytes.end()));
+    if ((reply.status == 404 || reply.status == 405) && first_round) {
+      tally.sent = 0;
+      tally.push_requests = 0;
+      return false;
+    }
+    if (reply.status != 200) refuse(reply, "sync");
+    nlohmann::json answer;
+    try {
+      answer = sync::decode_frame(reinterpret_cast<const uint8_t*>(reply.body.data()),
+                                  reply.body.size());
+    } catch (const Error& e) {
+      throw Error(ErrorCode::Corrupt, std::string("the server's sync answer: ") + e.what());
+    }
+    if (!answer.is_object() || answer.value("t", "") != "synced")
+      throw Error(ErrorCode::Corrupt, "the server answered /v1/sync with something else");
+    if (auto crl = answer.find("crl"); crl != answer.end() && crl->is_binary())
+      replica.offer_revocation_list(sync::Blob(crl->get_binary().begin(), crl->get_binary().end()));
+    if (frame.contains("push")) {
+      if (!answer.contains("ack"))
+        throw Error(ErrorCode::Corrupt, "the server's sync answer has no ack for the push");
+      auto ack = std::get<sync::AckMessage>(sync::message_from_json(answer["ack"]));
+      tally.pushed += ack.stored;
+      tally.note(ack.rejected, "server");
+      state.set_checkpoint(county.device, county.scope, sync::CheckpointKind::Acked, page.through);
+      acked = page.through;
+    }
+    bool more_to_pull = false;
+    if (pulling) {
+      if (!answer.contains("page"))
+        throw Error(ErrorCode::Corrupt, "the server's sync answer has no page for the pull");
+      auto pulled = std::get<sync::PageMessage>(sync::message_from_json(answer["page"]));
+      ingest_page(replica, county, pull.cursor, pulled, tally);
+      uint64_t next = sync::Cursor::parse(pulled.next).position;
+      if (next > cursor)
+        state.set_checkpoint(county.device, scope, sync::CheckpointKind::Received, next);
+      more_to_pull = pulled.more && next > cursor;
+      cursor = std::max(cursor, next);
+    }
+    if (pushing && !page.more) pushing = false;
+    if (!pushing && pulling && !more_to_pull) return true;
+  }
+}
+
+}  // namespace
+
+nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
+  auto& state = replica.state();
+  auto saved = state.item(kServerItem);
+  if (!saved)
+    throw Error(ErrorCode::Unauthorized,
+                "this device has no county server; enroll with 'doorstep enroll --server URL "
+                "--token TOKEN --fingerprint HEX'");
+  auto server = nlohmann::json::parse(*saved);
+  auto address = ServerAddress::parse(server.at("url").get<std::string>());
+  auto trust = saved_trust(server);
+  HttpsConnection connection(address, trust, options.timeout_seconds);
+  // The TLS session of the last sync, offered only to the server with the same pin.
+  if (auto saved_session = state.item(kTlsSessionItem)) {
+    auto kept = nlohmann::json::parse(*saved_session, nullptr, false);
+    if (kept.is_object() && !trust.fingerprint.empty() &&
+        kept.value("fingerprint", "") == trust.fingerprint &&
+        kept.value("url", "") == address.url()) {
+      try {
+        auto der = auth::base64_decode(kept.value("session", ""));
+        connection.offer_session(std::string(der.begin(), der.end()));
+      } catch (const Error&) {
+        // A damaged saved session: a full handshake, and a new one is saved after it.
+      }
+    }
+  }
+  auto save_server = [&] { state.set_item(kServerItem, server.dump()); };
+  SignedClient client(replica, connection, server.value("clock_offset", int64_t{0}),
+                      [&](int64_t offset) {
+                        server["clock_offset"] = offset;
+                        save_server();
+                      });
+
+  // Who the county is: asked once (hello), then kept with the server's address.
+  CountyPeer county{server.value("county_device", ""), server.value("county_scope", "")};
+  auto say_hello = [&] {
+    auto hello_reply = client.send("GET", "/v1/sync/hello", "");
+    if (hello_reply.status != 200) refuse(hello_reply, "hello");
+    auto hello = decode_reply<sync::HelloMessage>(hello_reply, "hello");
+    replica.offer_revocation_list(hello.revocation_list);
+    county = {hello.device, hello.scope};
+    server["county_device"] = county.device;
+    server["county_scope"] = county.scope;
+    save_server();
+  };
+  if (county.device.empty()) say_hello();
+
+  Tally tally;
+  if (!sync_in_rounds(replica, client, county, options, tally)) {
+    say_hello();  // an older server: its CRL comes with hello
+    sync_in_steps(replica, client, county, options, tally);
+  }
+
+  connection.disconnect();
+  // Kept for the next sync's handshake; a session exists only for a server that passed the
+  // pin (HttpsConnection::session).
+  if (!connection.session().empty() && !trust.fingerprint.empty())
+    state.set_item(kTlsSessionItem,
+                   nlohmann::json{{"url", address.url()},
+                                  {"fingerprint", trust.fingerprint},
+                                  {"session", auth::base64_encode(connection.session().data(),
+                                                                  connection.session().size())}}
+                       .dump());
+
+  return {{"pushed", tally.pushed},
+          {"sent", tally.sent},
+          {"push_requests", tally.push_requests},
+          {"pulled", tally.pulled},
+          {"rejected", tally.rejected},
           {"conflicts", replica.store().conflicts().size()},
+          {"requests", client.requests()},
+          {"tls_resumed", connection.session_reused()},
+          {"bytes_up", connection.bytes_sent()},
+          {"bytes_down", connection.bytes_received()},
+          {"tls_handshake_up", connection.handshake_sent()},
+          {"tls_handshake_down", connection.handshake_received()},
           {"server", address.url()}};
 }
 

@@ -8,9 +8,15 @@
 // ended. Batch ids are derived from the checkpoint range, so a push whose answer was lost is
 // answered by the server from its first ack and applies nothing twice.
 //
+// Round trips: POST /v1/sync carries the next push page and, with the last one, the pull and
+// the device's CRL number; more rounds only while there is more. A sync with nothing new is
+// one request on a resumed TLS session (the ticket of the last sync, kTlsSessionItem).
+//
 // Authentication: every request after enrollment is signed (core/auth/request_signature.h)
-// with the device key through the Replica's sign function; the signing time is corrected by
-// the server's clock from GET /v1/health, so a phone with a wrong clock still syncs.
+// with the device key through the Replica's sign function and names the device (no
+// certificate header). The signing time is the local clock plus a saved offset; a 401 with
+// the server's "time" corrects the offset (kept) and the request is signed once more, so a
+// phone with a wrong clock still syncs.
 //
 // Ownership: borrows the Replica. Thread-safety: one thread at a time.
 // Failure: throws doorstep::Error; a server refusal carries the server's error message
@@ -30,6 +36,9 @@ namespace doorstep::net {
 
 // The sync state item holding {"url", "fingerprint", "ca_file"} of the county server.
 inline constexpr const char* kServerItem = "https_server";
+// The sync state item holding the TLS session of the last sync, {"url", "fingerprint",
+// "session": base64 DER}: offered on the next connection to the same pinned server.
+inline constexpr const char* kTlsSessionItem = "https_tls_session";
 
 // Enrolls `replica` at the server with `token`; trusts the server by `trust`, then pins the
 // certificate it presented. Returns {"device", "name", "role", "scope", "county", "server",
@@ -42,7 +51,9 @@ struct SyncOptions {
   int timeout_seconds = 30;
 };
 
-// Pushes then pulls until nothing is left. Returns {"pushed": n, "pulled": n, "rejected":
+// Pushes then pulls until nothing is left. What it pulls is acknowledged to the county in
+// the same transaction (ChangeVerifier::ingest_pulled), so it is not pushed back.
+// Returns {"pushed": n, "sent": n, "push_requests": n, "pulled": n, "rejected":
 // [{"origin", "seq", "reason", "at": "server"|"device"}], "conflicts": n, "server": URL}.
 nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options);
 

@@ -23,15 +23,17 @@ std::string signing_text(std::string_view method, std::string_view target, int64
 
 SignedHeaders sign_request(const crypto::SignFunction& sign, const crypto::Bytes& certificate_der,
                            std::string_view method, std::string_view target, std::string_view body,
-                           std::string_view server_fingerprint, int64_t time) {
+                           std::string_view server_fingerprint, int64_t time,
+                           std::string_view device_id) {
   auto random = crypto::random_bytes(16);
   std::string nonce = crypto::to_hex(random.data(), random.size());
   std::string text = signing_text(method, target, time, nonce, body, server_fingerprint);
   auto signature = sign(reinterpret_cast<const unsigned char*>(text.data()), text.size());
   SignedHeaders headers;
   headers.certificate = base64_encode(certificate_der.data(), certificate_der.size());
-  headers.authorization = std::string(kAuthorizationScheme) + " time=" + std::to_string(time) +
-                          ",nonce=" + nonce +
+  std::string device = device_id.empty() ? "" : "device=" + std::string(device_id) + ",";
+  headers.authorization = std::string(kAuthorizationScheme) + " " + device +
+                          "time=" + std::to_string(time) + ",nonce=" + nonce +
                           ",signature=" + base64_encode(signature.data(), signature.size());
   return headers;
 }
@@ -61,6 +63,12 @@ RequestAuthorization parse_authorization(std::string_view header) {
         throw Error(ErrorCode::Unauthorized, "Authorization: time must be unix seconds");
       parsed.time = std::stoll(std::string(value));
       have_time = true;
+    } else if (name == "device") {
+      if (value.empty() || value.size() > 64 ||
+          value.find_first_not_of("0123456789abcdefABCDEF-_") != std::string_view::npos)
+        throw Error(ErrorCode::Unauthorized,
+                    "Authorization: device must be a device id (1 to 64 hex digits)");
+      parsed.device = value;
     } else if (name == "nonce") {
       if (value.size() != 32 ||
           value.find_first_not_of("0123456789abcdef") != std::string_view::npos)

@@ -109,10 +109,36 @@ VerifyPolicy ChangeVerifier::policy() {
 }
 
 AckMessage ChangeVerifier::ingest(const std::string& batch, const std::vector<Blob>& changes) {
+  return ingest_with(batch, changes, {});
+}
+
+AckMessage ChangeVerifier::ingest_pulled(const std::string& batch, const std::vector<Blob>& changes,
+                                         const std::string& peer, const std::string& acked_scope) {
+  auto acknowledge = [&](const ApplyReport& report) {
+    std::set<std::pair<std::string, uint64_t>> stored;
+    for (const auto& r : report.results)
+      if (r.status == ApplyStatus::Applied) stored.insert({r.origin, r.seq});
+    if (stored.empty()) return;
+    auto& state = replica_.state();
+    uint64_t acked = state.checkpoint(peer, acked_scope, CheckpointKind::Acked);
+    // Within this transaction (BEGIN IMMEDIATE) no other writer can add to the log, so the
+    // changes after the checkpoint are the page's, unless some were there before it began.
+    ChangesPage after = changes_since(replica_.store(), Cursor{acked}, stored.size() + 1);
+    if (!after.complete || after.changes.size() != stored.size()) return;
+    for (const auto& c : after.changes)
+      if (!stored.count({c.change.origin, c.change.seq})) return;
+    state.set_checkpoint(peer, acked_scope, CheckpointKind::Acked, after.next.position);
+  };
+  return ingest_with(batch, changes, acknowledge);
+}
+
+AckMessage ChangeVerifier::ingest_with(
+    const std::string& batch, const std::vector<Blob>& changes,
+    const std::function<void(const ApplyReport&)>& before_commit) {
   std::vector<std::string> wire;
   wire.reserve(changes.size());
   for (const auto& c : changes) wire.emplace_back(c.begin(), c.end());
-  ApplyReport report = apply_encoded(replica_.store(), wire, policy());
+  ApplyReport report = apply_encoded(replica_.store(), wire, policy(), before_commit);
   AckMessage ack;
   ack.batch = batch;
   std::set<std::string> accepted_origins;

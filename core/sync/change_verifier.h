@@ -17,6 +17,7 @@
 // trusted, and its changes are rejected with that reason.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -43,6 +44,14 @@ class ChangeVerifier {
   // certificates of origins whose changes were accepted, and answers with an ack.
   AckMessage ingest(const std::string& batch, const std::vector<Blob>& changes);
 
+  // As ingest(), for a page pulled from `peer`, which already holds every change of it: in
+  // the same transaction, if nothing but this page was written to the log after the Acked
+  // checkpoint (peer, acked_scope), the checkpoint moves past the page, so the next push does
+  // not send the peer its own page back. A change written locally (by any process) after that
+  // checkpoint keeps it where it is: such a change is never skipped.
+  AckMessage ingest_pulled(const std::string& batch, const std::vector<Blob>& changes,
+                           const std::string& peer, const std::string& acked_scope);
+
   // The policy for sync::apply_changes / apply_encoded.
   VerifyPolicy policy();
 
@@ -54,6 +63,8 @@ class ChangeVerifier {
     crypto::DeviceClaims claims;
     std::string der;
   };
+  AckMessage ingest_with(const std::string& batch, const std::vector<Blob>& changes,
+                         const std::function<void(const ApplyReport&)>& before_commit);
   void verify_and_keep(const std::string& der);
   std::optional<crypto::PublicKey> key_for(const std::string& device_id);
   std::optional<Rejection> admit(const SignedChange& change);

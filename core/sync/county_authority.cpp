@@ -55,6 +55,8 @@ constexpr const char* kSelectDevices =
 constexpr const char* kFindDevice =
     "SELECT device_id, serial FROM county_devices WHERE device_id = ?1 OR printf('%x', serial) = "
     "?1";
+constexpr const char* kDeviceCertificate =
+    "SELECT certificate FROM county_devices WHERE device_id = ?1";
 constexpr const char* kRevokeDevice =
     "UPDATE county_devices SET revoked_at = ?2 WHERE device_id = ?1 AND revoked_at IS NULL";
 constexpr const char* kSelectRevoked =
@@ -390,6 +392,16 @@ nlohmann::json CountyAuthority::devices() const {
   }
   select.reset();
   return out;
+}
+
+std::optional<crypto::Certificate> CountyAuthority::device_certificate(
+    const std::string& device_id) const {
+  auto& select = impl_->db().cached(kDeviceCertificate).bind(1, device_id);
+  std::optional<std::string> pem;
+  if (select.step()) pem = select.text(0);
+  select.reset();
+  if (!pem) return std::nullopt;
+  return crypto::Certificate::from_pem(*pem);
 }
 
 void CountyAuthority::revoke_device(const std::string& device_id) {

@@ -67,6 +67,9 @@ class CountyAuthority {
                               const std::string& scope, const std::string& name);
   // [{"id", "name", "role", "scope", "serial", "issued", "revoked"}]
   nlohmann::json devices() const;
+  // The certificate issued to `device_id` (the newest, if it enrolled again), or nullopt.
+  // Signed requests may name their device instead of carrying this certificate.
+  std::optional<crypto::Certificate> device_certificate(const std::string& device_id) const;
   // Revokes the device with `device_id` (or certificate serial). Error(NotFound) if unknown.
   void revoke_device(const std::string& device_id);
 

@@ -148,7 +148,8 @@ std::optional<Hlc> admit_and_append(store::Store& store, Incoming& in, const Ver
 // The batch, in the caller's order, inside one transaction: prepare every change, verify
 // the signatures together, then admit and write each on its own.
 ApplyReport apply_batch(store::Store& store, std::vector<Incoming>& batch,
-                        const std::vector<bool>& validated, const VerifyPolicy& policy) {
+                        const std::vector<bool>& validated, const VerifyPolicy& policy,
+                        const std::function<void(const ApplyReport&)>& before_commit = {}) {
   sqlite::Transaction transaction(store.database());
   for (size_t i = 0; i < batch.size(); ++i)
     if (batch[i].signed_change) prepare(store, batch[i], validated[i], policy);
@@ -162,10 +163,11 @@ ApplyReport apply_batch(store::Store& store, std::vector<Incoming>& batch,
   // A phone whose clock is years ahead must not drag this device's clock with it: the ops
   // are kept as they are, the local clock moves at most a day past local time.
   if (latest) store.observe_time(std::min(*latest, Hlc{physical_now_ms() + kMaxClockLead, 0}));
-  transaction.commit();
   ApplyReport report;
   report.results.reserve(batch.size());
   for (auto& in : batch) report.results.push_back(std::move(in.result));
+  if (before_commit) before_commit(report);
+  transaction.commit();
   return report;
 }
 
@@ -259,7 +261,8 @@ ApplyReport apply_changes(store::Store& store, const std::vector<SignedChange>& 
 }
 
 ApplyReport apply_encoded(store::Store& store, const std::vector<std::string>& batch,
-                          const VerifyPolicy& policy) {
+                          const VerifyPolicy& policy,
+                          const std::function<void(const ApplyReport&)>& before_commit) {
   std::vector<SignedChange> decoded(batch.size());
   std::vector<Incoming> incoming(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -273,7 +276,7 @@ ApplyReport apply_encoded(store::Store& store, const std::vector<std::string>& b
       incoming[i].result.reason = "batch item " + std::to_string(i) + ": " + e.what();
     }
   }
-  return apply_batch(store, incoming, std::vector<bool>(batch.size(), true), policy);
+  return apply_batch(store, incoming, std::vector<bool>(batch.size(), true), policy, before_commit);
 }
 
 std::vector<std::pair<std::string, uint64_t>> max_seq_by_origin(const store::Store& store) {

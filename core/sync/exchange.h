@@ -105,9 +105,12 @@ ApplyReport apply_changes(store::Store& store, const std::vector<SignedChange>& 
                           const VerifyPolicy& policy = {});
 
 // As apply_changes, for changes in their wire form (sync::encode); a change that does not
-// decode is reported Rejected (Corrupt) with origin "" and seq 0.
+// decode is reported Rejected (Corrupt) with origin "" and seq 0. `before_commit`, if set,
+// runs inside the batch's transaction after the last change (sync bookkeeping that must be
+// atomic with the batch).
 ApplyReport apply_encoded(store::Store& store, const std::vector<std::string>& batch,
-                          const VerifyPolicy& policy = {});
+                          const VerifyPolicy& policy = {},
+                          const std::function<void(const ApplyReport&)>& before_commit = {});
 
 // The highest seq held per origin device: a summary a peer may use to skip a pull.
 std::vector<std::pair<std::string, uint64_t>> max_seq_by_origin(const store::Store& store);

@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -18,6 +19,7 @@
 #include "core/sync/messages.h"
 #include "core/sync/outbox.h"
 #include "core/sync/replica.h"
+#include "core/sync/wire.h"
 #include "tests/support/test_support.h"
 #include "tests/sync-server/live_server_helpers.h"
 
@@ -177,6 +179,10 @@ TEST_CASE("two grid workers and their village leader sync, each seeing only its 
   auto leader_sync = sync_ok(leader);
   CHECK(leader_sync["pulled"] == 2);
   CHECK(household_ids(store::Store::open(leader).households("", "")).size() == 2);
+  // What it pulled is not sent back to the county.
+  auto leader_again = sync_ok(leader);
+  CHECK(leader_again["sent"] == 0);
+  CHECK(leader_again["push_requests"] == 0);
 
   // The grid worker gets nothing of the other grid.
   auto again = sync_ok(worker1);
@@ -474,4 +480,209 @@ TEST_CASE("the record endpoints answer a device within its scope and refuse outs
   CHECK(other_household.status == 403);
   CHECK(get(worker1, "/v1/households/nope").status == 404);
   CHECK(get(leader, "/v1/summary?by=planet").status == 400);
+}
+
+TEST_CASE("edits made by another process while a device syncs all reach the county") {
+  County county;
+  LiveServer server(county.data);
+  auto [worker1, worker2, leader] = enroll_village(county, server);
+  add_household(worker1, kGrid1, "Ma Lan");
+  sync_ok(worker1);
+  auto h = add_household(worker2, kGrid2, "Yang Jun");
+  sync_ok(worker2);
+  sync_ok(leader);
+
+  // The leader syncs over and over (pulling the workers' edits) while another process writes
+  // to its database; then one last sync, and every one of its edits is at the county.
+  constexpr int kEdits = 12;
+  std::thread writer([&, db = leader, h = h] {
+    auto store = store::Store::open(db);
+    for (int i = 0; i < kEdits; ++i) {
+      store.add_household(kGrid1, {{"head_name", "leader-" + std::to_string(i)}});
+      store.set_fields(h, {{"phone", std::to_string(i)}});
+      std::this_thread::sleep_for(std::chrono::milliseconds(15));
+    }
+  });
+  for (int i = 0; i < 6; ++i) {
+    add_household(worker1, kGrid1, "w" + std::to_string(i));
+    sync_ok(worker1);
+    sync_ok(leader);
+  }
+  writer.join();
+  sync_ok(leader);
+  CHECK(county.households().size() == 2 + 6 + kEdits);
+  auto store = store::Store::open(leader);
+  CHECK(store.household(h)["fields"]["phone"] == std::to_string(kEdits - 1));
+  auto last = sync_ok(leader);
+  CHECK(last["sent"] == 0);
+  CHECK(last["push_requests"] == 0);
+  // The county holds the leader's last phone number too.
+  CHECK(sync_ok(worker2)["pulled"].get<int>() >= 1);
+  CHECK(store::Store::open(worker2).household(h)["fields"]["phone"] == std::to_string(kEdits - 1));
+}
+
+TEST_CASE("a sync with nothing new is one request; a wrong clock costs one retry, then is kept") {
+  County county;
+  LiveServer server(county.data);
+  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
+  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  add_household(db, kGrid1, "Ma Lan");
+  auto first = sync_ok(db);
+  CHECK(first["pushed"] == 1);
+  CHECK(first["requests"] == 2);  // hello once (who the county is), then one round trip
+  auto empty = sync_ok(db);
+  CHECK(empty["requests"] == 1);
+  CHECK(empty["sent"] == 0);
+
+  // The device's saved clock correction is an hour off: the server refuses the signing time
+  // with its own, the device signs again once and keeps the corrected offset.
+  auto set_offset = [&](int64_t offset) {
+    auto store = store::Store::open(db);
+    sync::Replica replica(store);
+    auto item = json::parse(*replica.state().item("https_server"));
+    item["clock_offset"] = offset;
+    replica.state().set_item("https_server", item.dump());
+  };
+  auto saved_offset = [&] {
+    auto store = store::Store::open(db);
+    sync::Replica replica(store);
+    return json::parse(*replica.state().item("https_server"))["clock_offset"].get<int64_t>();
+  };
+  set_offset(3600);
+  add_household(db, kGrid1, "Ma Qiang");
+  auto corrected = sync_ok(db);
+  CHECK(corrected["pushed"] == 1);
+  CHECK(corrected["requests"] == 2);
+  CHECK(std::llabs(saved_offset()) <= 5);
+  CHECK(sync_ok(db)["requests"] == 1);
+  CHECK(county.households().size() == 2);
+}
+
+TEST_CASE("a device learns a newer revocation list from its sync round trip") {
+  County county;
+  LiveServer server(county.data);
+  auto [worker1, worker2, leader] = enroll_village(county, server);
+  sync_ok(worker1);
+  auto revoked_id = [&] {
+    auto store = store::Store::open(worker2);
+    return store.identity().device_id;
+  }();
+  auto revoke =
+      run_process(server_path(), {"device", "revoke", "--data", county.data.string(), revoked_id});
+  REQUIRE_MESSAGE(revoke.exit_code == 0, revoke.err);
+  auto crl_of = [&](const std::filesystem::path& db) {
+    auto store = store::Store::open(db);
+    sync::Replica replica(store);
+    return replica.revocation_list();
+  };
+  CHECK(crl_of(worker1).empty());
+  CHECK(sync_ok(worker1)["requests"] == 1);
+  auto crl = crl_of(worker1);
+  REQUIRE(!crl.empty());
+  {
+    auto store = store::Store::open(worker1);
+    sync::Replica replica(store);
+    CHECK(replica.trust_store().revocation_list_number() >= 1);
+  }
+  // The revoked device's own round trip is refused.
+  auto refused = run_cli({"sync", "--db", worker2.string(), "--json"});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("revoked") != std::string::npos);
+}
+
+TEST_CASE("a device's next sync resumes its TLS session, still under the pinned fingerprint") {
+  County county;
+  LiveServer server(county.data);
+  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
+  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  add_household(db, kGrid1, "Ma Lan");
+  auto first = sync_ok(db);
+  CHECK(first["tls_resumed"] == false);
+  auto second = sync_ok(db);
+  CHECK(second["tls_resumed"] == true);
+  CHECK(second["requests"] == 1);
+  // Counted at the device's socket: a resumed handshake and one round trip.
+  CHECK(second["bytes_up"].get<int>() > 0);
+  CHECK(second["bytes_down"].get<int>() > 0);
+  CHECK(second["bytes_up"].get<int>() + second["bytes_down"].get<int>() <
+        first["bytes_up"].get<int>() + first["bytes_down"].get<int>());
+  CHECK(sync_ok(db)["tls_resumed"] == true);
+
+  // A device whose pin no longer matches the server is refused even with a saved session:
+  // the session is offered only to the pinned server, and the certificate is checked anyway.
+  {
+    auto store = store::Store::open(db);
+    sync::Replica replica(store);
+    auto item = json::parse(*replica.state().item("https_server"));
+    item["fingerprint"] = std::string(64, 'a');
+    replica.state().set_item("https_server", item.dump());
+  }
+  auto refused = run_cli({"sync", "--db", db.string(), "--json"});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("pinned") != std::string::npos);
+
+  // A restarted server (new ticket keys) cannot resume: a full handshake, and the sync works.
+  {
+    auto store = store::Store::open(db);
+    sync::Replica replica(store);
+    auto item = json::parse(*replica.state().item("https_server"));
+    item["fingerprint"] = server.fingerprint();
+    replica.state().set_item("https_server", item.dump());
+  }
+  int port = server.port();
+  server.stop(SIGTERM);
+  LiveServer again(county.data, {}, port);
+  auto after_restart = sync_ok(db);
+  CHECK(after_restart["tls_resumed"] == false);
+  CHECK(sync_ok(db)["tls_resumed"] == true);
+}
+
+TEST_CASE("POST /v1/sync answers bad frames 400 and a stale signing time 401 with its time") {
+  County county;
+  LiveServer server(county.data);
+  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
+  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  auto store = store::Store::open(db);
+  sync::Replica replica(store);
+  auto post = [&](const std::string& body, int64_t time) {
+    // The device named in Authorization, no certificate header.
+    auto headers =
+        auth::sign_request(replica.signer(), replica.certificate().der(), "POST", "/v1/sync", body,
+                           server.fingerprint(), time, replica.identity().device_id);
+    write_file(county.dir / "sync.bin", body);
+    return curl(server.url() + "/v1/sync", server.certificate(),
+                {"-X", "POST", "-H", "Authorization: " + headers.authorization, "--data-binary",
+                 "@" + (county.dir / "sync.bin").string()});
+  };
+  auto frame = [](const json& j) {
+    auto bytes = sync::encode_frame(j);
+    return std::string(bytes.begin(), bytes.end());
+  };
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  sync::PullMessage pull;
+  for (const auto& [body, what] : std::vector<std::pair<std::string, std::string>>{
+           {std::string("\x07garbage"), "not a frame"},
+           {frame(sync::message_to_json(pull)), "a pull, not a sync frame"},
+           {frame({{"t", "sync"}, {"push", sync::message_to_json(pull)}}), "push is a pull"},
+           {frame({{"t", "sync"}, {"crl", "new"}}), "crl is text"}}) {
+    INFO(what);
+    auto reply = post(body, now);
+    CHECK(reply.status == 400);
+    CHECK(reply.json()["error"]["code"].is_string());
+    CHECK(reply.json()["error"]["message"].is_string());
+  }
+  // A good frame: the device's own scope, nothing to push; the answer has a page and the time.
+  auto good = post(frame({{"t", "sync"}, {"pull", sync::message_to_json(pull)}}), now);
+  REQUIRE(good.status == 200);
+  auto answer =
+      sync::decode_frame(reinterpret_cast<const uint8_t*>(good.body.data()), good.body.size());
+  CHECK(answer["t"] == "synced");
+  CHECK(answer["page"]["t"] == "page");
+  CHECK(std::llabs(answer["time"].get<int64_t>() - now) <= 5);
+  CHECK(!answer.contains("ack"));
+
+  auto stale = post(frame({{"t", "sync"}}), now - 3600);
+  CHECK(stale.status == 401);
+  CHECK(stale.json()["error"]["code"] == "unauthorized");
+  CHECK(std::llabs(stale.json()["time"].get<int64_t>() - now) <= 5);
 }

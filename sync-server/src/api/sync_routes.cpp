@@ -1,10 +1,11 @@
-// GET /v1/sync/hello, POST /v1/sync/push, POST /v1/sync/pull.
+// GET /v1/sync/hello, POST /v1/sync/push, POST /v1/sync/pull, POST /v1/sync.
 #include "api/sync_routes.h"
 
 #include <chrono>
 #include <set>
 
 #include "core/common/error.h"
+#include "core/crypto/revocation_list.h"
 #include "core/store/grid_path.h"
 #include "core/sync/change_verifier.h"
 #include "core/sync/exchange.h"
@@ -56,10 +57,9 @@ HttpResponse hello(CountyContext& county, const HttpRequest& request) {
   return frame_response(county.authority().replica().hello());
 }
 
-HttpResponse push(CountyContext& county, const HttpRequest& request) {
-  SyncTimer timer(county.metrics());
-  auto device = county.authenticate(request);
-  auto message = decode_as<sync::PushMessage>(request, "push");
+// Stores a pushed batch (or answers a batch already stored with its first ack).
+sync::AckMessage store_push(CountyContext& county, const AuthenticatedDevice& device,
+                            const sync::PushMessage& message) {
   if (message.batch.empty() || message.batch.size() > 128)
     throw HttpError(400, "invalid_argument", "push needs a batch id of 1 to 128 characters");
   auto guard = county.lock();
@@ -69,7 +69,7 @@ HttpResponse push(CountyContext& county, const HttpRequest& request) {
     // Replay of a batch already answered: the same answer, nothing applied again.
     auto ack = sync::message_from_json(nlohmann::json::parse(find.text(0)));
     find.reset();
-    return frame_response(ack);
+    return std::get<sync::AckMessage>(ack);
   }
   find.reset();
   sync::ChangeVerifier verifier(county.authority().replica());
@@ -90,13 +90,19 @@ HttpResponse push(CountyContext& county, const HttpRequest& request) {
   }
   county.metrics().count_changes_ingested(ack.stored);
   county.metrics().count_changes_rejected(ack.rejected.size());
-  return frame_response(ack);
+  return ack;
 }
 
-HttpResponse pull(CountyContext& county, const HttpRequest& request) {
+HttpResponse push(CountyContext& county, const HttpRequest& request) {
   SyncTimer timer(county.metrics());
   auto device = county.authenticate(request);
-  auto message = decode_as<sync::PullMessage>(request, "pull");
+  auto message = decode_as<sync::PushMessage>(request, "push");
+  return frame_response(store_push(county, device, message));
+}
+
+// The first page of changes in the pull's scope after its cursor.
+sync::PageMessage answer_pull(CountyContext& county, const AuthenticatedDevice& device,
+                              const sync::PullMessage& message) {
   std::string scope = message.scope.empty() ? device.claims.scope : message.scope;
   if (!store::is_valid_grid_scope(scope) && !scope.empty())
     throw HttpError(400, "invalid_argument", "pull: '" + scope + "' is not a grid scope");
@@ -116,7 +122,67 @@ HttpResponse pull(CountyContext& county, const HttpRequest& request) {
   answer.certificates = std::move(page.certificates);
   answer.next = sync::Cursor{page.through}.to_string();
   answer.more = page.more;
-  return frame_response(answer);
+  return answer;
+}
+
+HttpResponse pull(CountyContext& county, const HttpRequest& request) {
+  SyncTimer timer(county.metrics());
+  auto device = county.authenticate(request);
+  return frame_response(answer_pull(county, device, decode_as<sync::PullMessage>(request, "pull")));
+}
+
+// A member of the sync frame that must be a message of one type, or absent/null.
+template <class T>
+std::optional<T> member_message(const nlohmann::json& frame, const char* name,
+                                const char* expected) {
+  auto it = frame.find(name);
+  if (it == frame.end() || it->is_null()) return std::nullopt;
+  if (!it->is_object() || it->value("t", "") != expected)
+    throw HttpError(400, "unexpected_message",
+                    std::string("sync: \"") + name + "\" must be a " + expected + " message");
+  sync::Message message = sync::message_from_json(*it);
+  return std::get<T>(std::move(message));
+}
+
+// POST /v1/sync: a push (may be absent), a pull (may be absent) and the device's CRL number
+// in one frame; the ack, the first page, the county's CRL if newer and the server time back.
+HttpResponse sync_round(CountyContext& county, const HttpRequest& request) {
+  SyncTimer timer(county.metrics());
+  auto device = county.authenticate(request);
+  if (request.body.empty()) throw HttpError(400, "empty_body", "the body must be a sync frame");
+  nlohmann::json frame = sync::decode_frame(reinterpret_cast<const uint8_t*>(request.body.data()),
+                                            request.body.size());
+  if (!frame.is_object() || frame.value("t", "") != kSyncFrameType)
+    throw HttpError(400, "unexpected_message",
+                    std::string("expected a \"") + kSyncFrameType + "\" frame");
+  auto push_message = member_message<sync::PushMessage>(frame, "push", "push");
+  auto pull_message = member_message<sync::PullMessage>(frame, "pull", "pull");
+  uint64_t device_crl = 0;
+  if (auto it = frame.find("crl"); it != frame.end()) {
+    if (!it->is_number_unsigned())
+      throw HttpError(400, "invalid_argument",
+                      "sync: \"crl\" must be the number of the device's newest revocation list");
+    device_crl = it->get<uint64_t>();
+  }
+  nlohmann::json reply = {{"t", kSyncReplyType}, {"time", CountyContext::now()}};
+  if (push_message) reply["ack"] = sync::message_to_json(store_push(county, device, *push_message));
+  if (pull_message)
+    reply["page"] = sync::message_to_json(answer_pull(county, device, *pull_message));
+  {
+    auto guard = county.lock();
+    auto& replica = county.authority().replica();
+    auto crl = replica.revocation_list();
+    if (!crl.empty()) {
+      auto held =
+          crypto::parse_revocation_list(crypto::Bytes(crl.begin(), crl.end()), replica.county_ca());
+      if (held.number > device_crl) {
+        reply["crl"] = nlohmann::json::binary(crl);
+        reply["crl_number"] = held.number;
+      }
+    }
+  }
+  auto bytes = sync::encode_frame(reply);
+  return HttpResponse::text(200, std::string(bytes.begin(), bytes.end()), kFrameContentType);
 }
 
 }  // namespace
@@ -132,6 +198,12 @@ void add_sync_routes(Router& router, CountyContext& county) {
   router.add("POST", "/v1/sync/pull", [&county](const HttpRequest& request, const PathParams&) {
     return pull(county, request);
   });
+  router.add(
+      "POST", "/v1/sync",
+      [&county](const HttpRequest& request, const PathParams&) {
+        return sync_round(county, request);
+      },
+      kPushBodyLimit);
 }
 
 }  // namespace doorstep::server

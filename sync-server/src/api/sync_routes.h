@@ -12,6 +12,12 @@
 //   POST /v1/sync/pull   pull{scope, cursor, limit} -> page{changes, certificates, next,
 //                        more}. `scope` must lie within the device's scope ("" = all of it);
 //                        the device's own changes are left out.
+//   POST /v1/sync        one round trip: {"t": "sync", "push"?: push, "pull"?: pull,
+//                        "crl"?: the number of the device's newest CRL} -> {"t":
+//                        "synced", "ack"?: ack, "page"?: page, "crl"?: DER and
+//                        "crl_number" (only when newer than the device's), "time": unix s}.
+//                        The push is stored as by /v1/sync/push, then the pull answered as
+//                        by /v1/sync/pull.
 #pragma once
 
 #include "county/county_context.h"
@@ -22,6 +28,8 @@ namespace doorstep::server {
 inline constexpr const char* kFrameContentType = "application/x-doorstep-frame";
 inline constexpr size_t kPushBodyLimit = 32 * 1024 * 1024;
 inline constexpr size_t kMaxPullLimit = 1000;
+inline constexpr const char* kSyncFrameType = "sync";
+inline constexpr const char* kSyncReplyType = "synced";
 
 void add_sync_routes(Router& router, CountyContext& county);
 

@@ -8,24 +8,40 @@
 namespace doorstep::server {
 
 AuthenticatedDevice DeviceAuthenticator::authenticate(const HttpRequest& request,
-                                                      const crypto::TrustStore& trust,
-                                                      int64_t now) {
+                                                      const crypto::TrustStore& trust, int64_t now,
+                                                      const CertificateLookup& lookup) {
   auto unauthorized = [](const std::string& message) {
     return HttpError(401, "unauthorized", message);
   };
   std::string cert_header = request.header(auth::kCertificateHeader);
   std::string authorization = request.header("authorization");
-  if (cert_header.empty() || authorization.empty())
+  if (authorization.empty())
     throw unauthorized(
-        "this endpoint needs a device credential (X-Doorstep-Certificate and "
-        "Authorization: Doorstep-Signature headers, see docs/api.md)");
+        "this endpoint needs a device credential (an Authorization: Doorstep-Signature header "
+        "naming the device, or with an X-Doorstep-Certificate header; see docs/api.md)");
   auth::RequestAuthorization parsed;
   std::optional<crypto::Certificate> certificate;
   try {
     parsed = auth::parse_authorization(authorization);
-    certificate = crypto::Certificate::from_der(auth::base64_decode(cert_header));
+    if (!cert_header.empty())
+      certificate = crypto::Certificate::from_der(auth::base64_decode(cert_header));
   } catch (const Error& e) {
     throw unauthorized(e.what());
+  }
+  if (!certificate) {
+    if (parsed.device.empty())
+      throw unauthorized(
+          "the request carries no X-Doorstep-Certificate and its Authorization names no device "
+          "(device=ID)");
+    if (lookup) certificate = lookup(parsed.device);
+    if (!certificate)
+      throw unauthorized("device " + parsed.device +
+                         " is not enrolled in this county (no certificate issued to it)");
+  } else if (!parsed.device.empty()) {
+    auto claims = certificate->claims();
+    if (!claims || claims->device_id != parsed.device)
+      throw unauthorized("Authorization names device " + parsed.device +
+                         ", but X-Doorstep-Certificate is another device's certificate");
   }
   if (trust.is_revoked(*certificate))
     throw HttpError(403, "revoked", "the county has revoked this device's certificate");
@@ -47,10 +63,12 @@ AuthenticatedDevice DeviceAuthenticator::authenticate(const HttpRequest& request
         "the request signature does not verify (wrong key, altered request, or "
         "signed for another server)");
   if (parsed.time < now - auth::kMaxSkewSeconds || parsed.time > now + auth::kMaxSkewSeconds)
-    throw unauthorized("the request is signed for time " + std::to_string(parsed.time) +
-                       ", more than " + std::to_string(auth::kMaxSkewSeconds) +
-                       " s from the server's " + std::to_string(now) +
-                       "; correct the clock by GET /v1/health's \"time\"");
+    throw HttpError(401, "unauthorized",
+                    "the request is signed for time " + std::to_string(parsed.time) +
+                        ", more than " + std::to_string(auth::kMaxSkewSeconds) +
+                        " s from the server's " + std::to_string(now) +
+                        "; correct the clock by this answer's \"time\"",
+                    {{"time", now}});
   if (!first_use(parsed.nonce, parsed.time, now))
     throw unauthorized("the request was replayed (its nonce was already used)");
   return {claims, certificate->common_name(), *certificate};

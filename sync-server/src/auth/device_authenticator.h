@@ -10,8 +10,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "core/crypto/certificate.h"
@@ -32,8 +34,13 @@ class DeviceAuthenticator {
   explicit DeviceAuthenticator(std::string server_fingerprint)
       : server_fingerprint_(std::move(server_fingerprint)) {}
 
+  // A device's certificate by its id (for requests that name the device instead of carrying
+  // the certificate); nullopt if the county issued none.
+  using CertificateLookup =
+      std::function<std::optional<crypto::Certificate>(const std::string& device_id)>;
+
   AuthenticatedDevice authenticate(const HttpRequest& request, const crypto::TrustStore& trust,
-                                   int64_t now);
+                                   int64_t now, const CertificateLookup& lookup = {});
 
  private:
   // False if `nonce` was seen within the window; remembers it otherwise.

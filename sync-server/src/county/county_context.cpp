@@ -27,7 +27,10 @@ AuthenticatedDevice CountyContext::authenticate(const HttpRequest& request) {
     }
     trust = trust_;
   }
-  return authenticator_.authenticate(request, *trust, now());
+  return authenticator_.authenticate(request, *trust, now(), [this](const std::string& id) {
+    auto guard = lock();
+    return authority_.device_certificate(id);
+  });
 }
 
 int64_t CountyContext::now() {

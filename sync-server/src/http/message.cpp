@@ -78,8 +78,12 @@ HttpResponse HttpResponse::text(int status, std::string body, std::string conten
   return response;
 }
 
-HttpResponse error_response(int status, const std::string& code, const std::string& message) {
-  return HttpResponse::json(status, {{"error", {{"code", code}, {"message", message}}}});
+HttpResponse error_response(int status, const std::string& code, const std::string& message,
+                            const nlohmann::json& extra) {
+  nlohmann::json body = {{"error", {{"code", code}, {"message", message}}}};
+  if (extra.is_object())
+    for (const auto& [name, value] : extra.items()) body[name] = value;
+  return HttpResponse::json(status, body);
 }
 
 const char* status_reason(int status) {

@@ -43,7 +43,8 @@ struct HttpResponse {
 };
 
 // The body every error carries: {"error": {"code": CODE, "message": MESSAGE}}.
-HttpResponse error_response(int status, const std::string& code, const std::string& message);
+HttpResponse error_response(int status, const std::string& code, const std::string& message,
+                            const nlohmann::json& extra = nullptr);
 
 // The reason phrase of a status code ("Not Found").
 const char* status_reason(int status);

@@ -107,7 +107,7 @@ HttpResponse Router::handle(HttpRequest& request) const {
     response.route = route_name;
     return response;
   } catch (const HttpError& e) {
-    auto response = error_response(e.status(), e.code(), e.what());
+    auto response = error_response(e.status(), e.code(), e.what(), e.extra());
     response.route = route_name;
     return response;
   } catch (const Error& e) {

@@ -28,12 +28,20 @@ class HttpError : public std::runtime_error {
  public:
   HttpError(int status, std::string code, const std::string& message)
       : std::runtime_error(message), status_(status), code_(std::move(code)) {}
+  // `extra`: members added beside "error" in the JSON body (e.g. the server's "time").
+  HttpError(int status, std::string code, const std::string& message, nlohmann::json extra)
+      : std::runtime_error(message),
+        status_(status),
+        code_(std::move(code)),
+        extra_(std::move(extra)) {}
   int status() const { return status_; }
   const std::string& code() const { return code_; }
+  const nlohmann::json& extra() const { return extra_; }
 
  private:
   int status_;
   std::string code_;
+  nlohmann::json extra_;
 };
 
 using PathParams = std::map<std::string, std::string>;

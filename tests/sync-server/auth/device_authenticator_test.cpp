@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <ctime>
+#include <optional>
 
 #include "auth/device_authenticator.h"
 #include "core/auth/request_signature.h"
@@ -126,4 +127,65 @@ TEST_CASE("a certificate from another county's CA is 401, a revoked one is 403 r
   CHECK(refusal_status(authenticator, signed_request(device, "", county.now), county.trust,
                        county.now, &code) == 403);
   CHECK(code == "revoked");
+}
+
+TEST_CASE("a request that names its device is checked against the certificate the county holds") {
+  County county;
+  auto device = county.enroll("640323.101.200.07");
+  auto other = county.enroll("640323.101.200.08");
+  std::string id = device.certificate.claims()->device_id;
+  auto named = [&](const County::Device& signer, const std::string& name) {
+    HttpRequest request;
+    request.method = "POST";
+    request.target = "/v1/sync";
+    request.body = "x";
+    auto headers = auth::sign_request(crypto::signer_for(signer.key.get()),
+                                      signer.certificate.der(), request.method, request.target,
+                                      request.body, kFingerprint, county.now, name);
+    CHECK(headers.authorization.find("device=" + name + ",") != std::string::npos);
+    request.headers["authorization"] = headers.authorization;
+    return request;
+  };
+  DeviceAuthenticator::CertificateLookup lookup =
+      [&](const std::string& wanted) -> std::optional<crypto::Certificate> {
+    if (wanted == id) return device.certificate;
+    if (wanted == other.certificate.claims()->device_id) return other.certificate;
+    return std::nullopt;
+  };
+  DeviceAuthenticator authenticator(kFingerprint);
+  auto who = authenticator.authenticate(named(device, id), county.trust, county.now, lookup);
+  CHECK(who.claims.device_id == id);
+  CHECK(who.claims.scope == "640323.101.200.07");
+
+  // Without a way to look it up, or for a device the county never enrolled: 401.
+  CHECK(refusal_status(authenticator, named(device, id), county.trust, county.now) == 401);
+  std::string code;
+  try {
+    authenticator.authenticate(named(device, "0123456789abcdef"), county.trust, county.now, lookup);
+  } catch (const HttpError& e) {
+    code = e.code();
+    CHECK(std::string(e.what()).find("0123456789abcdef") != std::string::npos);
+  }
+  CHECK(code == "unauthorized");
+  // Naming another device: its key does not verify this signature.
+  try {
+    authenticator.authenticate(named(device, other.certificate.claims()->device_id), county.trust,
+                               county.now, lookup);
+    CHECK(false);
+  } catch (const HttpError& e) {
+    CHECK(e.status() == 401);
+  }
+  // Revoked: 403 revoked, as with the certificate in the request.
+  county.trust.revoke_serial(device.certificate.serial());
+  code.clear();
+  try {
+    authenticator.authenticate(named(device, id), county.trust, county.now, lookup);
+  } catch (const HttpError& e) {
+    CHECK(e.status() == 403);
+    code = e.code();
+  }
+  CHECK(code == "revoked");
+  // The old form (certificate header, no device=) still authenticates.
+  CHECK(refusal_status(authenticator, signed_request(other, "", county.now), county.trust,
+                       county.now) == 200);
 }
