@@ -238,7 +238,12 @@ json evaluate_form(std::string_view form_json, std::string_view answers_json,
   auto form = load_form_or_throw(form_json, "form");
   json params = parse_argument(params_json, "params");
   json answers = parse_argument(answers_json, "answers");
-  FormSession session(form, params_from_json(params), language);
+  return evaluate_form(form, answers, params_from_json(params), language);
+}
+
+json evaluate_form(const std::shared_ptr<const FormDefinition>& form, const json& answers,
+                   const std::map<std::string, std::string>& params, const std::string& language) {
+  FormSession session(form, params, language);
   json errors = answers.is_null() ? json::array() : apply_answers(session, answers);
   json snapshot = snapshot_to_json(session, session.snapshot());
   for (auto& e : errors) snapshot["errors"].push_back(std::move(e));
