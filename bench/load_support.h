@@ -55,6 +55,19 @@ inline nlohmann::json latency_summary(const std::vector<double>& ms) {
           {"max", percentile(ms, 1.0)}};
 }
 
+// CPU seconds (user + system) a process has used so far, from /proc/PID/stat; 0 if unreadable.
+inline double process_cpu_seconds(pid_t pid) {
+  std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  auto end_of_name = stat.rfind(')');
+  if (end_of_name == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(end_of_name + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i)
+    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 // `doorstep-server serve --data DATA --listen 127.0.0.1:0 [--threads T]`, its stdout and
 // stderr in DIR/server.out and DIR/server.err.
 class ServerProcess {

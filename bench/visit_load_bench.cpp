@@ -17,7 +17,8 @@
 //
 // Prints one JSON line: {"visits", "devices", "errors", "visits_per_s" (visits the server
 // holds afterwards / wall seconds), "latency_ms" (the sync of one visit: p50/p90/p99/max),
-// "record_ms" (the local visit), "server_visits", ...}. An error is a visit that could not
+// "record_ms" (the local visit), "server_visits", "server_cpu_ms_per_visit",
+// "devices_cpu_ms_per_visit", ...}. An error is a visit that could not
 // be finalised, a failed or short sync, or a visit the server does not hold at the end.
 // Exit 0 with no errors, 1 otherwise, 2 on bad options.
 //
@@ -247,10 +248,14 @@ int main(int argc, char** argv) {
     });
   }
   while (ready < devices) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  double server_cpu = bench::process_cpu_seconds(server->pid());
+  double own_cpu = bench::process_cpu_seconds(::getpid());
   auto started = std::chrono::steady_clock::now();
   go = true;
   for (auto& w : workers) w.join();
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  server_cpu = bench::process_cpu_seconds(server->pid()) - server_cpu;
+  own_cpu = bench::process_cpu_seconds(::getpid()) - own_cpu;
 
   int server_exit = server->stop();
   int64_t server_visits = 0;
@@ -281,6 +286,9 @@ int main(int argc, char** argv) {
       {"record_ms", bench::latency_summary(record_all)},
       {"pushed_changes", pushed.load()},
       {"server_visits", server_visits},
+      // CPU per visit while timed: the server's, and the devices' (this process).
+      {"server_cpu_ms_per_visit", server_cpu * 1000 / visits},
+      {"devices_cpu_ms_per_visit", own_cpu * 1000 / visits},
       {"server_threads", threads > 0 ? json(threads) : json("default")},
       {"setup_seconds", setup_seconds},
       {"server_exit", server_exit}};
