@@ -15,7 +15,12 @@ int ds_code(ErrorCode code) {
 }  // namespace
 
 ChangeVerifier::ChangeVerifier(Replica& replica)
-    : replica_(replica), trust_(replica.trust_store()), own_scope_(replica.claims().scope) {}
+    : ChangeVerifier(replica, std::make_shared<const crypto::TrustStore>(replica.trust_store()),
+                     replica.claims().scope) {}
+
+ChangeVerifier::ChangeVerifier(Replica& replica, std::shared_ptr<const crypto::TrustStore> trust,
+                               std::string own_scope)
+    : replica_(replica), trust_(std::move(trust)), own_scope_(std::move(own_scope)) {}
 
 void ChangeVerifier::verify_and_keep(const std::string& der) {
   crypto::Certificate cert = crypto::Certificate::from_der(crypto::Bytes(der.begin(), der.end()));
@@ -29,7 +34,7 @@ void ChangeVerifier::verify_and_keep(const std::string& der) {
   }
   if (!claims) return;
   try {
-    trust_.verify(cert);
+    trust_->verify(cert);
     crypto::Bytes raw = crypto::raw_public_key(cert.signing_key().get());
     crypto::PublicKey key{};
     std::copy(raw.begin(), raw.end(), key.begin());
@@ -57,7 +62,7 @@ void ChangeVerifier::learn(const std::vector<Blob>& certificates) {
 crypto::DeviceClaims ChangeVerifier::verify_peer(const Blob& certificate) {
   crypto::Certificate cert =
       crypto::Certificate::from_der(crypto::Bytes(certificate.begin(), certificate.end()));
-  auto claims = trust_.verify(cert);
+  auto claims = trust_->verify(cert);
   learn({certificate});
   return claims;
 }

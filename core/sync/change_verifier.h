@@ -18,6 +18,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -32,6 +33,10 @@ namespace doorstep::sync {
 class ChangeVerifier {
  public:
   explicit ChangeVerifier(Replica& replica);
+  // With a trust store already built from the replica's CA and revocation list, and the
+  // replica's own scope (a server keeps both instead of rebuilding them for every push).
+  ChangeVerifier(Replica& replica, std::shared_ptr<const crypto::TrustStore> trust,
+                 std::string own_scope);
 
   // Verifies each certificate (DER) not seen before in this session.
   void learn(const std::vector<Blob>& certificates);
@@ -59,7 +64,7 @@ class ChangeVerifier {
   std::optional<Rejection> admit(const SignedChange& change);
 
   Replica& replica_;
-  crypto::TrustStore trust_;
+  std::shared_ptr<const crypto::TrustStore> trust_;
   std::string own_scope_;
   std::map<std::string, Known> known_;          // device id -> verified certificate
   std::map<std::string, std::string> refused_;  // device id -> why its certificate failed

@@ -21,21 +21,32 @@ AuthenticatedDevice DeviceAuthenticator::authenticate(const HttpRequest& request
         "Authorization: Doorstep-Signature headers, see docs/api.md)");
   auth::RequestAuthorization parsed;
   std::optional<crypto::Certificate> certificate;
+  const std::string cache_key = trust.county_ca().fingerprint() + "|" + cert_header;
+  auto known = accepted(cache_key);
   try {
     parsed = auth::parse_authorization(authorization);
-    certificate = crypto::Certificate::from_der(auth::base64_decode(cert_header));
+    if (!known) certificate = crypto::Certificate::from_der(auth::base64_decode(cert_header));
   } catch (const Error& e) {
     throw unauthorized(e.what());
   }
-  if (trust.is_revoked(*certificate))
-    throw HttpError(403, "revoked", "the county has revoked this device's certificate");
   crypto::DeviceClaims claims;
-  try {
-    claims = trust.verify(*certificate);
-  } catch (const Error& e) {
-    if (trust.is_device_revoked(certificate->claims() ? certificate->claims()->device_id : ""))
-      throw HttpError(403, "revoked", "the county has revoked this device");
-    throw unauthorized(std::string("the device certificate is not accepted: ") + e.what());
+  if (known) {
+    // Chained to this CA before: only revocation can have changed.
+    certificate = known->certificate;
+    claims = known->claims;
+    if (trust.is_revoked(*certificate))
+      throw HttpError(403, "revoked", "the county has revoked this device's certificate");
+  } else {
+    if (trust.is_revoked(*certificate))
+      throw HttpError(403, "revoked", "the county has revoked this device's certificate");
+    try {
+      claims = trust.verify(*certificate);
+    } catch (const Error& e) {
+      if (trust.is_device_revoked(certificate->claims() ? certificate->claims()->device_id : ""))
+        throw HttpError(403, "revoked", "the county has revoked this device");
+      throw unauthorized(std::string("the device certificate is not accepted: ") + e.what());
+    }
+    remember(cache_key, Accepted{*certificate, claims});
   }
   std::string text = auth::signing_text(request.method, request.target, parsed.time, parsed.nonce,
                                         request.body, server_fingerprint_);
@@ -54,6 +65,20 @@ AuthenticatedDevice DeviceAuthenticator::authenticate(const HttpRequest& request
   if (!first_use(parsed.nonce, parsed.time, now))
     throw unauthorized("the request was replayed (its nonce was already used)");
   return {claims, certificate->common_name(), *certificate};
+}
+
+std::optional<DeviceAuthenticator::Accepted> DeviceAuthenticator::accepted(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  auto it = accepted_.find(key);
+  if (it == accepted_.end()) return std::nullopt;
+  return it->second;
+}
+
+void DeviceAuthenticator::remember(const std::string& key, const Accepted& accepted) {
+  std::lock_guard lock(mutex_);
+  // A county has a few thousand devices; the bound only guards against a flood of them.
+  if (accepted_.size() >= 100000) accepted_.clear();
+  accepted_.emplace(key, accepted);
 }
 
 bool DeviceAuthenticator::first_use(const std::string& nonce, int64_t time, int64_t now) {
