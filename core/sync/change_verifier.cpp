@@ -23,7 +23,9 @@ ChangeVerifier::ChangeVerifier(Replica& replica, std::shared_ptr<const crypto::T
     : replica_(replica), trust_(std::move(trust)), own_scope_(std::move(own_scope)) {}
 
 void ChangeVerifier::verify_and_keep(const std::string& der) {
+  if (seen_der_.count(der)) return;
   crypto::Certificate cert = crypto::Certificate::from_der(crypto::Bytes(der.begin(), der.end()));
+  seen_der_.insert(der);
   if (!seen_fingerprints_.insert(cert.fingerprint()).second) return;
   ++verifications_;
   std::optional<crypto::DeviceClaims> claims;
@@ -47,6 +49,21 @@ void ChangeVerifier::verify_and_keep(const std::string& der) {
   } catch (const Error& e) {
     if (!known_.count(claims->device_id)) refused_[claims->device_id] = e.what();
   }
+}
+
+void ChangeVerifier::learn_verified(const crypto::Certificate& certificate,
+                                    const crypto::DeviceClaims& claims) {
+  crypto::Bytes raw = crypto::raw_public_key(certificate.signing_key().get());
+  crypto::PublicKey key{};
+  if (certificate.is_ca() || trust_->is_revoked(certificate) || raw.size() != key.size())
+    return learn({certificate.der()});  // the full check, which records why it fails
+  std::copy(raw.begin(), raw.end(), key.begin());
+  if (crypto::device_id_of(key) != claims.device_id) return learn({certificate.der()});
+  std::string der(certificate.der().begin(), certificate.der().end());
+  if (!seen_fingerprints_.insert(certificate.fingerprint()).second) return;
+  seen_der_.insert(der);
+  known_[claims.device_id] = Known{key, claims, std::move(der)};
+  refused_.erase(claims.device_id);
 }
 
 void ChangeVerifier::learn(const std::vector<Blob>& certificates) {

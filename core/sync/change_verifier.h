@@ -40,6 +40,10 @@ class ChangeVerifier {
 
   // Verifies each certificate (DER) not seen before in this session.
   void learn(const std::vector<Blob>& certificates);
+  // Takes `certificate` with its `claims` as already verified against this verifier's trust
+  // store (a server's authentication of the pushing device just did), skipping the chain
+  // check; still refused if the trust store revokes it.
+  void learn_verified(const crypto::Certificate& certificate, const crypto::DeviceClaims& claims);
   // Verifies one certificate and returns its claims; throws Error(Unauthorized) if it is not
   // good. Used for the sender of a bundle or the peer of a session.
   crypto::DeviceClaims verify_peer(const Blob& certificate);
@@ -69,6 +73,7 @@ class ChangeVerifier {
   std::map<std::string, Known> known_;          // device id -> verified certificate
   std::map<std::string, std::string> refused_;  // device id -> why its certificate failed
   std::set<std::string> seen_fingerprints_;     // certificates already examined
+  std::set<std::string> seen_der_;              // their DER bytes (skips decoding them again)
   size_t verifications_ = 0;
 };
 

@@ -44,8 +44,7 @@ class SyncTimer {
 
 HttpResponse hello(CountyContext& county, const HttpRequest& request) {
   county.authenticate(request);
-  auto guard = county.lock();
-  return frame_response(county.authority().replica().hello());
+  return frame_response(county.hello());
 }
 
 HttpResponse push(CountyContext& county, const HttpRequest& request) {

@@ -79,6 +79,16 @@ CountyContext::CountyContext(const std::filesystem::path& data_dir, std::string 
   own_scope_ = authority_.replica().claims().scope;
 }
 
+sync::HelloMessage CountyContext::hello() {
+  auto guard = lock();
+  auto crl = authority_.replica().revocation_list();
+  if (!hello_ || crl != hello_crl_) {
+    hello_ = authority_.replica().hello();
+    hello_crl_ = std::move(crl);
+  }
+  return *hello_;
+}
+
 std::optional<sync::AckMessage> CountyContext::previous_ack(const std::string& device_id,
                                                             const std::string& batch) {
   for (auto* db : {&authority_.store().database(), &server_db_.db()}) {
@@ -112,7 +122,7 @@ sync::AckMessage CountyContext::push(const AuthenticatedDevice& device,
     auto& county_db = authority_.store().database();
     DeferredSync county_sync(county_db), server_sync(server_db_.db());
     sync::ChangeVerifier verifier(authority_.replica(), current_trust(), own_scope_);
-    verifier.learn({device.certificate.der()});
+    verifier.learn_verified(device.certificate, device.claims);
     verifier.learn(message.certificates);
     ack = verifier.ingest(message.batch, message.changes);
     county_db.cached(kRecordBatch)

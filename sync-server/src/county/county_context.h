@@ -48,6 +48,10 @@ class CountyContext {
   // The device that signed `request`; HttpError 401/403 otherwise. Takes the lock briefly.
   AuthenticatedDevice authenticate(const HttpRequest& request);
 
+  // The county's hello (its identity, certificate and revocation list), kept between
+  // requests while the revocation list stays the same. Takes the lock.
+  sync::HelloMessage hello();
+
   // Stores a push of `device` and answers its ack, on disk when it returns; a batch id this
   // device already pushed is answered with its first ack and applies nothing. Takes the lock.
   sync::AckMessage push(const AuthenticatedDevice& device, const sync::PushMessage& message);
@@ -82,7 +86,9 @@ class CountyContext {
   // requests reuse it; a new list (a revocation) rebuilds it.
   std::shared_ptr<const crypto::TrustStore> trust_;
   std::vector<uint8_t> trust_crl_;
-  std::string own_scope_;  // the county replica's scope, from its certificate
+  std::string own_scope_;
+  std::optional<sync::HelloMessage> hello_;  // for the revocation list hello_crl_
+  std::vector<uint8_t> hello_crl_;           // the county replica's scope, from its certificate
 };
 
 }  // namespace doorstep::server
