@@ -109,9 +109,10 @@ RiskEvaluationReport CountyRisk::evaluate(
       nlohmann::json risk;
       try {
         if (!params_error_.empty()) throw Error(ErrorCode::InvalidArgument, params_error_);
-        auto snapshot =
-            forms::evaluate_form(forms_.at(form_key).loaded, content["answers"], params_, "zh");
-        risk = snapshot.value("risk", nlohmann::json::object());
+        // Only the risk is kept: the rest of the snapshot is not built.
+        forms::FormSession session(forms_.at(form_key).loaded, params_, "zh");
+        if (!content["answers"].is_null()) forms::apply_answers(session, content["answers"]);
+        risk = forms::risk_to_json(session.snapshot().risk);
       } catch (const Error&) {
         ++report.unevaluated;
         continue;
