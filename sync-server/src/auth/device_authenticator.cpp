@@ -83,12 +83,16 @@ void DeviceAuthenticator::remember(const std::string& key, const Accepted& accep
 
 bool DeviceAuthenticator::first_use(const std::string& nonce, int64_t time, int64_t now) {
   std::lock_guard lock(mutex_);
-  // Forget nonces whose requests can no longer pass the time check anyway.
-  if (nonces_.size() > 4096) {
-    for (auto it = nonces_.begin(); it != nonces_.end();)
-      it = it->second < now ? nonces_.erase(it) : std::next(it);
+  // Forget nonces whose requests can no longer pass the time check anyway, oldest first:
+  // each is forgotten once, so a busy server does not scan the whole window per request.
+  while (!expiries_.empty() && expiries_.begin()->first < now) {
+    nonces_.erase(expiries_.begin()->second);
+    expiries_.erase(expiries_.begin());
   }
-  return nonces_.emplace(nonce, time + auth::kMaxSkewSeconds + 1).second;
+  int64_t forget_at = time + auth::kMaxSkewSeconds + 1;
+  if (!nonces_.emplace(nonce, forget_at).second) return false;
+  expiries_.emplace(forget_at, nonce);
+  return true;
 }
 
 }  // namespace doorstep::server

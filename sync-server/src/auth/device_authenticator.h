@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "core/crypto/certificate.h"
 #include "core/crypto/trust_store.h"
@@ -51,7 +52,8 @@ class DeviceAuthenticator {
 
   std::string server_fingerprint_;
   std::mutex mutex_;
-  std::map<std::string, int64_t> nonces_;  // nonce -> when it may be forgotten
+  std::unordered_map<std::string, int64_t> nonces_;  // nonce -> when it may be forgotten
+  std::multimap<int64_t, std::string> expiries_;     // the same, by when
   // Certificates that passed the chain check, by CA fingerprint + certificate header: a
   // device's next requests skip the decoding and X509 verification (revocation is still
   // checked on every request).
