@@ -4,7 +4,7 @@
 //
 // Ownership: ServerProcess owns its child process and stops it (SIGTERM, then waits) in
 // stop() or its destructor. Thread-safety: none; set up from one thread.
-// Failure: start_server() and the device helpers throw std::runtime_error / doorstep::Error
+// Failure: ServerProcess and the device functions throw std::runtime_error / doorstep::Error
 // with the server's stderr or the store's message.
 #pragma once
 
