@@ -72,6 +72,13 @@ if (p4 && typeof p4 === 'object') {
   for (const k of ['errors', 'p50_ms', 'p99_ms', 'devices'])
     check(numberOrNull(p4[k]), `P4.${k} is a non-negative number or null (is ${JSON.stringify(p4[k])})`);
 }
+// P6: once its step ran (it recorded P6_run, or failed), ours must be measured, with no error.
+const run = results.run || {};
+const p6Run = (run.ours_raw || {}).P6_run;
+if (p6Run || (run.failed_ours_steps || []).includes('visit_load')) {
+  check(results.P6 && positive(results.P6.ours), `P6.ours was measured (is ${JSON.stringify(results.P6 && results.P6.ours)})`);
+  check(p6Run && p6Run.errors === 0, `P6 had no failed visit (errors: ${JSON.stringify(p6Run && p6Run.errors)})`);
+}
 const machine = results.run && results.run.machine;
 check(machine && positive(machine.nproc) && typeof machine.cpu === 'string', 'run.machine names cores and CPU');
 

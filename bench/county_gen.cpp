@@ -305,7 +305,8 @@ nlohmann::json CountyGenerator::revisit(int index, int month) const {
   after["visit_date"] = std::to_string(kReferenceYear) + "-" + two_digits(month + 1) + "-" +
                         two_digits(r.range(1, 28));
   if (r.chance(0.5))
-    after["income_wage"] = before["income_wage"].get<int>() + r.range(-3000, 3000) + 1;
+    // An amount, never below zero (the form's constraint on it).
+    after["income_wage"] = std::max(0, before["income_wage"].get<int>() + r.range(-3000, 3000) + 1);
   if (r.chance(0.2)) after["income_business"] = r.range(0, 25) * 1000 + r.range(0, 999);
   if (r.chance(0.25))
     after["expense_medical"] = before["expense_medical"].get<int>() + r.range(50, 3000);

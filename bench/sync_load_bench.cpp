@@ -10,48 +10,21 @@
 // The devices run in this process, one thread each, through the same HTTPS client and sync
 // session libdoorstep uses (compiled in below: libdoorstep exports only ds_* functions, and
 // a thousand processes would measure process start-up, not the server).
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <regex>
-#include <sstream>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "client-lib/src/https_client.cpp"
 #include "client-lib/src/https_sync_session.cpp"
-#include "core/store/store.h"
-#include "core/sync/county_authority.h"
-#include "core/sync/replica.h"
+#include "load_support.h"
 
 using namespace doorstep;
 namespace fs = std::filesystem;
-
-namespace {
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  size_t index = static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(index, values.size() - 1)];
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   std::string server_binary;
@@ -86,15 +59,8 @@ int main(int argc, char** argv) {
       std::snprintf(grid_text, sizeof grid_text, "640323.101.200.%04d", d + 1);
       std::string grid = grid_text;
       county.add_grid(grid, "Grid " + std::to_string(d + 1));
-      store::InitOptions init;
-      init.name = "device-" + std::to_string(d);
-      init.scope = grid;
-      init.durable = false;  // the device side is not what is measured
-      auto store = store::Store::create(dir / ("device-" + std::to_string(d) + ".db"), init);
-      sync::Replica replica(store);
-      auto enrollment = county.issue_device(replica.certificate_request(),
-                                            crypto::DeviceRole::GridWorker, grid, init.name);
-      replica.install_enrollment(enrollment);
+      std::string name = "device-" + std::to_string(d);
+      auto store = bench::enroll_grid_worker(county, dir / (name + ".db"), name, grid);
       for (int h = 0; h < households; ++h)
         store.add_household(grid,
                             {{"head_name", "H" + std::to_string(d) + "-" + std::to_string(h)}});
@@ -104,33 +70,16 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_started).count();
 
   // The server, on a free port.
-  fs::path out = dir / "server.out", err = dir / "server.err";
-  pid_t pid = fork();
-  if (pid == 0) {
-    std::freopen(out.c_str(), "w", stdout);
-    std::freopen(err.c_str(), "w", stderr);
-    std::string t = std::to_string(threads);
-    execl(server_binary.c_str(), server_binary.c_str(), "serve", "--data", data.c_str(), "--listen",
-          "127.0.0.1:0", "--threads", t.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  std::regex listening(R"(https://127\.0\.0\.1:(\d+)\nTLS certificate SHA-256: ([0-9a-f]{64}))");
-  std::smatch match;
-  std::string printed;
-  for (int i = 0; i < 500 && !std::regex_search(printed = read_file(out), match, listening); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  if (match.empty()) {
-    std::cerr << "the server did not start: " << read_file(err) << "\n";
-    kill(pid, SIGKILL);
+  std::unique_ptr<bench::ServerProcess> server;
+  try {
+    server = std::make_unique<bench::ServerProcess>(server_binary, data, dir, threads);
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
     return 1;
   }
-  std::string url = "https://127.0.0.1:" + match[1].str();
-  std::string fingerprint = match[2];
   for (int d = 0; d < devices; ++d) {
     auto store = store::Store::open(dir / ("device-" + std::to_string(d) + ".db"));
-    sync::Replica replica(store);
-    replica.state().set_item(net::kServerItem,
-                             nlohmann::json{{"url", url}, {"fingerprint", fingerprint}}.dump());
+    bench::set_server(store, *server);
   }
 
   // Every device syncs at once.
@@ -170,9 +119,7 @@ int main(int argc, char** argv) {
   std::vector<double> ok;
   for (double l : latencies)
     if (l >= 0) ok.push_back(l * 1000);
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  int server_exit = server->stop();
   size_t county_households = sync::CountyAuthority::open(data).store().households("", "").size();
 
   nlohmann::json report = {{"devices", devices},
@@ -183,13 +130,9 @@ int main(int argc, char** argv) {
                            {"expected_households", devices * households},
                            {"wall_seconds", wall},
                            {"syncs_per_second", static_cast<double>(ok.size()) / wall},
-                           {"latency_ms",
-                            {{"p50", percentile(ok, 0.5)},
-                             {"p90", percentile(ok, 0.9)},
-                             {"p99", percentile(ok, 0.99)},
-                             {"max", percentile(ok, 1.0)}}},
+                           {"latency_ms", bench::latency_summary(ok)},
                            {"setup_seconds", setup_seconds},
-                           {"server_exit", WIFEXITED(status) ? WEXITSTATUS(status) : -1}};
+                           {"server_exit", server_exit}};
   if (!first_errors.empty()) report["first_errors"] = first_errors;
   std::cout << report.dump() << "\n";
   fs::remove_all(dir);

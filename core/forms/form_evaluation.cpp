@@ -80,6 +80,16 @@ json outline_item(const FormDefinition& form, const FormItem& item, const std::s
 
 }  // namespace
 
+json risk_to_json(const rules::RiskResult& risk) {
+  json fired = json::array();
+  for (const auto& rule : risk.fired)
+    fired.push_back(
+        {{"id", rule.id}, {"level", rules::to_string(rule.level)}, {"message", rule.message}});
+  return {{"level", rules::to_string(risk.level)},
+          {"rules", fired},
+          {"monitoring_type", risk.monitoring_type.empty() ? json() : json(risk.monitoring_type)}};
+}
+
 json snapshot_to_json(const FormSession& session, const FormSnapshot& snapshot) {
   const FormDefinition& form = session.form();
   const std::string& language = session.language();
@@ -125,17 +135,9 @@ json snapshot_to_json(const FormSession& session, const FormSnapshot& snapshot) 
   for (const auto& item : form.items)
     if (item.type == ItemType::Calculate && item.repeat >= 0 && !calculated.contains(item.name))
       calculated[item.name] = json::array();
-  json fired = json::array();
-  for (const auto& rule : snapshot.risk.fired)
-    fired.push_back(
-        {{"id", rule.id}, {"level", rules::to_string(rule.level)}, {"message", rule.message}});
   for (const auto& message : snapshot.risk.errors)
     errors.push_back({{"kind", "rule"}, {"message", message}});
-  json risk = {
-      {"level", rules::to_string(snapshot.risk.level)},
-      {"rules", fired},
-      {"monitoring_type",
-       snapshot.risk.monitoring_type.empty() ? json() : json(snapshot.risk.monitoring_type)}};
+  json risk = risk_to_json(snapshot.risk);
   return json{{"form_id", form.settings.form_id},
               {"version", form.settings.version},
               {"language", language},
@@ -238,7 +240,12 @@ json evaluate_form(std::string_view form_json, std::string_view answers_json,
   auto form = load_form_or_throw(form_json, "form");
   json params = parse_argument(params_json, "params");
   json answers = parse_argument(answers_json, "answers");
-  FormSession session(form, params_from_json(params), language);
+  return evaluate_form(form, answers, params_from_json(params), language);
+}
+
+json evaluate_form(const std::shared_ptr<const FormDefinition>& form, const json& answers,
+                   const std::map<std::string, std::string>& params, const std::string& language) {
+  FormSession session(form, params, language);
   json errors = answers.is_null() ? json::array() : apply_answers(session, answers);
   json snapshot = snapshot_to_json(session, session.snapshot());
   for (auto& e : errors) snapshot["errors"].push_back(std::move(e));

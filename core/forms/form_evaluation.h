@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,8 @@
 namespace doorstep::forms {
 
 nlohmann::json snapshot_to_json(const FormSession& session, const FormSnapshot& snapshot);
+// The snapshot's "risk": {"level", "rules": [{"id", "level", "message"}], "monitoring_type"}.
+nlohmann::json risk_to_json(const rules::RiskResult& risk);
 nlohmann::json answers_to_json(const FormSession::Answers& answers);
 
 // Applies an answers object to a session (in one batch). Returns the answer errors as JSON
@@ -38,6 +41,12 @@ std::map<std::string, std::string> params_from_json(const nlohmann::json& params
 // The whole evaluation. `params_json` and `answers_json` may be empty (no answers, defaults).
 nlohmann::json evaluate_form(std::string_view form_json, std::string_view answers_json,
                              std::string_view params_json, const std::string& language);
+// The same with the form already loaded and the parameters already read (params_from_json),
+// for a caller that evaluates many answers with one form version; `answers` may be null.
+nlohmann::json evaluate_form(const std::shared_ptr<const FormDefinition>& form,
+                             const nlohmann::json& answers,
+                             const std::map<std::string, std::string>& params,
+                             const std::string& language);
 
 // The items of a form for a shell to render, in the language: [{"name", "type", "label",
 // "hint", "required", "read_only", "appearance", "choices": [{"name","label"}], "children":

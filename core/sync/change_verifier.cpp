@@ -15,10 +15,17 @@ int ds_code(ErrorCode code) {
 }  // namespace
 
 ChangeVerifier::ChangeVerifier(Replica& replica)
-    : replica_(replica), trust_(replica.trust_store()), own_scope_(replica.claims().scope) {}
+    : ChangeVerifier(replica, std::make_shared<const crypto::TrustStore>(replica.trust_store()),
+                     replica.claims().scope) {}
+
+ChangeVerifier::ChangeVerifier(Replica& replica, std::shared_ptr<const crypto::TrustStore> trust,
+                               std::string own_scope)
+    : replica_(replica), trust_(std::move(trust)), own_scope_(std::move(own_scope)) {}
 
 void ChangeVerifier::verify_and_keep(const std::string& der) {
+  if (seen_der_.count(der)) return;
   crypto::Certificate cert = crypto::Certificate::from_der(crypto::Bytes(der.begin(), der.end()));
+  seen_der_.insert(der);
   if (!seen_fingerprints_.insert(cert.fingerprint()).second) return;
   ++verifications_;
   std::optional<crypto::DeviceClaims> claims;
@@ -29,7 +36,7 @@ void ChangeVerifier::verify_and_keep(const std::string& der) {
   }
   if (!claims) return;
   try {
-    trust_.verify(cert);
+    trust_->verify(cert);
     crypto::Bytes raw = crypto::raw_public_key(cert.signing_key().get());
     crypto::PublicKey key{};
     std::copy(raw.begin(), raw.end(), key.begin());
@@ -42,6 +49,21 @@ void ChangeVerifier::verify_and_keep(const std::string& der) {
   } catch (const Error& e) {
     if (!known_.count(claims->device_id)) refused_[claims->device_id] = e.what();
   }
+}
+
+void ChangeVerifier::learn_verified(const crypto::Certificate& certificate,
+                                    const crypto::DeviceClaims& claims) {
+  crypto::Bytes raw = crypto::raw_public_key(certificate.signing_key().get());
+  crypto::PublicKey key{};
+  if (certificate.is_ca() || trust_->is_revoked(certificate) || raw.size() != key.size())
+    return learn({certificate.der()});  // the full check, which records why it fails
+  std::copy(raw.begin(), raw.end(), key.begin());
+  if (crypto::device_id_of(key) != claims.device_id) return learn({certificate.der()});
+  std::string der(certificate.der().begin(), certificate.der().end());
+  if (!seen_fingerprints_.insert(certificate.fingerprint()).second) return;
+  seen_der_.insert(der);
+  known_[claims.device_id] = Known{key, claims, std::move(der)};
+  refused_.erase(claims.device_id);
 }
 
 void ChangeVerifier::learn(const std::vector<Blob>& certificates) {
@@ -57,7 +79,7 @@ void ChangeVerifier::learn(const std::vector<Blob>& certificates) {
 crypto::DeviceClaims ChangeVerifier::verify_peer(const Blob& certificate) {
   crypto::Certificate cert =
       crypto::Certificate::from_der(crypto::Bytes(certificate.begin(), certificate.end()));
-  auto claims = trust_.verify(cert);
+  auto claims = trust_->verify(cert);
   learn({certificate});
   return claims;
 }

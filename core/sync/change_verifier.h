@@ -19,6 +19,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,9 +34,17 @@ namespace doorstep::sync {
 class ChangeVerifier {
  public:
   explicit ChangeVerifier(Replica& replica);
+  // With a trust store already built from the replica's CA and revocation list, and the
+  // replica's own scope (a server keeps both instead of rebuilding them for every push).
+  ChangeVerifier(Replica& replica, std::shared_ptr<const crypto::TrustStore> trust,
+                 std::string own_scope);
 
   // Verifies each certificate (DER) not seen before in this session.
   void learn(const std::vector<Blob>& certificates);
+  // Takes `certificate` with its `claims` as already verified against this verifier's trust
+  // store (a server's authentication of the pushing device just did), skipping the chain
+  // check; still refused if the trust store revokes it.
+  void learn_verified(const crypto::Certificate& certificate, const crypto::DeviceClaims& claims);
   // Verifies one certificate and returns its claims; throws Error(Unauthorized) if it is not
   // good. Used for the sender of a bundle or the peer of a session.
   crypto::DeviceClaims verify_peer(const Blob& certificate);
@@ -70,11 +79,12 @@ class ChangeVerifier {
   std::optional<Rejection> admit(const SignedChange& change);
 
   Replica& replica_;
-  crypto::TrustStore trust_;
+  std::shared_ptr<const crypto::TrustStore> trust_;
   std::string own_scope_;
   std::map<std::string, Known> known_;          // device id -> verified certificate
   std::map<std::string, std::string> refused_;  // device id -> why its certificate failed
   std::set<std::string> seen_fingerprints_;     // certificates already examined
+  std::set<std::string> seen_der_;              // their DER bytes (skips decoding them again)
   size_t verifications_ = 0;
 };
 

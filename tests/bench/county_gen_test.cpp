@@ -139,6 +139,8 @@ TEST_CASE("a monthly revisit sets only fields whose value changed") {
     for (const auto& [field, value] : revisit["set"].items()) {
       CHECK(before.contains(field));
       CHECK(before[field] != value);
+      // Every number of the form is an amount or a count: the form refuses negatives.
+      if (value.is_number()) CHECK(value.get<int>() >= 0);
     }
     for (const auto& [field, value] : revisit["calculated"].items())
       CHECK(county.household(i)["calculated"][field] != value);

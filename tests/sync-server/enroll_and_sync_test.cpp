@@ -13,6 +13,7 @@
 
 #include "core/auth/request_signature.h"
 #include "core/forms/form_evaluation.h"
+#include "core/store/sqlite.h"
 #include "core/store/store.h"
 #include "core/sync/county_authority.h"
 #include "core/sync/exchange.h"
@@ -267,6 +268,17 @@ TEST_CASE("a replayed push batch changes nothing and is answered with its first 
   };
   auto first = send();
   REQUIRE(first.status == 200);
+  auto acked = [&](const std::filesystem::path& file, const char* sql) {
+    sqlite::Database db(file.string(), false);
+    auto& find = db.cached(sql).bind(1, replica.identity().device_id);
+    REQUIRE(find.step());
+    return std::get<sync::AckMessage>(sync::message_from_json(json::parse(find.text(0))));
+  };
+  // The ack is kept in the county store's own file, beside the changes it acknowledges.
+  CHECK(acked(county.data / "county.db",
+              "SELECT ack FROM server_pushed_batch WHERE device_id = ?1 AND "
+              "batch = 'replay-test-1'")
+            .stored == 2);
   auto digest = [&] {
     return run_process(server_path(), {"digest", "--data", county.data.string()}).out;
   };
@@ -291,6 +303,34 @@ TEST_CASE("a replayed push batch changes nothing and is answered with its first 
       sync::decode_message(std::vector<uint8_t>(third.body.begin(), third.body.end())));
   CHECK(dup.stored == 0);
   CHECK(dup.duplicates == 2);
+  CHECK(digest() == before);
+
+  // A batch acknowledged by an older server, whose acks were kept in server.db, is still
+  // answered with that first ack.
+  sync::AckMessage old_ack;
+  old_ack.batch = "replay-test-3";
+  old_ack.stored = 5;
+  {
+    sqlite::Database server_db((county.data / "server.db").string(), false);
+    server_db
+        .cached(
+            "INSERT INTO pushed_batch (device_id, batch, received_at, ack) VALUES (?1, ?2, 0, ?3)")
+        .bind(1, replica.identity().device_id)
+        .bind(2, old_ack.batch)
+        .bind(3, sync::message_to_json(old_ack).dump())
+        .run();
+  }
+  push.batch = old_ack.batch;
+  frame = sync::encode_message(push);
+  body.assign(frame.begin(), frame.end());
+  write_file(county.dir / "push.bin", body);
+  auto fourth = send();
+  REQUIRE(fourth.status == 200);
+  auto kept = std::get<sync::AckMessage>(
+      sync::decode_message(std::vector<uint8_t>(fourth.body.begin(), fourth.body.end())));
+  CHECK(kept.batch == "replay-test-3");
+  CHECK(kept.stored == 5);
+  CHECK(kept.duplicates == 0);
   CHECK(digest() == before);
 }
 
@@ -341,8 +381,20 @@ int interrupt_sync_and_recover(int signal) {
   int exit_code = -1;
   {
     LiveServer server(county.data, {}, port);
+    // Stop the server once part of the push is in: watch the county store (a second SQLite
+    // connection reads beside the server's writes) until it holds 100 of the 600 changes.
     std::thread stopper([&] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(700));
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      while (std::chrono::steady_clock::now() < deadline) {
+        try {
+          sqlite::Database watched((county.data / "county.db").string(), false);
+          sqlite::Statement count(watched, "SELECT count(*) FROM changes WHERE household != ''");
+          if (count.step() && count.int64(0) >= 100) break;
+        } catch (const Error&) {
+          // not there yet, or busy: look again
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
       exit_code = server.stop(signal);
     });
     auto interrupted = run_cli({"sync", "--db", db.string(), "--batch-size", "2", "--json"});

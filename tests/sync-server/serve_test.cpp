@@ -184,4 +184,16 @@ TEST_CASE("serve refuses a missing county folder and a bad --listen") {
       run_process(server_path(), {"serve", "--data", data.string(), "--listen", "banana:80"});
   CHECK(bad_host.exit_code == 1);
   CHECK(bad_host.err.find("banana") != std::string::npos);
+  auto no_workers =
+      run_process(server_path(), {"serve", "--data", data.string(), "--workers", "0"});
+  CHECK(no_workers.exit_code == 2);
+  CHECK(no_workers.err.find("--workers") != std::string::npos);
+}
+
+TEST_CASE("--workers sets the request workers; the server serves with one") {
+  TempDir dir;
+  LiveServer server(county_folder(dir), {"--workers", "1"});
+  auto health = curl(server.url() + "/v1/health", server.certificate());
+  CHECK(health.status == 200);
+  CHECK(server.stop(SIGTERM) == 0);
 }

@@ -2,24 +2,16 @@
 #include "api/sync_routes.h"
 
 #include <chrono>
-#include <set>
 
 #include "core/common/error.h"
 #include "core/crypto/revocation_list.h"
 #include "core/store/grid_path.h"
-#include "core/sync/change_verifier.h"
 #include "core/sync/exchange.h"
 #include "core/sync/outbox.h"
 #include "core/sync/wire.h"
 
 namespace doorstep::server {
 namespace {
-
-constexpr const char* kFindBatch =
-    "SELECT ack FROM pushed_batch WHERE device_id = ?1 AND batch = ?2";
-constexpr const char* kRecordBatch =
-    "INSERT OR IGNORE INTO pushed_batch (device_id, batch, received_at, ack) VALUES (?1, ?2, ?3, "
-    "?4)";
 
 HttpResponse frame_response(const sync::Message& message) {
   auto frame = sync::encode_message(message);
@@ -53,8 +45,7 @@ class SyncTimer {
 
 HttpResponse hello(CountyContext& county, const HttpRequest& request) {
   county.authenticate(request);
-  auto guard = county.lock();
-  return frame_response(county.authority().replica().hello());
+  return frame_response(county.hello());
 }
 
 // Stores a pushed batch (or answers a batch already stored with its first ack).
@@ -62,35 +53,7 @@ sync::AckMessage store_push(CountyContext& county, const AuthenticatedDevice& de
                             const sync::PushMessage& message) {
   if (message.batch.empty() || message.batch.size() > 128)
     throw HttpError(400, "invalid_argument", "push needs a batch id of 1 to 128 characters");
-  auto guard = county.lock();
-  auto& db = county.server_database().db();
-  auto& find = db.cached(kFindBatch).bind(1, device.claims.device_id).bind(2, message.batch);
-  if (find.step()) {
-    // Replay of a batch already answered: the same answer, nothing applied again.
-    auto ack = sync::message_from_json(nlohmann::json::parse(find.text(0)));
-    find.reset();
-    return std::get<sync::AckMessage>(ack);
-  }
-  find.reset();
-  sync::ChangeVerifier verifier(county.authority().replica());
-  verifier.learn({device.certificate.der()});
-  verifier.learn(message.certificates);
-  sync::AckMessage ack = verifier.ingest(message.batch, message.changes);
-  db.cached(kRecordBatch)
-      .bind(1, device.claims.device_id)
-      .bind(2, message.batch)
-      .bind(3, CountyContext::now())
-      .bind(4, sync::message_to_json(ack).dump())
-      .run();
-  if (ack.stored > 0) {
-    // The county's own levels for the households these visits touched.
-    std::set<std::pair<std::string, uint64_t>> rejected;
-    for (const auto& r : ack.rejected) rejected.insert({r.origin, r.seq});
-    county.risk().evaluate(message.changes, rejected);
-  }
-  county.metrics().count_changes_ingested(ack.stored);
-  county.metrics().count_changes_rejected(ack.rejected.size());
-  return ack;
+  return county.push(device, message);
 }
 
 HttpResponse push(CountyContext& county, const HttpRequest& request) {

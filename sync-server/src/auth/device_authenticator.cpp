@@ -43,15 +43,27 @@ AuthenticatedDevice DeviceAuthenticator::authenticate(const HttpRequest& request
       throw unauthorized("Authorization names device " + parsed.device +
                          ", but X-Doorstep-Certificate is another device's certificate");
   }
-  if (trust.is_revoked(*certificate))
-    throw HttpError(403, "revoked", "the county has revoked this device's certificate");
+  // Keyed by the CA and the certificate itself: a device enrolled again gets a new entry.
+  const std::string cache_key = trust.county_ca().fingerprint() + "|" + certificate->fingerprint();
+  auto known = accepted(cache_key);
   crypto::DeviceClaims claims;
-  try {
-    claims = trust.verify(*certificate);
-  } catch (const Error& e) {
-    if (trust.is_device_revoked(certificate->claims() ? certificate->claims()->device_id : ""))
-      throw HttpError(403, "revoked", "the county has revoked this device");
-    throw unauthorized(std::string("the device certificate is not accepted: ") + e.what());
+  if (known) {
+    // Chained to this CA before: only revocation can have changed.
+    certificate = known->certificate;
+    claims = known->claims;
+    if (trust.is_revoked(*certificate))
+      throw HttpError(403, "revoked", "the county has revoked this device's certificate");
+  } else {
+    if (trust.is_revoked(*certificate))
+      throw HttpError(403, "revoked", "the county has revoked this device's certificate");
+    try {
+      claims = trust.verify(*certificate);
+    } catch (const Error& e) {
+      if (trust.is_device_revoked(certificate->claims() ? certificate->claims()->device_id : ""))
+        throw HttpError(403, "revoked", "the county has revoked this device");
+      throw unauthorized(std::string("the device certificate is not accepted: ") + e.what());
+    }
+    remember(cache_key, Accepted{*certificate, claims});
   }
   std::string text = auth::signing_text(request.method, request.target, parsed.time, parsed.nonce,
                                         request.body, server_fingerprint_);
@@ -74,14 +86,32 @@ AuthenticatedDevice DeviceAuthenticator::authenticate(const HttpRequest& request
   return {claims, certificate->common_name(), *certificate};
 }
 
+std::optional<DeviceAuthenticator::Accepted> DeviceAuthenticator::accepted(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  auto it = accepted_.find(key);
+  if (it == accepted_.end()) return std::nullopt;
+  return it->second;
+}
+
+void DeviceAuthenticator::remember(const std::string& key, const Accepted& accepted) {
+  std::lock_guard lock(mutex_);
+  // A county has a few thousand devices; the bound only guards against a flood of them.
+  if (accepted_.size() >= 100000) accepted_.clear();
+  accepted_.emplace(key, accepted);
+}
+
 bool DeviceAuthenticator::first_use(const std::string& nonce, int64_t time, int64_t now) {
   std::lock_guard lock(mutex_);
-  // Forget nonces whose requests can no longer pass the time check anyway.
-  if (nonces_.size() > 4096) {
-    for (auto it = nonces_.begin(); it != nonces_.end();)
-      it = it->second < now ? nonces_.erase(it) : std::next(it);
+  // Forget nonces whose requests can no longer pass the time check anyway, oldest first:
+  // each is forgotten once, so a busy server does not scan the whole window per request.
+  while (!expiries_.empty() && expiries_.begin()->first < now) {
+    nonces_.erase(expiries_.begin()->second);
+    expiries_.erase(expiries_.begin());
   }
-  return nonces_.emplace(nonce, time + auth::kMaxSkewSeconds + 1).second;
+  int64_t forget_at = time + auth::kMaxSkewSeconds + 1;
+  if (!nonces_.emplace(nonce, forget_at).second) return false;
+  expiries_.emplace(forget_at, nonce);
+  return true;
 }
 
 }  // namespace doorstep::server

@@ -5,8 +5,9 @@
 //   stale time, replayed nonce                                 (the message says which)
 //   a certificate the county revoked                         -> HttpError 403 "revoked"
 //
-// Ownership: owns the nonce cache. Thread-safety: authenticate() is safe from many threads
-// (the cache has its own mutex; the TrustStore is only read).
+// Ownership: owns the nonce cache and the cache of certificates already verified. Thread-safety:
+// authenticate() is safe from many threads (the cache has its own mutex; the TrustStore is only
+// read).
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "core/crypto/certificate.h"
 #include "core/crypto/trust_store.h"
@@ -46,9 +48,22 @@ class DeviceAuthenticator {
   // False if `nonce` was seen within the window; remembers it otherwise.
   bool first_use(const std::string& nonce, int64_t time, int64_t now);
 
+  struct Accepted {
+    crypto::Certificate certificate;
+    crypto::DeviceClaims claims;
+  };
+  // A certificate that chained to the CA before, or nullopt; and remembering one.
+  std::optional<Accepted> accepted(const std::string& key);
+  void remember(const std::string& key, const Accepted& accepted);
+
   std::string server_fingerprint_;
   std::mutex mutex_;
-  std::map<std::string, int64_t> nonces_;  // nonce -> when it may be forgotten
+  std::unordered_map<std::string, int64_t> nonces_;  // nonce -> when it may be forgotten
+  std::multimap<int64_t, std::string> expiries_;     // the same, by when
+  // Certificates that passed the chain check, by CA fingerprint + certificate header: a
+  // device's next requests skip the decoding and X509 verification (revocation is still
+  // checked on every request).
+  std::map<std::string, Accepted> accepted_;
 };
 
 }  // namespace doorstep::server

@@ -6,17 +6,27 @@
 // every endpoint works on them under `lock()`: requests from many connections are
 // serialized at the store, which SQLite would do for writers anyway. Authentication (a
 // signature check) runs outside the lock except for the trust store snapshot.
+// Pushes and durability: a push is stored (verified, all-or-nothing) and its ack recorded
+// in the county store's own file (table server_pushed_batch, created by the server), so the
+// ack never survives a crash without the changes it acknowledges. Those commits do not wait
+// for the disk under the lock; the push waits for it after, outside the lock, and one
+// fdatasync of the write-ahead logs makes every push committed so far durable: pushes that
+// arrive together share it (group commit). No push is answered before it is on disk.
 // Failure: the constructor throws doorstep::Error(NotFound) if DIR holds no county.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "auth/device_authenticator.h"
 #include "core/sync/county_authority.h"
+#include "core/sync/messages.h"
 #include "county/county_risk.h"
 #include "enroll/server_database.h"
 #include "http/message.h"
@@ -38,12 +48,34 @@ class CountyContext {
   // The device that signed `request`; HttpError 401/403 otherwise. Takes the lock briefly.
   AuthenticatedDevice authenticate(const HttpRequest& request);
 
+  // The county's hello (its identity, certificate and revocation list), kept between
+  // requests while the revocation list stays the same. Takes the lock.
+  sync::HelloMessage hello();
+
+  // Stores a push of `device` and answers its ack, on disk when it returns; a batch id this
+  // device already pushed is answered with its first ack and applies nothing. Takes the lock.
+  sync::AckMessage push(const AuthenticatedDevice& device, const sync::PushMessage& message);
+
   Metrics& metrics() { return metrics_; }
   const std::string& server_fingerprint() const { return server_fingerprint_; }
   static int64_t now();
 
  private:
+  // The trust store for the county's current revocation list (rebuilt when it changes).
+  // Under lock().
+  std::shared_ptr<const crypto::TrustStore> current_trust();
+  std::optional<sync::AckMessage> previous_ack(const std::string& device_id,
+                                               const std::string& batch);
+  // Waits until every commit up to `ticket` is on disk, syncing the logs itself if no other
+  // push is doing it.
+  void wait_durable(uint64_t ticket);
+
   std::mutex mutex_;
+  std::atomic<uint64_t> committed_{0};  // pushes committed (under mutex_), in order
+  std::mutex durable_mutex_;
+  std::condition_variable durable_changed_;
+  uint64_t durable_ = 0;  // pushes known to be on disk
+  bool syncing_ = false;
   sync::CountyAuthority authority_;
   ServerDatabase server_db_;
   CountyRisk risk_;
@@ -54,6 +86,9 @@ class CountyContext {
   // requests reuse it; a new list (a revocation) rebuilds it.
   std::shared_ptr<const crypto::TrustStore> trust_;
   std::vector<uint8_t> trust_crl_;
+  std::string own_scope_;
+  std::optional<sync::HelloMessage> hello_;  // for the revocation list hello_crl_
+  std::vector<uint8_t> hello_crl_;           // the county replica's scope, from its certificate
 };
 
 }  // namespace doorstep::server

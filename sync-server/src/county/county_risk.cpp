@@ -38,7 +38,7 @@ std::string text_member(const nlohmann::json& object, const char* name) {
 }  // namespace
 
 CountyRisk::CountyRisk(ServerDatabase& database, const std::filesystem::path& data_dir)
-    : database_(database), params_("{}") {
+    : database_(database) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(data_dir / "forms", ec)) {
     if (entry.path().extension() != ".json") continue;
@@ -47,11 +47,28 @@ CountyRisk::CountyRisk(ServerDatabase& database, const std::filesystem::path& da
     if (!form.is_object() || !form.contains("settings")) continue;
     std::string id = text_member(form["settings"], "form_id");
     std::string version = text_member(form["settings"], "version");
-    if (!id.empty()) forms_[id + "@" + version] = text;
+    if (!id.empty()) forms_[id + "@" + version] = Form{text, nullptr, false};
   }
   auto settings = nlohmann::json::parse(read_whole(data_dir / "settings.json"), nullptr, false);
-  if (settings.is_object() && settings.contains("params") && settings["params"].is_object())
-    params_ = settings["params"].dump();
+  if (settings.is_object() && settings.contains("params") && settings["params"].is_object()) {
+    try {
+      params_ = forms::params_from_json(settings["params"]);
+    } catch (const Error& e) {
+      params_error_ = e.what();  // every evaluation fails, as it did with the text
+    }
+  }
+}
+
+const forms::FormDefinition* CountyRisk::form_for(const std::string& key) {
+  auto it = forms_.find(key);
+  if (it == forms_.end()) return nullptr;
+  Form& form = it->second;
+  if (!form.tried) {
+    form.tried = true;
+    auto result = forms::load_form(form.text, key);
+    form.loaded = result.form;
+  }
+  return form.loaded.get();
 }
 
 RiskEvaluationReport CountyRisk::evaluate(
@@ -75,8 +92,8 @@ RiskEvaluationReport CountyRisk::evaluate(
       if (household.empty()) household = signed_change.change.household;
       std::string form_key =
           text_member(content, "form") + "@" + text_member(content, "form_version");
-      auto form = forms_.find(form_key);
-      if (form == forms_.end() || !content.contains("answers")) {
+      const forms::FormDefinition* form = form_for(form_key);
+      if (!form || !content.contains("answers")) {
         ++report.unevaluated;
         continue;
       }
@@ -91,9 +108,11 @@ RiskEvaluationReport CountyRisk::evaluate(
       if (older) continue;
       nlohmann::json risk;
       try {
-        auto snapshot =
-            forms::evaluate_form(form->second, content["answers"].dump(), params_, "zh");
-        risk = snapshot.value("risk", nlohmann::json::object());
+        if (!params_error_.empty()) throw Error(ErrorCode::InvalidArgument, params_error_);
+        // Only the risk is kept: the rest of the snapshot is not built.
+        forms::FormSession session(forms_.at(form_key).loaded, params_, "zh");
+        if (!content["answers"].is_null()) forms::apply_answers(session, content["answers"]);
+        risk = forms::risk_to_json(session.snapshot().risk);
       } catch (const Error&) {
         ++report.unevaluated;
         continue;

@@ -8,7 +8,8 @@
 // Stored in DIR/server.db (table county_risk), keyed by household. Forms come from DIR/forms
 // (matched by settings.form_id and settings.version); parameters from settings.json
 // "params" (else the form's defaults). A visit whose form version the county does not have
-// keeps the phone's level and is counted as unevaluated.
+// keeps the phone's level and is counted as unevaluated. Each form version is loaded once,
+// on its first visit, and kept for the life of the server.
 //
 // Ownership: borrows the ServerDatabase. Thread-safety: one thread at a time (under the
 // county lock). Failure: a form that fails to evaluate is logged as unevaluated, never
@@ -18,6 +19,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -26,6 +28,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/forms/form_definition.h"
 #include "enroll/server_database.h"
 
 namespace doorstep::server {
@@ -50,9 +53,19 @@ class CountyRisk {
   std::map<std::string, std::string> levels() const;
 
  private:
+  struct Form {
+    std::string text;  // the definition as read from DIR/forms
+    // Loaded on first use and kept (a visit is evaluated without re-reading its form);
+    // null until then, or if the definition has issues (its visits stay unevaluated).
+    std::shared_ptr<const forms::FormDefinition> loaded;
+    bool tried = false;
+  };
+  const forms::FormDefinition* form_for(const std::string& key);
+
   ServerDatabase& database_;
-  std::map<std::string, std::string> forms_;  // "FORM_ID@VERSION" -> definition text
-  std::string params_;                        // JSON text of the county's parameters
+  std::map<std::string, Form> forms_;          // "FORM_ID@VERSION" -> the form
+  std::map<std::string, std::string> params_;  // the county's parameters, as node strings
+  std::string params_error_;                   // why settings.json "params" is unusable
 };
 
 }  // namespace doorstep::server

@@ -189,3 +189,41 @@ TEST_CASE("a request that names its device is checked against the certificate th
   CHECK(refusal_status(authenticator, signed_request(other, "", county.now), county.trust,
                        county.now) == 200);
 }
+
+TEST_CASE("a device accepted before is refused 403 once its certificate or device is revoked") {
+  County county;
+  auto device = county.enroll("640323.101.200.07");
+  auto other = county.enroll("640323.101.200.08");
+  DeviceAuthenticator authenticator(kFingerprint);
+  CHECK(refusal_status(authenticator, signed_request(device, "", county.now), county.trust,
+                       county.now) == 200);
+  CHECK(refusal_status(authenticator, signed_request(other, "", county.now), county.trust,
+                       county.now) == 200);
+  // Accepted certificates are remembered; revocation is still checked on every request.
+  county.trust.revoke_serial(device.certificate.serial());
+  county.trust.revoke_device(device_id_of_key(other.key.get()));
+  std::string code;
+  CHECK(refusal_status(authenticator, signed_request(device, "", county.now), county.trust,
+                       county.now, &code) == 403);
+  CHECK(code == "revoked");
+  code.clear();
+  CHECK(refusal_status(authenticator, signed_request(other, "", county.now), county.trust,
+                       county.now, &code) == 403);
+  CHECK(code == "revoked");
+  // A certificate accepted under one CA is not taken as accepted under another.
+  County elsewhere;
+  CHECK(refusal_status(authenticator, signed_request(other, "", county.now), elsewhere.trust,
+                       county.now) == 401);
+}
+
+TEST_CASE("every nonce of the time window is remembered, however many requests came since") {
+  County county;
+  auto device = county.enroll("640323.101.200.07");
+  DeviceAuthenticator authenticator(kFingerprint);
+  auto first = signed_request(device, "", county.now);
+  CHECK(refusal_status(authenticator, first, county.trust, county.now) == 200);
+  for (int i = 0; i < 5000; ++i)
+    REQUIRE(refusal_status(authenticator, signed_request(device, "", county.now), county.trust,
+                           county.now) == 200);
+  CHECK(refusal_status(authenticator, first, county.trust, county.now + 60) == 401);
+}
