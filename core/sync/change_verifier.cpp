@@ -134,6 +134,11 @@ AckMessage ChangeVerifier::ingest(const std::string& batch, const std::vector<Bl
   return ingest_with(batch, changes, {});
 }
 
+AckMessage ChangeVerifier::ingest(const std::string& batch, const std::vector<Blob>& changes,
+                                  const std::function<void(const AckMessage&)>& record_ack) {
+  return ingest_with(batch, changes, {}, record_ack);
+}
+
 AckMessage ChangeVerifier::ingest_pulled(const std::string& batch, const std::vector<Blob>& changes,
                                          const std::string& peer, const std::string& acked_scope) {
   auto acknowledge = [&](const ApplyReport& report) {
@@ -154,26 +159,13 @@ AckMessage ChangeVerifier::ingest_pulled(const std::string& batch, const std::ve
   return ingest_with(batch, changes, acknowledge);
 }
 
-AckMessage ChangeVerifier::ingest_with(
-    const std::string& batch, const std::vector<Blob>& changes,
-    const std::function<void(const ApplyReport&)>& before_commit) {
-  std::vector<std::string> wire;
-  wire.reserve(changes.size());
-  for (const auto& c : changes) wire.emplace_back(c.begin(), c.end());
-  ApplyReport report = apply_encoded(replica_.store(), wire, policy(), before_commit);
+AckMessage ChangeVerifier::ack_of(const std::string& batch, const ApplyReport& report) const {
   AckMessage ack;
   ack.batch = batch;
-  std::set<std::string> accepted_origins;
   for (const auto& result : report.results) {
     switch (result.status) {
-      case ApplyStatus::Applied:
-        ++ack.stored;
-        accepted_origins.insert(result.origin);
-        break;
-      case ApplyStatus::Duplicate:
-        ++ack.duplicates;
-        accepted_origins.insert(result.origin);
-        break;
+      case ApplyStatus::Applied: ++ack.stored; break;
+      case ApplyStatus::Duplicate: ++ack.duplicates; break;
       case ApplyStatus::Rejected: {
         std::string reason = result.reason;
         if (auto r = refused_.find(result.origin); r != refused_.end())
@@ -183,6 +175,25 @@ AckMessage ChangeVerifier::ingest_with(
       }
     }
   }
+  return ack;
+}
+
+AckMessage ChangeVerifier::ingest_with(const std::string& batch, const std::vector<Blob>& changes,
+                                       const std::function<void(const ApplyReport&)>& before_commit,
+                                       const std::function<void(const AckMessage&)>& record_ack) {
+  std::vector<std::string> wire;
+  wire.reserve(changes.size());
+  for (const auto& c : changes) wire.emplace_back(c.begin(), c.end());
+  AckMessage ack;
+  auto in_transaction = [&](const ApplyReport& report) {
+    if (before_commit) before_commit(report);
+    ack = ack_of(batch, report);
+    if (record_ack) record_ack(ack);
+  };
+  ApplyReport report = apply_encoded(replica_.store(), wire, policy(), in_transaction);
+  std::set<std::string> accepted_origins;
+  for (const auto& result : report.results)
+    if (result.status != ApplyStatus::Rejected) accepted_origins.insert(result.origin);
   for (const auto& origin : accepted_origins) {
     auto it = known_.find(origin);
     if (it != known_.end() && origin != replica_.identity().device_id)

@@ -52,6 +52,11 @@ class ChangeVerifier {
   // Applies `changes` (wire form) in one transaction with this verification, remembers the
   // certificates of origins whose changes were accepted, and answers with an ack.
   AckMessage ingest(const std::string& batch, const std::vector<Blob>& changes);
+  // As ingest(); `record_ack` runs inside the batch's transaction with the ack it will
+  // return, so that what it writes (a server's record of the answered batch) commits with the
+  // changes or not at all.
+  AckMessage ingest(const std::string& batch, const std::vector<Blob>& changes,
+                    const std::function<void(const AckMessage&)>& record_ack);
 
   // As ingest(), for a page pulled from `peer`, which already holds every change of it: in
   // the same transaction, if nothing but this page was written to the log after the Acked
@@ -73,7 +78,9 @@ class ChangeVerifier {
     std::string der;
   };
   AckMessage ingest_with(const std::string& batch, const std::vector<Blob>& changes,
-                         const std::function<void(const ApplyReport&)>& before_commit);
+                         const std::function<void(const ApplyReport&)>& before_commit,
+                         const std::function<void(const AckMessage&)>& record_ack = {});
+  AckMessage ack_of(const std::string& batch, const ApplyReport& report) const;
   void verify_and_keep(const std::string& der);
   std::optional<crypto::PublicKey> key_for(const std::string& device_id);
   std::optional<Rejection> admit(const SignedChange& change);

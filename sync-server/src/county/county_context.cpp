@@ -124,13 +124,16 @@ sync::AckMessage CountyContext::push(const AuthenticatedDevice& device,
     sync::ChangeVerifier verifier(authority_.replica(), current_trust(), own_scope_);
     verifier.learn_verified(device.certificate, device.claims);
     verifier.learn(message.certificates);
-    ack = verifier.ingest(message.batch, message.changes);
-    county_db.cached(kRecordBatch)
-        .bind(1, device.claims.device_id)
-        .bind(2, message.batch)
-        .bind(3, now())
-        .bind(4, sync::message_to_json(ack).dump())
-        .run();
+    // The ack is recorded in the transaction of the changes it answers: a replay after a
+    // crash finds both or neither.
+    ack = verifier.ingest(message.batch, message.changes, [&](const sync::AckMessage& answer) {
+      county_db.cached(kRecordBatch)
+          .bind(1, device.claims.device_id)
+          .bind(2, message.batch)
+          .bind(3, now())
+          .bind(4, sync::message_to_json(answer).dump())
+          .run();
+    });
     if (ack.stored > 0) {
       // The county's own levels for the households these visits touched.
       std::set<std::pair<std::string, uint64_t>> rejected;
