@@ -97,3 +97,45 @@ TEST_CASE("a pulled page is acknowledged to its sender unless something local ca
     CHECK(own == 20);
   }
 }
+
+TEST_CASE(
+    "what ingest's ack hook writes commits with the batch, and a failing hook stores nothing") {
+  test::TempDir dir;
+  TestCounty county(dir.path());
+  Device center = county.enroll("county", DeviceRole::County, "640323");
+  Device worker = county.enroll("worker", DeviceRole::GridWorker, kGrid);
+  for (int i = 0; i < 3; ++i)
+    worker.store->add_household(kGrid, {{"head_name", "w" + std::to_string(i)}});
+  auto page = next_page_for(*worker.replica, center.id(), "640323", 0, 1000);
+  auto& db = center.store->database();
+  db.exec("CREATE TABLE answered (batch TEXT, stored INTEGER)");
+  auto households = [&] { return center.store->households("", "").size(); };
+
+  {
+    ChangeVerifier verifier(*center.replica);
+    verifier.learn(page.certificates);
+    CHECK_THROWS_AS(verifier.ingest("b1", page.changes,
+                                    [&](const AckMessage& ack) {
+                                      CHECK(ack.stored == 3);
+                                      db.cached("INSERT INTO answered VALUES ('b1', 3)").run();
+                                      throw Error(ErrorCode::Internal, "the disk is full");
+                                    }),
+                    Error);
+  }
+  CHECK(households() == 0);  // neither the changes nor the record of the answer
+  sqlite::Statement count(db, "SELECT count(*) FROM answered");
+  REQUIRE(count.step());
+  CHECK(count.int64(0) == 0);
+  count.reset();
+
+  ChangeVerifier verifier(*center.replica);
+  verifier.learn(page.certificates);
+  auto ack = verifier.ingest("b1", page.changes, [&](const AckMessage& answer) {
+    db.cached("INSERT INTO answered VALUES ('b1', 3)").run();
+    CHECK(answer.stored == 3);
+  });
+  CHECK(ack.stored == 3);
+  CHECK(households() == 3);
+  REQUIRE(count.step());
+  CHECK(count.int64(0) == 1);
+}
