@@ -1,4 +1,6 @@
 // `doorstep-server serve`: runs the county's HTTPS server until SIGTERM or SIGINT.
+#include <malloc.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -39,6 +41,11 @@ void parse_listen(const std::string& text, ServerConfig& config) {
 constexpr int kDefaultWorkers = 16;
 
 int run_serve(const std::vector<std::string>& argv) {
+  // glibc gives each thread that allocates its own malloc arena and keeps what an arena
+  // once held: with 16 request workers each decoding a push of a few MB now and then, the
+  // server's resident memory after a county's first push was 199 MB; with two arenas, 73 MB,
+  // at the same speed (bench P7).
+  mallopt(M_ARENA_MAX, 2);
   cli::Args args("serve", argv,
                  {{"data", true},
                   {"listen", true},
