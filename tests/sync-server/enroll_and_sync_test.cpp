@@ -249,11 +249,16 @@ TEST_CASE("a replayed push batch changes nothing and is answered with its first 
   auto page = sync::next_page_for(replica, "county", "", 0, 100);
   REQUIRE(page.changes.size() == 2);
   sync::PushMessage push;
-  push.batch = "replay-test-1";
   push.changes = page.changes;
-  auto frame = sync::encode_message(push);
-  std::string body(frame.begin(), frame.end());
-  write_file(county.dir / "push.bin", body);
+  std::string body;
+  // Writes the push under `batch` as the request body.
+  auto prepare = [&](const std::string& batch) {
+    push.batch = batch;
+    auto frame = sync::encode_message(push);
+    body.assign(frame.begin(), frame.end());
+    write_file(county.dir / "push.bin", body);
+  };
+  prepare("replay-test-1");
 
   auto send = [&] {
     // A fresh signature each time: this is a resend of the batch, not a replayed request.
@@ -268,6 +273,11 @@ TEST_CASE("a replayed push batch changes nothing and is answered with its first 
   };
   auto first = send();
   REQUIRE(first.status == 200);
+  auto ack_of = [](const auto& reply) {
+    REQUIRE(reply.status == 200);
+    return std::get<sync::AckMessage>(
+        sync::decode_message(std::vector<uint8_t>(reply.body.begin(), reply.body.end())));
+  };
   auto acked = [&](const std::filesystem::path& file, const char* sql) {
     sqlite::Database db(file.string(), false);
     auto& find = db.cached(sql).bind(1, replica.identity().device_id);
@@ -284,23 +294,14 @@ TEST_CASE("a replayed push batch changes nothing and is answered with its first 
   };
   auto before = digest();
   auto second = send();
-  REQUIRE(second.status == 200);
   CHECK(second.body == first.body);
-  auto ack = std::get<sync::AckMessage>(
-      sync::decode_message(std::vector<uint8_t>(second.body.begin(), second.body.end())));
-  CHECK(ack.stored == 2);
+  CHECK(ack_of(second).stored == 2);
   CHECK(digest() == before);
   CHECK(county.households().size() == 2);
 
   // The same changes under a new batch id are duplicates, still changing nothing.
-  push.batch = "replay-test-2";
-  frame = sync::encode_message(push);
-  body.assign(frame.begin(), frame.end());
-  write_file(county.dir / "push.bin", body);
-  auto third = send();
-  REQUIRE(third.status == 200);
-  auto dup = std::get<sync::AckMessage>(
-      sync::decode_message(std::vector<uint8_t>(third.body.begin(), third.body.end())));
+  prepare("replay-test-2");
+  auto dup = ack_of(send());
   CHECK(dup.stored == 0);
   CHECK(dup.duplicates == 2);
   CHECK(digest() == before);
@@ -320,14 +321,8 @@ TEST_CASE("a replayed push batch changes nothing and is answered with its first 
         .bind(3, sync::message_to_json(old_ack).dump())
         .run();
   }
-  push.batch = old_ack.batch;
-  frame = sync::encode_message(push);
-  body.assign(frame.begin(), frame.end());
-  write_file(county.dir / "push.bin", body);
-  auto fourth = send();
-  REQUIRE(fourth.status == 200);
-  auto kept = std::get<sync::AckMessage>(
-      sync::decode_message(std::vector<uint8_t>(fourth.body.begin(), fourth.body.end())));
+  prepare(old_ack.batch);
+  auto kept = ack_of(send());
   CHECK(kept.batch == "replay-test-3");
   CHECK(kept.stored == 5);
   CHECK(kept.duplicates == 0);
