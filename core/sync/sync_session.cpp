@@ -116,7 +116,11 @@ std::optional<Message> SyncClient::on_reply(const Message& reply) {
       if (page == nullptr)
         throw Error(ErrorCode::Corrupt, "the peer did not answer pull with a page");
       verifier_->learn(page->certificates);
-      AckMessage ack = verifier_->ingest("pull", page->changes);
+      // The peer holds every change of its page: acknowledged to it in the same transaction
+      // (unless something local came after the checkpoint), so the push below does not send
+      // it back the changes it relayed to us.
+      AckMessage ack =
+          verifier_->ingest_pulled("pull", page->changes, peer_.device_id, peer_.scope);
       summary_.pulled += ack.stored;
       summary_.pulled_duplicates += ack.duplicates;
       for (auto& r : ack.rejected) summary_.rejected.push_back(std::move(r));

@@ -55,6 +55,30 @@ TEST_CASE("a sync session pulls the peer's in-scope changes and pushes its own, 
   CHECK(second.pushed_duplicates == 0);
 }
 
+TEST_CASE("a change pulled in a session is not pushed back to the peer it came from") {
+  test::TempDir dir;
+  TestCounty county(dir.path());
+  Device center = county.enroll("county", DeviceRole::County, "640323");
+  Device worker = county.enroll("worker", DeviceRole::GridWorker, kGrid);
+  Device partner = county.enroll("partner", DeviceRole::GridWorker, kGrid);
+  partner.store->add_household(kGrid, {{"head_name", "partner"}});
+  REQUIRE(pump(*partner.replica, *center.replica).pushed == 1);
+
+  // The county relays the partner's household to the worker; the worker's push that follows
+  // in the same session must not carry it back.
+  auto first = pump(*worker.replica, *center.replica);
+  CHECK(first.pulled == 1);
+  CHECK(first.pushed == 0);
+  CHECK(first.pushed_duplicates == 0);
+
+  // What the worker writes afterwards is still pushed, once.
+  worker.store->add_household(kGrid, {{"head_name", "mine"}});
+  auto second = pump(*worker.replica, *center.replica);
+  CHECK(second.pushed == 1);
+  CHECK(second.pushed_duplicates == 0);
+  CHECK(worker.store->digest(kGrid) == center.store->digest(kGrid));
+}
+
 TEST_CASE("a responder refuses a pull outside the device's scope and a revoked device") {
   test::TempDir dir;
   TestCounty county(dir.path());
