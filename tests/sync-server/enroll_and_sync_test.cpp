@@ -90,6 +90,13 @@ ProcessResult enroll(const std::filesystem::path& db, const LiveServer& server,
                   "--json"});
 }
 
+// Li Wei, a grid worker of kGrid1, enrolled online; returns the device's database.
+std::filesystem::path enroll_worker(County& county, const LiveServer& server) {
+  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
+  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  return db;
+}
+
 // Two grid workers of one village (grids kGrid1 and kGrid2) and their village leader, each
 // enrolled online with its own token.
 struct Village {
@@ -239,8 +246,7 @@ TEST_CASE("requests without, with a bad, or with a revoked credential are 401/40
 TEST_CASE("a replayed push batch changes nothing and is answered with its first ack") {
   County county;
   LiveServer server(county.data);
-  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
-  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  auto db = enroll_worker(county, server);
   add_household(db, kGrid1, "Ma Lan");
   add_household(db, kGrid1, "Ma Qiang");
 
@@ -332,8 +338,7 @@ TEST_CASE("a replayed push batch changes nothing and is answered with its first 
 TEST_CASE("malformed sync bodies are 400 JSON and harm nothing") {
   County county;
   LiveServer server(county.data);
-  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
-  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  auto db = enroll_worker(county, server);
   auto store = store::Store::open(db);
   sync::Replica replica(store);
   for (std::string body : {std::string("\x07garbage"), std::string("\x00\xa1\x61", 3)}) {
@@ -436,8 +441,7 @@ TEST_CASE("SIGTERM during ingest finishes the batch in hand, exits 0, and loses 
 TEST_CASE("the county record shows levels the server computed, not the ones a phone claimed") {
   County county;
   LiveServer server(county.data);
-  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
-  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  auto db = enroll_worker(county, server);
   auto form = read_file(source_dir() / "forms" / "household-monitoring.json");
   auto answers = json::parse(read_file(source_dir() / "forms" / "examples" / "red-household.json"));
   auto expected = forms::evaluate_form(form, answers.dump(), "", "zh")["risk"]["level"];
@@ -571,8 +575,7 @@ TEST_CASE("edits made by another process while a device syncs all reach the coun
 TEST_CASE("a sync with nothing new is one request; a wrong clock costs one retry, then is kept") {
   County county;
   LiveServer server(county.data);
-  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
-  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  auto db = enroll_worker(county, server);
   add_household(db, kGrid1, "Ma Lan");
   auto first = sync_ok(db);
   CHECK(first["pushed"] == 1);
@@ -640,8 +643,7 @@ TEST_CASE("a device learns a newer revocation list from its sync round trip") {
 TEST_CASE("a device's next sync resumes its TLS session, still under the pinned fingerprint") {
   County county;
   LiveServer server(county.data);
-  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
-  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  auto db = enroll_worker(county, server);
   add_household(db, kGrid1, "Ma Lan");
   auto first = sync_ok(db);
   CHECK(first["tls_resumed"] == false);
@@ -687,8 +689,7 @@ TEST_CASE("a device's next sync resumes its TLS session, still under the pinned 
 TEST_CASE("POST /v1/sync answers bad frames 400 and a stale signing time 401 with its time") {
   County county;
   LiveServer server(county.data);
-  auto db = new_device(county, "li-wei", "grid-worker", kGrid1);
-  REQUIRE(enroll(db, server, county.token("grid-worker", kGrid1)).exit_code == 0);
+  auto db = enroll_worker(county, server);
   auto store = store::Store::open(db);
   sync::Replica replica(store);
   auto post = [&](const std::string& body, int64_t time) {
