@@ -39,23 +39,28 @@ struct Incoming {
   bool signature_ok = false;
 };
 
+// "change ORIGIN.SEQ", how rejections name a change (built only when one is rejected).
+std::string change_name(const Change& change) {
+  return "change " + change.origin + "." + std::to_string(change.seq);
+}
+
+void reject(Incoming& in, ErrorCode code, std::string reason) {
+  in.result.status = ApplyStatus::Rejected;
+  in.result.code = code;
+  in.result.reason = std::move(reason);
+}
+
 // Structure, hash, duplicate and key lookup: everything before the signature check, in the
 // batch's transaction (reads only).
 void prepare(store::Store& store, Incoming& in, bool validated, const VerifyPolicy& policy) {
   const Change& change = in.signed_change->change;
   in.result.origin = change.origin;
   in.result.seq = change.seq;
-  auto reject = [&](ErrorCode code, std::string reason) {
-    in.result.status = ApplyStatus::Rejected;
-    in.result.code = code;
-    in.result.reason = std::move(reason);
-  };
-  std::string name = "change " + change.origin + "." + std::to_string(change.seq);
   if (!validated) {
     try {
       validate(change);
     } catch (const Error& e) {
-      return reject(ErrorCode::Corrupt, name + ": " + e.what());
+      return reject(in, ErrorCode::Corrupt, change_name(change) + ": " + e.what());
     }
   }
   in.canonical = change.canonical_bytes();
@@ -70,8 +75,9 @@ void prepare(store::Store& store, Incoming& in, bool validated, const VerifyPoli
   std::optional<crypto::PublicKey> key =
       policy.key_for ? policy.key_for(change.origin) : store.trusted_key(change.origin);
   if (!key)
-    return reject(ErrorCode::Unauthorized,
-                  name + ": device " + change.origin + " is not trusted by this replica");
+    return reject(
+        in, ErrorCode::Unauthorized,
+        change_name(change) + ": device " + change.origin + " is not trusted by this replica");
   in.key = *key;
   in.pending = true;
 }
@@ -109,22 +115,19 @@ void verify_signatures(std::vector<Incoming>& batch) {
 std::optional<Hlc> admit_and_append(store::Store& store, Incoming& in, const VerifyPolicy& policy) {
   const SignedChange& signed_change = *in.signed_change;
   const Change& change = signed_change.change;
-  auto reject = [&](ErrorCode code, std::string reason) {
-    in.result.status = ApplyStatus::Rejected;
-    in.result.code = code;
-    in.result.reason = std::move(reason);
+  if (!in.signature_ok) {
+    reject(in, ErrorCode::BadSignature,
+           change_name(change) +
+               ": the signature does not verify (the change or its signature was altered, or "
+               "it was not signed by device " +
+               change.origin + ")");
     return std::nullopt;
-  };
-  std::string name = "change " + change.origin + "." + std::to_string(change.seq);
-  if (!in.signature_ok)
-    return reject(ErrorCode::BadSignature,
-                  name +
-                      ": the signature does not verify (the change or its signature was "
-                      "altered, or it was not signed by device " +
-                      change.origin + ")");
+  }
   if (policy.admit) {
-    if (auto rejection = policy.admit(signed_change))
-      return reject(rejection->code, name + ": " + rejection->reason);
+    if (auto rejection = policy.admit(signed_change)) {
+      reject(in, rejection->code, change_name(change) + ": " + rejection->reason);
+      return std::nullopt;
+    }
   }
   sqlite::Savepoint savepoint(store.database());
   try {
@@ -137,7 +140,8 @@ std::optional<Hlc> admit_and_append(store::Store& store, Incoming& in, const Ver
     savepoint.release();
   } catch (const Error& e) {
     if (e.domain() != ErrorDomain::Doorstep) throw;  // the database failed: stop the batch
-    return reject(static_cast<ErrorCode>(e.code()), e.what());
+    reject(in, static_cast<ErrorCode>(e.code()), e.what());
+    return std::nullopt;
   }
   in.result.status = ApplyStatus::Applied;
   Hlc latest;
