@@ -89,6 +89,18 @@ void write_text(const fs::path& file, const std::string& text, mode_t mode = 064
   fs::rename(temp, file);
 }
 
+// The shipped forms: an installed server's share/doorstep/forms beside its bin/, else the
+// source tree this build came from.
+fs::path default_forms_dir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path installed = exe.parent_path().parent_path() / "share" / "doorstep" / "forms";
+    if (fs::is_directory(installed, ec)) return installed;
+  }
+  return fs::path(DOORSTEP_SOURCE_DIR) / "forms";
+}
+
 const char* level_of(const std::string& path) {
   size_t dots = static_cast<size_t>(std::count(path.begin(), path.end(), '.'));
   static const char* const kLevels[] = {"county", "township", "village", "grid"};
@@ -217,8 +229,7 @@ CountyAuthority CountyAuthority::init(const fs::path& dir, const CountyInitOptio
     }
   }
 
-  fs::path forms_source =
-      options.forms_dir ? *options.forms_dir : fs::path(DOORSTEP_SOURCE_DIR) / "forms";
+  fs::path forms_source = options.forms_dir ? *options.forms_dir : default_forms_dir();
   fs::create_directories(dir / "forms");
   if (fs::is_directory(forms_source))
     for (const auto& entry : fs::directory_iterator(forms_source))

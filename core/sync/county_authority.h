@@ -37,7 +37,8 @@ struct CountyInitOptions {
   std::string name;
   std::optional<std::filesystem::path> divisions;  // JSON or CSV (divisions.h)
   bool demo = false;                               // add a small demo hierarchy
-  std::optional<std::filesystem::path> forms_dir;  // default: the source tree's forms/
+  // Default: an installed server's PREFIX/share/doorstep/forms, else the source tree's forms/.
+  std::optional<std::filesystem::path> forms_dir;
   bool durable = true;
 };
 

@@ -1,5 +1,5 @@
 // Divisions: reading a county's grid hierarchy (townships, villages, grids) from the files
-// counties have — the cn-admin-divisions/1 JSON of ../shared/testdata/external
+// counties have — the cn-admin-divisions/1 JSON of tests/data/external
 // (ningxia_divisions.json), a JSON array of {"path" or "code", "name"}, or a CSV with a
 // header "code,name" (or "path,name").
 //

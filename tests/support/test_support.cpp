@@ -30,6 +30,9 @@ std::filesystem::path server_path() {
 std::filesystem::path lib_path() {
   return DOORSTEP_LIB_PATH;
 }
+std::filesystem::path build_dir() {
+  return DOORSTEP_BUILD_DIR;
+}
 std::filesystem::path external_testdata_dir() {
   return DOORSTEP_EXTERNAL_TESTDATA;
 }

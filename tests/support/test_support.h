@@ -13,7 +13,9 @@ std::filesystem::path source_dir();
 std::filesystem::path cli_path();
 std::filesystem::path server_path();
 std::filesystem::path lib_path();
-// ../shared/testdata/external: conformance vectors from other projects' test suites.
+// The top of the build tree these tests were built in (what `cmake --install` installs).
+std::filesystem::path build_dir();
+// tests/data/external: conformance vectors from other projects' test suites.
 std::filesystem::path external_testdata_dir();
 
 // A fresh empty folder under the system temp dir, removed (with its contents) on

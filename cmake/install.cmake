@@ -1,0 +1,58 @@
+# What `cmake --install` puts in place for a packager or a mobile-shell builder:
+#   lib/libdoorstep.so.*                    the C ABI (the only thing a shell links)
+#   include/doorstep/doorstep*.h            its headers
+#   lib/cmake/Doorstep/                     find_package(Doorstep) -> Doorstep::doorstep
+#   lib/pkgconfig/doorstep.pc               pkg-config --cflags --libs doorstep
+#   bin/doorstep, bin/doorstep-server       the device CLI and the county server
+#   share/doorstep/forms/                   the shipped forms (doorstep-server init's default)
+#   lib/systemd/system/doorstep-server.service
+include(CMakePackageConfigHelpers)
+
+set(DOORSTEP_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/Doorstep)
+set(DOORSTEP_SERVICE_DATA_DIR "/var/lib/doorstep" CACHE PATH
+    "The county data folder the systemd unit serves")
+set(DOORSTEP_SYSTEMD_UNIT_DIR "${CMAKE_INSTALL_LIBDIR}/systemd/system" CACHE PATH
+    "Where the systemd unit is installed (relative to the prefix unless absolute)")
+
+target_include_directories(libdoorstep PUBLIC
+  $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/doorstep>)
+
+install(TARGETS libdoorstep EXPORT DoorstepTargets
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/client-lib/include/
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/doorstep FILES_MATCHING PATTERN "doorstep*.h")
+install(TARGETS doorstep doorstep-server RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/forms/household-monitoring.json
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/doorstep/forms)
+
+# The exported target is Doorstep::doorstep (the C ABI library).
+set_target_properties(libdoorstep PROPERTIES EXPORT_NAME doorstep)
+install(EXPORT DoorstepTargets NAMESPACE Doorstep:: DESTINATION ${DOORSTEP_INSTALL_CMAKEDIR})
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/DoorstepConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/DoorstepConfig.cmake INSTALL_DESTINATION ${DOORSTEP_INSTALL_CMAKEDIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/DoorstepConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/DoorstepConfig.cmake
+              ${PROJECT_BINARY_DIR}/DoorstepConfigVersion.cmake
+        DESTINATION ${DOORSTEP_INSTALL_CMAKEDIR})
+
+# pkg-config and the systemd unit name installed paths, which are known only at install time
+# (`cmake --install --prefix P` may differ from CMAKE_INSTALL_PREFIX), so they are written then.
+install(CODE "
+  set(DOORSTEP_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
+  set(DOORSTEP_LIBDIR \"${CMAKE_INSTALL_LIBDIR}\")
+  set(DOORSTEP_INCLUDEDIR \"${CMAKE_INSTALL_INCLUDEDIR}\")
+  set(DOORSTEP_BINDIR \"${CMAKE_INSTALL_BINDIR}\")
+  set(DOORSTEP_VERSION \"${PROJECT_VERSION}\")
+  set(DOORSTEP_SERVICE_DATA_DIR \"${DOORSTEP_SERVICE_DATA_DIR}\")
+  configure_file(\"${PROJECT_SOURCE_DIR}/cmake/doorstep.pc.in\"
+                 \"${PROJECT_BINARY_DIR}/install/doorstep.pc\" @ONLY)
+  configure_file(\"${PROJECT_SOURCE_DIR}/packaging/doorstep-server.service.in\"
+                 \"${PROJECT_BINARY_DIR}/install/doorstep-server.service\" @ONLY)
+")
+install(FILES ${PROJECT_BINARY_DIR}/install/doorstep.pc
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+install(FILES ${PROJECT_BINARY_DIR}/install/doorstep-server.service
+        DESTINATION ${DOORSTEP_SYSTEMD_UNIT_DIR})
