@@ -1,5 +1,5 @@
 // Chinese resident ID numbers against the external vectors
-// (../shared/testdata/external/chinese_id_cases.json) under Doorstep's documented policy
+// (tests/data/external/chinese_id_cases.json) under Doorstep's documented policy
 // (chinese_id.h, docs/expressions.md).
 #include "core/forms/chinese_id.h"
 

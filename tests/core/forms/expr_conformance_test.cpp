@@ -1,5 +1,5 @@
 // The expression engine against the external conformance vectors
-// (../shared/testdata/external/xpath_cases.json: cases from the JavaRosa, Enketo and ODK
+// (tests/data/external/xpath_cases.json: cases from the JavaRosa, Enketo and ODK
 // Web Forms test suites). Every case of tier "core" runs; at least 99% must pass, and each
 // case that Doorstep deliberately answers differently is listed below with its reason (the
 // same list is in docs/expressions.md). The timezone and engine-specific tiers run for
