@@ -1,5 +1,6 @@
 // `doorstep-server serve`: runs the county's HTTPS server until SIGTERM or SIGINT.
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -103,6 +104,13 @@ int run_serve(const std::vector<std::string>& argv) {
   config.certificate_pem = read_text_file(cert_path);
   config.private_key_pem = read_text_file(key_path);
 
+  // Each connection holds a file descriptor: let the soft limit rise to the hard one, so
+  // that --max-connections fit (if the hard limit is lower, accepting beyond it pauses).
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   AccessLog log(stderr);
   std::string fingerprint = certificate_fingerprint(config.certificate_pem);
   CountyApi api(data, fingerprint);

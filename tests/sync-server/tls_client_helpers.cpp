@@ -1,6 +1,7 @@
 #include "tests/sync-server/tls_client_helpers.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -58,9 +59,24 @@ bool TlsClient::send(std::string_view bytes) {
 }
 
 bool TlsClient::readable(std::chrono::milliseconds wait) {
-  if (SSL_pending(ssl_) > 0) return true;
-  pollfd p{fd_, POLLIN, 0};
-  return ::poll(&p, 1, static_cast<int>(wait.count())) > 0;
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    if (SSL_pending(ssl_) > 0) return true;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(std::max<long>(0, left.count()))) <= 0) return false;
+    // Bytes on the socket may be a TLS record without data (a session ticket): peek without
+    // blocking to tell.
+    int flags = ::fcntl(fd_, F_GETFL);
+    ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
+    char byte;
+    int n = SSL_peek(ssl_, &byte, 1);
+    int error = n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl_, n);
+    ::fcntl(fd_, F_SETFL, flags);
+    if (error != SSL_ERROR_WANT_READ) return true;  // data, or the connection ended
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+  }
 }
 
 std::string TlsClient::receive(std::chrono::milliseconds wait, bool* closed) {

@@ -57,6 +57,7 @@ struct HttpsServer::Impl : std::enable_shared_from_this<HttpsServer::Impl> {
         acceptor(net::make_strand(ioc)),
         signals(ioc),
         grace_timer(ioc),
+        accept_pause(acceptor.get_executor()),
         workers(static_cast<size_t>(std::max(1, this->config.worker_threads))) {}
 
   void configure_tls();
@@ -84,6 +85,7 @@ struct HttpsServer::Impl : std::enable_shared_from_this<HttpsServer::Impl> {
   tcp::acceptor acceptor;
   net::signal_set signals;
   net::steady_timer grace_timer;
+  net::steady_timer accept_pause;  // after a failed accept (EMFILE), on the acceptor's strand
   net::thread_pool workers;
   std::atomic<bool> stopping{false};
   uint16_t bound_port = 0;
@@ -460,9 +462,14 @@ void HttpsServer::Impl::accept() {
                         [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
                           if (ec == net::error::operation_aborted || self->stopping) return;
                           if (ec) {
-                            // Out of file descriptors and the like: log, and keep serving the
-                            // others.
+                            // Out of file descriptors and the like: log, keep serving the
+                            // others, and try again after a pause instead of spinning.
                             self->log.event("warning", "accept_failed", {{"error", ec.message()}});
+                            self->accept_pause.expires_after(std::chrono::milliseconds(100));
+                            self->accept_pause.async_wait([self](beast::error_code wait) {
+                              if (!wait && !self->stopping) self->accept();
+                            });
+                            return;
                           } else if (self->serving < self->config.max_connections) {
                             ++self->serving;
                             std::make_shared<Session>(std::move(socket), self, false)->start();
@@ -576,6 +583,8 @@ void HttpsServer::run() {
         return;
       } catch (const std::exception& e) {
         impl->log.event("error", "handler_failed", {{"error", e.what()}});
+      } catch (...) {
+        impl->log.event("error", "handler_failed", {{"error", "an exception of unknown type"}});
       }
     }
   };
