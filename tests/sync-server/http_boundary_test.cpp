@@ -425,3 +425,18 @@ TEST_CASE("an enroll name over 64 characters or with control characters is 400 n
       crypto::Certificate::from_pem(accepted.json()["device_certificate"].get<std::string>());
   CHECK(certificate.common_name() == wang.substr(3));
 }
+
+TEST_CASE("serve refuses a --max-connections or --max-body-memory out of range") {
+  County county;
+  for (auto [option, value] : {std::pair{"--max-connections", "0"},
+                               {"--max-connections", "lots"},
+                               {"--max-body-memory", "0"},
+                               {"--max-body-memory", "70000"}}) {
+    CAPTURE(option);
+    CAPTURE(value);
+    auto refused =
+        run_process(server_path(), {"serve", "--data", county.data.string(), option, value});
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find(option) != std::string::npos);
+  }
+}
