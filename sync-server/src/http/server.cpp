@@ -141,6 +141,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     if (!ec) peer_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
     server_->metrics.connection_opened();
+    ++(refusing_ ? server_->refusing : server_->serving);  // the destructor gives it back
   }
   ~Session() {
     server_->metrics.connection_closed();
@@ -470,15 +471,18 @@ void HttpsServer::Impl::accept() {
                               if (!wait && !self->stopping) self->accept();
                             });
                             return;
-                          } else if (self->serving < self->config.max_connections) {
-                            ++self->serving;
-                            std::make_shared<Session>(std::move(socket), self, false)->start();
-                          } else if (self->refusing < self->refusal_allowance()) {
-                            ++self->refusing;
-                            self->metrics.count_refused_connection();
-                            std::make_shared<Session>(std::move(socket), self, true)->start();
+                          }
+                          bool serve = self->serving < self->config.max_connections;
+                          if (!serve) self->metrics.count_refused_connection();
+                          if (serve || self->refusing < self->refusal_allowance()) {
+                            try {
+                              std::make_shared<Session>(std::move(socket), self, !serve)->start();
+                            } catch (const std::exception& e) {
+                              // No memory or no TLS state for it: this connection is lost,
+                              // the listener keeps accepting.
+                              self->log.event("warning", "session_failed", {{"error", e.what()}});
+                            }
                           } else {
-                            self->metrics.count_refused_connection();
                             boost::system::error_code ignored;
                             socket.close(ignored);
                           }
