@@ -80,6 +80,9 @@ X509NamePtr make_name(const std::string& common_name, const std::string& organis
   X509NamePtr name(X509_NAME_new());
   auto add = [&](const char* field, const std::string& value) {
     if (value.empty()) return;
+    if (auto problem = certificate_name_problem(value); !problem.empty())
+      throw Error(ErrorCode::InvalidArgument,
+                  std::string("the certificate's ") + field + " name " + problem);
     if (X509_NAME_add_entry_by_txt(name.get(), field, MBSTRING_UTF8,
                                    reinterpret_cast<const unsigned char*>(value.data()),
                                    static_cast<int>(value.size()), -1, 0) != 1)
@@ -114,6 +117,37 @@ std::string organisation_of(X509* cert) {
 }
 
 }  // namespace
+
+std::string certificate_name_problem(std::string_view name) {
+  if (name.empty()) return "is empty";
+  size_t characters = 0;
+  for (size_t i = 0; i < name.size(); ++characters) {
+    auto byte = static_cast<unsigned char>(name[i]);
+    size_t length = byte < 0x80           ? 1
+                    : (byte >> 5) == 0x6  ? 2
+                    : (byte >> 4) == 0xe  ? 3
+                    : (byte >> 3) == 0x1e ? 4
+                                          : 0;
+    if (length == 0 || i + length > name.size())
+      return "is not valid UTF-8 (byte " + std::to_string(i) + ")";
+    uint32_t code = length == 1 ? byte : byte & (0x7f >> length);
+    for (size_t k = 1; k < length; ++k) {
+      auto next = static_cast<unsigned char>(name[i + k]);
+      if ((next >> 6) != 0x2) return "is not valid UTF-8 (byte " + std::to_string(i + k) + ")";
+      code = (code << 6) | (next & 0x3f);
+    }
+    static constexpr uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < kSmallest[length] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+      return "is not valid UTF-8 (byte " + std::to_string(i) + ")";
+    if (code < 0x20 || (code >= 0x7f && code < 0xa0))
+      return "holds a control character (byte " + std::to_string(i) + ")";
+    i += length;
+  }
+  if (characters > kMaxCertificateNameLength)
+    return "has " + std::to_string(characters) + " characters; at most " +
+           std::to_string(kMaxCertificateNameLength) + " are allowed";
+  return "";
+}
 
 std::string_view role_name(DeviceRole role) {
   switch (role) {

@@ -32,6 +32,12 @@ namespace doorstep::crypto {
 
 enum class DeviceRole { GridWorker, VillageLeader, Township, County };
 
+// Why `name` cannot be a certificate's subject name (CN or O), or "" if it can: a name is 1
+// to kMaxCertificateNameLength characters of valid UTF-8 without control characters (no
+// NUL cutting it short, no line breaks forging a log line). Every name issued passes it.
+inline constexpr size_t kMaxCertificateNameLength = 64;  // X.520's upper bound for a CN
+std::string certificate_name_problem(std::string_view name);
+
 std::string_view role_name(DeviceRole role);
 // Parses "grid-worker" etc.; throws Error(InvalidArgument) naming the bad value otherwise.
 DeviceRole parse_role(std::string_view name);

@@ -1,20 +1,15 @@
 // `doorstep-server serve`: runs the county's HTTPS server until SIGTERM or SIGINT.
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 
-#include "api/enroll_routes.h"
-#include "api/record_routes.h"
-#include "api/service_routes.h"
-#include "api/sync_routes.h"
+#include "api/county_api.h"
 #include "command.h"
 #include "core/common/error.h"
-#include "county/county_context.h"
 #include "http/access_log.h"
-#include "http/metrics.h"
-#include "http/router.h"
 #include "http/server.h"
 #include "tls/server_certificate.h"
 
@@ -53,7 +48,9 @@ int run_serve(const std::vector<std::string>& argv) {
                   {"key", true},
                   {"threads", true},
                   {"workers", true},
-                  {"timeout", true}});
+                  {"timeout", true},
+                  {"max-connections", true},
+                  {"max-body-memory", true}});
   args.expect_at_most(0);
   std::filesystem::path data = args.required("data");
   if (!std::filesystem::exists(data / "county.json"))
@@ -80,6 +77,18 @@ int run_serve(const std::vector<std::string>& argv) {
     config.handshake_timeout = config.read_timeout = std::chrono::seconds(seconds);
     config.write_timeout = std::chrono::seconds(seconds * 2);
   }
+  if (args.has("max-connections")) {
+    long connections = std::atol(args.required("max-connections").c_str());
+    if (connections < 1 || connections > 1000000)
+      throw cli::UsageError("serve", "--max-connections wants 1..1000000");
+    config.max_connections = static_cast<size_t>(connections);
+  }
+  if (args.has("max-body-memory")) {
+    long mib = std::atol(args.required("max-body-memory").c_str());
+    if (mib < 1 || mib > 65536)
+      throw cli::UsageError("serve", "--max-body-memory wants 1..65536 (MiB)");
+    config.max_body_memory = static_cast<size_t>(mib) * 1024 * 1024;
+  }
   if (args.has("cert") != args.has("key"))
     throw cli::UsageError("serve", "--cert and --key go together");
   std::filesystem::path cert_path, key_path;
@@ -95,17 +104,17 @@ int run_serve(const std::vector<std::string>& argv) {
   config.certificate_pem = read_text_file(cert_path);
   config.private_key_pem = read_text_file(key_path);
 
-  Metrics metrics;
+  // Each connection holds a file descriptor: let the soft limit rise to the hard one, so
+  // that --max-connections fit (if the hard limit is lower, accepting beyond it pauses).
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   AccessLog log(stderr);
   std::string fingerprint = certificate_fingerprint(config.certificate_pem);
-  CountyContext county(data, fingerprint, metrics);
-  Router router;
-  add_service_routes(router, metrics);
-  add_enroll_routes(router, county);
-  add_sync_routes(router, county);
-  add_record_routes(router, county);
-
-  HttpsServer server(config, router, metrics, log);
+  CountyApi api(data, fingerprint);
+  HttpsServer server(config, api.router(), api.metrics(), log);
   std::string host =
       config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
   std::string url = "https://" + host + ":" + std::to_string(server.port());
@@ -123,6 +132,7 @@ const cli::CommandRegistration kServe({
     "serve the county over HTTPS until SIGTERM/SIGINT",
     "usage: doorstep-server serve --data DIR [--listen HOST:PORT] [--cert FILE --key FILE]\n"
     "                             [--threads N] [--workers N] [--timeout SECONDS]\n"
+    "                             [--max-connections N] [--max-body-memory MIB]\n"
     "\n"
     "Serves the county in DIR over HTTPS (TLS 1.2 or newer). --listen defaults to\n"
     "127.0.0.1:8443 (port 0 picks a free one). Without --cert/--key the server uses\n"
@@ -130,7 +140,13 @@ const cli::CommandRegistration kServe({
     "--threads N runs N I/O threads and N request workers (default 2 I/O threads and 16\n"
     "workers); --workers N sets the workers alone. --timeout is the limit for a TLS\n"
     "handshake and for reading a request (default 15 s and 30 s; writes get twice as\n"
-    "long).\n"
+    "long); after a refused request, what the client still sends is read and discarded\n"
+    "for at most the read timeout in all.\n"
+    "Limits: bodies over 64 KiB are read only for a request whose Authorization names an\n"
+    "enrolled device with a current time and an unused nonce. --max-connections N serves\n"
+    "at most N connections at once (default 1024; a few more are answered 503 with\n"
+    "Retry-After, the rest closed); --max-body-memory MIB bounds the request bodies held\n"
+    "at once (default 256 MiB; a request beyond it is answered 503 with Retry-After).\n"
     "Prints the URL and the certificate's SHA-256 fingerprint, then one JSON log line per\n"
     "request on stderr. SIGTERM or SIGINT stops it gracefully: requests being handled\n"
     "finish and are answered first.",

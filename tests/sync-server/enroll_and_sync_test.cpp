@@ -527,9 +527,19 @@ TEST_CASE("the record endpoints answer a device within its scope and refuse outs
   auto other_grid = get(worker1, "/v1/households?grid=" + std::string(kGrid2));
   CHECK(other_grid.status == 403);
   CHECK(other_grid.json()["error"]["code"] == "out_of_scope");
+  // A household of another grid and one that does not exist get the same answer: a device
+  // cannot learn which ids exist outside its scope.
   auto other_household = get(worker1, "/v1/households/" + h2);
-  CHECK(other_household.status == 403);
-  CHECK(get(worker1, "/v1/households/nope").status == 404);
+  auto unknown = get(worker1, "/v1/households/" + std::string(h2.size(), 'f'));
+  CHECK(other_household.status == 404);
+  CHECK(unknown.status == 404);
+  CHECK(other_household.json()["error"]["code"] == "not_found");
+  CHECK(unknown.json()["error"]["code"] == "not_found");
+  auto without_id = [](const HttpResult& reply, const std::string& id) {
+    auto message = reply.json()["error"]["message"].get<std::string>();
+    return message.replace(message.find(id), id.size(), "ID");
+  };
+  CHECK(without_id(other_household, h2) == without_id(unknown, std::string(h2.size(), 'f')));
   CHECK(get(leader, "/v1/summary?by=planet").status == 400);
 }
 

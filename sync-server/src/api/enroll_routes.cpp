@@ -22,7 +22,12 @@ HttpResponse enroll(CountyContext& county, const HttpRequest& request) {
   if (!body.is_object()) throw HttpError(400, "invalid_argument", "the body must be an object");
   std::string token = required_string(body, "token");
   std::string csr = required_string(body, "request");
-  std::string name = body.value("name", std::string());
+  std::string name;
+  if (auto it = body.find("name"); it != body.end() && !it->is_null()) {
+    if (!it->is_string())
+      throw HttpError(400, "invalid_argument", "\"name\" must be a string (the device's name)");
+    name = it->get<std::string>();
+  }
   crypto::CertificateRequest parsed;
   try {
     parsed = crypto::parse_certificate_request(csr);
@@ -30,7 +35,12 @@ HttpResponse enroll(CountyContext& county, const HttpRequest& request) {
     throw HttpError(400, "bad_request_certificate",
                     std::string("\"request\" is not a valid certificate request: ") + e.what());
   }
+  // The name becomes the certificate's CN: refused here, naming where it came from, rather
+  // than failing inside the CA (or reaching the certificate with a NUL or a line break).
+  const char* source = name.empty() ? "the request's subject name (CN)" : "\"name\"";
   if (name.empty()) name = parsed.name;
+  if (auto problem = crypto::certificate_name_problem(name); !problem.empty())
+    throw HttpError(400, "invalid_argument", std::string(source) + " " + problem);
   auto raw = crypto::raw_public_key(parsed.signing_key.get());
   crypto::PublicKey key{};
   if (raw.size() != key.size())

@@ -1,6 +1,7 @@
 // GET /v1/households, /v1/households/{id}, /v1/summary.
 #include "api/record_routes.h"
 
+#include "core/common/error.h"
 #include "core/store/grid_path.h"
 #include "county/county_record.h"
 
@@ -46,12 +47,24 @@ void add_record_routes(Router& router, CountyContext& county) {
   router.add("GET", "/v1/households/{id}",
              [&county](const HttpRequest& request, const PathParams& params) {
                auto device = county.authenticate(request);
+               const std::string& id = params.at("id");
+               // One answer for "no such household" and "not yours": a device must not learn
+               // which ids exist outside its scope.
+               auto not_found = [&] {
+                 return HttpError(404, "not_found",
+                                  "there is no household " + id + " in this device's scope " +
+                                      device.claims.scope);
+               };
                auto guard = county.lock();
-               auto household = county.authority().store().household(params.at("id"));
+               nlohmann::json household;
+               try {
+                 household = county.authority().store().household(id);
+               } catch (const Error& e) {
+                 if (e.is(ErrorCode::NotFound)) throw not_found();
+                 throw;
+               }
                if (!store::grid_within(household["grid"].get<std::string>(), device.claims.scope))
-                 throw HttpError(403, "out_of_scope",
-                                 "household " + params.at("id") +
-                                     " is outside this device's scope " + device.claims.scope);
+                 throw not_found();
                if (auto risk = county.risk().risk_of(params.at("id"))) {
                  household["device_risk"] = household["risk"];
                  household["risk"] = *risk;

@@ -151,13 +151,16 @@ HttpResponse sync_round(CountyContext& county, const HttpRequest& request) {
 }  // namespace
 
 void add_sync_routes(Router& router, CountyContext& county) {
+  // A push body is read beyond 64 KiB only for a request whose device, time and nonce check
+  // out; its signature is verified once the body is in.
+  auto precheck = [&county](const HttpRequest& head) { county.precheck(head); };
   router.add("GET", "/v1/sync/hello", [&county](const HttpRequest& request, const PathParams&) {
     return hello(county, request);
   });
   router.add(
       "POST", "/v1/sync/push",
       [&county](const HttpRequest& request, const PathParams&) { return push(county, request); },
-      kPushBodyLimit);
+      kPushBodyLimit, precheck);
   router.add("POST", "/v1/sync/pull", [&county](const HttpRequest& request, const PathParams&) {
     return pull(county, request);
   });
@@ -166,7 +169,7 @@ void add_sync_routes(Router& router, CountyContext& county) {
       [&county](const HttpRequest& request, const PathParams&) {
         return sync_round(county, request);
       },
-      kPushBodyLimit);
+      kPushBodyLimit, precheck);
 }
 
 }  // namespace doorstep::server

@@ -7,12 +7,28 @@
 
 namespace doorstep::server {
 
-AuthenticatedDevice DeviceAuthenticator::authenticate(const HttpRequest& request,
-                                                      const crypto::TrustStore& trust, int64_t now,
-                                                      const CertificateLookup& lookup) {
-  auto unauthorized = [](const std::string& message) {
-    return HttpError(401, "unauthorized", message);
-  };
+namespace {
+
+HttpError unauthorized(const std::string& message) {
+  return HttpError(401, "unauthorized", message);
+}
+
+void check_time(int64_t time, int64_t now) {
+  if (time < now - auth::kMaxSkewSeconds || time > now + auth::kMaxSkewSeconds)
+    throw HttpError(401, "unauthorized",
+                    "the request is signed for time " + std::to_string(time) + ", more than " +
+                        std::to_string(auth::kMaxSkewSeconds) + " s from the server's " +
+                        std::to_string(now) + "; correct the clock by this answer's \"time\"",
+                    {{"time", now}});
+}
+
+const char* kReplayed = "the request was replayed (its nonce was already used)";
+
+}  // namespace
+
+DeviceAuthenticator::Identified DeviceAuthenticator::identify(const HttpRequest& request,
+                                                              const crypto::TrustStore& trust,
+                                                              const CertificateLookup& lookup) {
   std::string cert_header = request.header(auth::kCertificateHeader);
   std::string authorization = request.header("authorization");
   if (authorization.empty())
@@ -65,25 +81,33 @@ AuthenticatedDevice DeviceAuthenticator::authenticate(const HttpRequest& request
     }
     remember(cache_key, Accepted{*certificate, claims});
   }
+  return {std::move(parsed), std::move(*certificate), std::move(claims)};
+}
+
+void DeviceAuthenticator::precheck(const HttpRequest& head, const crypto::TrustStore& trust,
+                                   int64_t now, const CertificateLookup& lookup) {
+  auto identified = identify(head, trust, lookup);
+  check_time(identified.parsed.time, now);
+  if (!first_use(identified.parsed.nonce, identified.parsed.time, now, true))
+    throw unauthorized(kReplayed);
+}
+
+AuthenticatedDevice DeviceAuthenticator::authenticate(const HttpRequest& request,
+                                                      const crypto::TrustStore& trust, int64_t now,
+                                                      const CertificateLookup& lookup) {
+  auto [parsed, certificate, claims] = identify(request, trust, lookup);
   std::string text = auth::signing_text(request.method, request.target, parsed.time, parsed.nonce,
                                         request.body, server_fingerprint_);
-  auto key = certificate->signing_key();
+  auto key = certificate.signing_key();
   if (!crypto::ed25519_verify(
           key.get(), reinterpret_cast<const unsigned char*>(text.data()), text.size(),
           reinterpret_cast<const unsigned char*>(parsed.signature.data()), parsed.signature.size()))
     throw unauthorized(
         "the request signature does not verify (wrong key, altered request, or "
         "signed for another server)");
-  if (parsed.time < now - auth::kMaxSkewSeconds || parsed.time > now + auth::kMaxSkewSeconds)
-    throw HttpError(401, "unauthorized",
-                    "the request is signed for time " + std::to_string(parsed.time) +
-                        ", more than " + std::to_string(auth::kMaxSkewSeconds) +
-                        " s from the server's " + std::to_string(now) +
-                        "; correct the clock by this answer's \"time\"",
-                    {{"time", now}});
-  if (!first_use(parsed.nonce, parsed.time, now))
-    throw unauthorized("the request was replayed (its nonce was already used)");
-  return {claims, certificate->common_name(), *certificate};
+  check_time(parsed.time, now);
+  if (!first_use(parsed.nonce, parsed.time, now)) throw unauthorized(kReplayed);
+  return {claims, certificate.common_name(), certificate};
 }
 
 std::optional<DeviceAuthenticator::Accepted> DeviceAuthenticator::accepted(const std::string& key) {
@@ -100,7 +124,8 @@ void DeviceAuthenticator::remember(const std::string& key, const Accepted& accep
   accepted_.emplace(key, accepted);
 }
 
-bool DeviceAuthenticator::first_use(const std::string& nonce, int64_t time, int64_t now) {
+bool DeviceAuthenticator::first_use(const std::string& nonce, int64_t time, int64_t now,
+                                    bool peek) {
   std::lock_guard lock(mutex_);
   // Forget nonces whose requests can no longer pass the time check anyway, oldest first:
   // each is forgotten once, so a busy server does not scan the whole window per request.
@@ -109,6 +134,7 @@ bool DeviceAuthenticator::first_use(const std::string& nonce, int64_t time, int6
     expiries_.erase(expiries_.begin());
   }
   int64_t forget_at = time + auth::kMaxSkewSeconds + 1;
+  if (peek) return nonces_.count(nonce) == 0;
   if (!nonces_.emplace(nonce, forget_at).second) return false;
   expiries_.emplace(forget_at, nonce);
   return true;

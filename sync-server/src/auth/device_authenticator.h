@@ -18,6 +18,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/auth/request_signature.h"
 #include "core/crypto/certificate.h"
 #include "core/crypto/trust_store.h"
 #include "http/message.h"
@@ -44,9 +45,27 @@ class DeviceAuthenticator {
   AuthenticatedDevice authenticate(const HttpRequest& request, const crypto::TrustStore& trust,
                                    int64_t now, const CertificateLookup& lookup = {});
 
+  // Before a large body is read: checks everything the request's head can prove (a
+  // well-formed credential naming an enrolled device whose certificate chains to the CA and
+  // is not revoked, a time within the window, a nonce not used yet) and throws as
+  // authenticate() would. The signature, which covers the body, is left to authenticate(),
+  // and the nonce is not spent, so the same request then authenticates normally.
+  void precheck(const HttpRequest& head, const crypto::TrustStore& trust, int64_t now,
+                const CertificateLookup& lookup = {});
+
  private:
-  // False if `nonce` was seen within the window; remembers it otherwise.
-  bool first_use(const std::string& nonce, int64_t time, int64_t now);
+  // False if `nonce` was seen within the window; remembers it otherwise (unless `peek`).
+  bool first_use(const std::string& nonce, int64_t time, int64_t now, bool peek = false);
+
+  // The credential of `request` and the certificate it names, checked against the CA and
+  // the revocation list (not the signature).
+  struct Identified {
+    auth::RequestAuthorization parsed;
+    crypto::Certificate certificate;
+    crypto::DeviceClaims claims;
+  };
+  Identified identify(const HttpRequest& request, const crypto::TrustStore& trust,
+                      const CertificateLookup& lookup);
 
   struct Accepted {
     crypto::Certificate certificate;

@@ -189,6 +189,18 @@ AuthenticatedDevice CountyContext::authenticate(const HttpRequest& request) {
   });
 }
 
+void CountyContext::precheck(const HttpRequest& head) {
+  std::shared_ptr<const crypto::TrustStore> trust;
+  {
+    auto guard = lock();
+    trust = current_trust();
+  }
+  authenticator_.precheck(head, *trust, now(), [this](const std::string& id) {
+    auto guard = lock();
+    return authority_.device_certificate(id);
+  });
+}
+
 std::shared_ptr<const crypto::TrustStore> CountyContext::current_trust() {
   auto crl = authority_.replica().revocation_list();
   if (!trust_ || crl != trust_crl_) {

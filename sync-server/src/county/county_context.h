@@ -47,6 +47,10 @@ class CountyContext {
 
   // The device that signed `request`; HttpError 401/403 otherwise. Takes the lock briefly.
   AuthenticatedDevice authenticate(const HttpRequest& request);
+  // The admission check of the routes that take large bodies: throws as authenticate() would
+  // for a head whose device, time or nonce do not check out (DeviceAuthenticator::precheck).
+  // Takes the lock briefly.
+  void precheck(const HttpRequest& head);
 
   // The county's hello (its identity, certificate and revocation list), kept between
   // requests while the revocation list stays the same. Takes the lock.

@@ -22,7 +22,8 @@ std::string now_iso8601() {
 
 }  // namespace
 
-void AccessLog::request(const HttpRequest& request, const HttpResponse& response, double seconds) {
+void AccessLog::request(const HttpRequest& request, const HttpResponse& response,
+                        double seconds) noexcept try {
   nlohmann::json line = {{"method", request.method},
                          {"path", request.path.empty() ? request.target : request.path},
                          {"route", response.route},
@@ -39,13 +40,24 @@ void AccessLog::request(const HttpRequest& request, const HttpResponse& response
   line["level"] = response.status >= 500 ? "error" : "info";
   line["event"] = "request";
   write(std::move(line));
+} catch (...) {
+  write_failure();
 }
 
-void AccessLog::event(const std::string& level, const std::string& event, nlohmann::json fields) {
+void AccessLog::event(const std::string& level, const std::string& event,
+                      nlohmann::json fields) noexcept try {
   if (!fields.is_object()) fields = nlohmann::json::object();
   fields["level"] = level;
   fields["event"] = event;
   write(std::move(fields));
+} catch (...) {
+  write_failure();
+}
+
+void AccessLog::write_failure() noexcept {
+  std::lock_guard lock(mutex_);
+  std::fputs("{\"level\":\"error\",\"event\":\"log_failed\"}\n", out_);
+  std::fflush(out_);
 }
 
 void AccessLog::write(nlohmann::json line) {

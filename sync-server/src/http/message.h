@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -37,12 +38,18 @@ struct HttpResponse {
   // matched ("/v1/households/{id}", or "unmatched") and the authenticated device, if any.
   std::string route = "unmatched";
   std::string device;
+  // Set for an answer to HEAD: the Content-Length the GET answer would have had; `body` is
+  // then empty and no body is sent.
+  std::optional<size_t> head_content_length;
 
+  // The body is `body` serialised; invalid UTF-8 in its strings (a client's bytes echoed in
+  // a message) is replaced by U+FFFD, so this never throws on what a client sent.
   static HttpResponse json(int status, const nlohmann::json& body);
   static HttpResponse text(int status, std::string body, std::string content_type);
 };
 
-// The body every error carries: {"error": {"code": CODE, "message": MESSAGE}}.
+// The body every error carries: {"error": {"code": CODE, "message": MESSAGE}}. `message` may
+// hold any bytes (invalid UTF-8 is replaced, see json()).
 HttpResponse error_response(int status, const std::string& code, const std::string& message,
                             const nlohmann::json& extra = nullptr);
 

@@ -85,6 +85,16 @@ void Metrics::connection_closed() {
   --open_connections_;
 }
 
+void Metrics::body_memory_changed(int64_t delta) {
+  std::lock_guard lock(mutex_);
+  body_bytes_ += delta;
+}
+
+void Metrics::count_refused_connection() {
+  std::lock_guard lock(mutex_);
+  ++refused_connections_;
+}
+
 void Metrics::count_tls_failure() {
   std::lock_guard lock(mutex_);
   ++tls_failures_;
@@ -135,7 +145,15 @@ std::string Metrics::render() const {
       << "doorstep_connections_total " << connections_total_ << "\n"
       << "# HELP doorstep_tls_handshake_failures_total TLS handshakes that failed.\n"
          "# TYPE doorstep_tls_handshake_failures_total counter\n"
-      << "doorstep_tls_handshake_failures_total " << tls_failures_ << "\n";
+      << "doorstep_tls_handshake_failures_total " << tls_failures_ << "\n"
+      << "# HELP doorstep_request_body_bytes Request body memory reserved by requests in "
+         "flight.\n"
+         "# TYPE doorstep_request_body_bytes gauge\n"
+      << "doorstep_request_body_bytes " << body_bytes_ << "\n"
+      << "# HELP doorstep_connections_refused_total Connections answered 503 or closed "
+         "because the server served its maximum.\n"
+         "# TYPE doorstep_connections_refused_total counter\n"
+      << "doorstep_connections_refused_total " << refused_connections_ << "\n";
   return out.str();
 }
 

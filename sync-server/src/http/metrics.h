@@ -31,6 +31,9 @@ class Metrics {
   void connection_opened();
   void connection_closed();
   void count_tls_failure();
+  // Request body memory reserved (positive) or given back (negative), in bytes.
+  void body_memory_changed(int64_t delta);
+  void count_refused_connection();
 
   uint64_t requests(const std::string& route, int status) const;
   uint64_t changes_ingested() const;
@@ -53,6 +56,8 @@ class Metrics {
   int64_t open_connections_ = 0;
   uint64_t connections_total_ = 0;
   uint64_t tls_failures_ = 0;
+  int64_t body_bytes_ = 0;
+  uint64_t refused_connections_ = 0;
 };
 
 }  // namespace doorstep::server

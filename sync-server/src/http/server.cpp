@@ -1,7 +1,8 @@
 // HttpsServer: the only translation unit that includes Boost.Beast (see server.h for why).
 // Structure after Beast's advanced server: Listener accepts, each Session owns one TLS stream
-// on its own strand and loops read header -> read body (limit by route) -> handle on the
-// worker pool -> write -> read again.
+// on its own strand and loops read header -> admit (Router::admit: limits, the route's
+// admission check) and reserve the body's memory -> read body -> handle on the worker pool ->
+// write -> read again.
 #include "http/server.h"
 
 #include <openssl/err.h>
@@ -30,7 +31,9 @@
 
 #include "core/common/error.h"
 #include "http/access_log.h"
+#include "http/beast_conversion.h"
 #include "http/metrics.h"
+#include "http/request_parser.h"
 #include "http/router.h"
 
 namespace doorstep::server {
@@ -54,6 +57,7 @@ struct HttpsServer::Impl : std::enable_shared_from_this<HttpsServer::Impl> {
         acceptor(net::make_strand(ioc)),
         signals(ioc),
         grace_timer(ioc),
+        accept_pause(acceptor.get_executor()),
         workers(static_cast<size_t>(std::max(1, this->config.worker_threads))) {}
 
   void configure_tls();
@@ -61,7 +65,16 @@ struct HttpsServer::Impl : std::enable_shared_from_this<HttpsServer::Impl> {
   void accept();
   void begin_shutdown();
   void session_started(Session* session, const std::shared_ptr<Session>& shared);
-  void session_ended(Session* session);
+  void session_ended(Session* session, bool refusing);
+  // Takes `bytes` of the body memory budget; false if that would pass max_body_memory.
+  bool reserve_body(uint64_t bytes);
+  void release_body(uint64_t bytes) {
+    body_bytes -= bytes;
+    metrics.body_memory_changed(-static_cast<int64_t>(bytes));
+  }
+  // How many connections beyond max_connections are still answered 503 (the rest are closed
+  // without an answer).
+  size_t refusal_allowance() const { return std::max<size_t>(16, config.max_connections / 16); }
 
   ServerConfig config;
   const Router& router;
@@ -72,14 +85,38 @@ struct HttpsServer::Impl : std::enable_shared_from_this<HttpsServer::Impl> {
   tcp::acceptor acceptor;
   net::signal_set signals;
   net::steady_timer grace_timer;
+  net::steady_timer accept_pause;  // after a failed accept (EMFILE), on the acceptor's strand
   net::thread_pool workers;
   std::atomic<bool> stopping{false};
   uint16_t bound_port = 0;
   std::mutex sessions_mutex;
   std::map<Session*, std::weak_ptr<Session>> sessions;
+  std::atomic<size_t> serving{0};       // sessions within max_connections
+  std::atomic<size_t> refusing{0};      // sessions beyond it, being answered 503
+  std::atomic<uint64_t> body_bytes{0};  // body memory reserved by requests in flight
+};
+
+// A share of the body memory budget, given back when destroyed (when the request it was
+// taken for has been handled, or its read failed).
+class BodyReservation {
+ public:
+  BodyReservation(std::shared_ptr<HttpsServer::Impl> server, uint64_t bytes)
+      : server_(std::move(server)), bytes_(bytes) {}
+  ~BodyReservation() { server_->release_body(bytes_); }
+  BodyReservation(const BodyReservation&) = delete;
+  BodyReservation& operator=(const BodyReservation&) = delete;
+
+ private:
+  std::shared_ptr<HttpsServer::Impl> server_;
+  uint64_t bytes_;
 };
 
 namespace {
+
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
 std::string openssl_reason() {
   unsigned long code = ERR_get_error();
@@ -90,19 +127,6 @@ std::string openssl_reason() {
   return text;
 }
 
-// A JSON error as a Beast response, for failures found before the router sees the request.
-http::response<http::string_body> transport_error(int status, const std::string& code,
-                                                  const std::string& message) {
-  HttpResponse error = error_response(status, code, message);
-  http::response<http::string_body> response{static_cast<http::status>(status), 11};
-  response.set(http::field::content_type, error.content_type);
-  response.set(http::field::server, "doorstep-server");
-  response.keep_alive(false);
-  response.body() = error.body;
-  response.prepare_payload();
-  return response;
-}
-
 }  // namespace
 
 // One TLS connection. All its handlers run on the stream's strand, so its members need no
@@ -110,16 +134,18 @@ http::response<http::string_body> transport_error(int status, const std::string&
 // response coming back through net::post onto the strand.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, std::shared_ptr<HttpsServer::Impl> server)
-      : stream_(std::move(socket), server->tls), server_(std::move(server)) {
+  // `refusing`: the server already serves max_connections; this one is answered 503.
+  Session(tcp::socket&& socket, std::shared_ptr<HttpsServer::Impl> server, bool refusing)
+      : stream_(std::move(socket), server->tls), server_(std::move(server)), refusing_(refusing) {
     beast::error_code ec;
     auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     if (!ec) peer_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
     server_->metrics.connection_opened();
+    ++(refusing_ ? server_->refusing : server_->serving);  // the destructor gives it back
   }
   ~Session() {
     server_->metrics.connection_closed();
-    server_->session_ended(this);
+    server_->session_ended(this, refusing_);
   }
 
   void start() {
@@ -166,6 +192,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(server_->config.header_limit);
     // The route's limit is applied once the headers say which route this is.
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    head_.reset();
     beast::get_lowest_layer(stream_).expires_after(server_->config.read_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
@@ -190,15 +217,37 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec)
       return reply_and_close(transport_error(400, "malformed_http",
                                              "the request is not valid HTTP/1.1: " + ec.message()));
-    const auto& head = parser_->get();
     started_ = Clock::now();
-    size_t limit =
-        server_->router.body_limit(std::string(head.method_string()), std::string(head.target()));
-    if (auto length = parser_->content_length(); length && *length > limit)
-      return reply_and_close(transport_error(413, "body_too_large",
-                                             "the body has " + std::to_string(*length) +
-                                                 " bytes; this endpoint takes at most " +
-                                                 std::to_string(limit)));
+    head_ = std::make_shared<HttpRequest>(beast_conversion::head_of(parser_->get().base()));
+    head_->peer_address = peer_;
+    head_->peer_certificate = peer_certificate_;
+    if (refusing_) {
+      auto busy =
+          transport_error(503, "busy",
+                          "the server is serving as many connections as it may (" +
+                              std::to_string(server_->config.max_connections) + "); retry later");
+      busy.headers["retry-after"] = "1";
+      return reply_and_close(std::move(busy));
+    }
+    auto admission = server_->router.admit(*head_, beast_conversion::content_length_of(*parser_));
+    if (admission.refusal) return reply_and_close(std::move(*admission.refusal));
+    // Reserve what the body may take before any of it is read: the declared length, or the
+    // whole limit for a chunked body.
+    uint64_t reserve =
+        parser_->chunked() ? admission.body_limit : parser_->content_length().value_or(0);
+    if (reserve > 0) {
+      if (!server_->reserve_body(reserve)) {
+        auto busy =
+            transport_error(503, "busy",
+                            "the server holds as much request body memory as it may (" +
+                                std::to_string(server_->config.max_body_memory / (1024 * 1024)) +
+                                " MiB); retry later");
+        busy.headers["retry-after"] = "1";
+        return reply_and_close(std::move(busy));
+      }
+      reservation_ = std::make_shared<BodyReservation>(server_, reserve);
+    }
+    size_t limit = admission.body_limit;
     parser_->body_limit(limit);
     beast::get_lowest_layer(stream_).expires_after(server_->config.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
@@ -220,66 +269,67 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec)
       return reply_and_close(transport_error(
           400, "malformed_http", "the request body is not valid HTTP/1.1: " + ec.message()));
-    dispatch_request(parser_->release());
+    dispatch_request();
   }
 
-  void dispatch_request(http::request<http::string_body> message) {
+  void dispatch_request() {
     busy_ = true;
-    auto request = std::make_shared<HttpRequest>();
-    request->method = std::string(message.method_string());
-    request->target = std::string(message.target());
-    for (const auto& field : message) {
-      std::string name(field.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      request->headers[name] = std::string(field.value());
-    }
-    request->body = std::move(message.body());
-    request->peer_address = peer_;
-    request->peer_certificate = peer_certificate_;
-    keep_alive_ = message.keep_alive();
+    auto request = std::move(head_);
+    request->body = std::move(parser_->get().body());
+    keep_alive_ = parser_->get().keep_alive();
+    parser_.reset();
     beast::get_lowest_layer(stream_).expires_never();
     // The guard keeps io_context::run() going while the worker has the request, so a
-    // shutdown waits for it.
+    // shutdown waits for it. The reservation goes with the request: its body is freed, and
+    // the memory given back, when the worker is done with it.
     net::post(server_->workers, [self = shared_from_this(), request,
-                                 work = net::make_work_guard(server_->ioc)] {
+                                 reservation = std::move(reservation_),
+                                 work = net::make_work_guard(server_->ioc)]() mutable {
       HttpResponse response = self->server_->router.handle(*request);
       double seconds = std::chrono::duration<double>(Clock::now() - self->started_).count();
-      self->server_->metrics.count_request(response.route, response.status, seconds);
+      try {
+        self->server_->metrics.count_request(response.route, response.status, seconds);
+      } catch (const std::exception&) {
+        // Counting needs memory only; without it the answer still goes out.
+      }
       self->server_->log.request(*request, response, seconds);
+      request.reset();
+      reservation.reset();
       net::post(self->stream_.get_executor(),
                 [self, response = std::move(response)]() mutable { self->write(response); });
     });
   }
 
   void write(const HttpResponse& response) {
-    auto message = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(response.status), 11);
-    message->set(http::field::server, "doorstep-server");
-    message->set(http::field::content_type, response.content_type);
-    for (const auto& [name, value] : response.headers) message->set(name, value);
-    message->body() = response.body;
-    message->keep_alive(keep_alive_ && !server_->stopping);
-    message->prepare_payload();
-    send(std::move(message));
+    send(std::make_shared<http::response<http::string_body>>(
+        beast_conversion::to_beast(response, keep_alive_ && !server_->stopping)));
   }
 
-  void reply_and_close(http::response<http::string_body> response) {
+  // Answers a request refused before (or while) its body was read, and closes.
+  void reply_and_close(HttpResponse response) {
     busy_ = true;
     keep_alive_ = false;
     linger_ = true;
+    reservation_.reset();
     HttpRequest request;
-    if (parser_ && parser_->is_header_done()) {
-      request.method = std::string(parser_->get().method_string());
-      request.target = std::string(parser_->get().target());
+    if (head_) {
+      request.method = head_->method;
+      request.target = head_->target;
     }
     request.peer_address = peer_;
-    HttpResponse logged;
-    logged.status = static_cast<int>(response.result_int());
-    logged.body = response.body();
-    logged.route = "transport";
-    server_->metrics.count_request(logged.route, logged.status, 0);
-    server_->log.request(request, logged, 0);
-    send(std::make_shared<http::response<http::string_body>>(std::move(response)));
+    if (request.method == "HEAD") {
+      response.head_content_length = response.body.size();
+      response.body.clear();
+    }
+    response.route = "transport";
+    try {
+      server_->metrics.count_request(response.route, response.status, 0);
+    } catch (const std::exception&) {
+      // as in dispatch_request
+    }
+    server_->log.request(request, response, 0);
+    send(std::make_shared<http::response<http::string_body>>(
+        beast_conversion::to_beast(response, false)));
   }
 
   void send(std::shared_ptr<http::response<http::string_body>> message) {
@@ -290,7 +340,10 @@ class Session : public std::enable_shared_from_this<Session> {
         [self = shared_from_this(), message, keep_alive](beast::error_code ec, size_t) {
           self->busy_ = false;
           if (ec) return self->close();
-          if (self->linger_) return self->linger();
+          if (self->linger_) {
+            self->linger_deadline_ = Clock::now() + self->server_->config.read_timeout;
+            return self->linger();
+          }
           if (!keep_alive) return self->shutdown_tls();
           self->read_header();
         });
@@ -298,11 +351,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // After answering a request we refused part-way (too large, malformed), the client may
   // still be sending; closing at once would make its TCP stack reset the connection and
-  // drop our answer unread. So read and discard for a short while (bounded in time and
-  // bytes), then close.
+  // drop our answer unread. So read and discard for a while, bounded in bytes and by one
+  // deadline (the read timeout) that no amount of dripping extends, then close.
   void linger() {
-    if (lingered_ > kLingerBytes) return close();
-    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+    auto now = Clock::now();
+    if (lingered_ > kLingerBytes || now >= linger_deadline_) return close();
+    auto wait = std::min<Clock::duration>(std::chrono::seconds(2), linger_deadline_ - now);
+    beast::get_lowest_layer(stream_).expires_after(wait);
     stream_.async_read_some(net::buffer(discard_),
                             [self = shared_from_this()](beast::error_code ec, size_t n) {
                               self->lingered_ += n;
@@ -317,6 +372,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void close() {
+    reservation_.reset();
     beast::error_code ec;
     auto& socket = beast::get_lowest_layer(stream_).socket();
     socket.shutdown(tcp::socket::shutdown_both, ec);
@@ -325,8 +381,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   ssl::stream<beast::tcp_stream> stream_;
   std::shared_ptr<HttpsServer::Impl> server_;
+  bool refusing_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<HttpRequest> head_;  // the request being read, once its header is
+  std::shared_ptr<BodyReservation> reservation_;
   std::string peer_;
   std::string peer_certificate_;
   bool busy_ = false;
@@ -334,6 +393,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool linger_ = false;
   static constexpr size_t kLingerBytes = 64 * 1024 * 1024;
   size_t lingered_ = 0;
+  Clock::time_point linger_deadline_;
   std::array<char, 16384> discard_;
   Clock::time_point started_ = Clock::now();
 };
@@ -343,6 +403,12 @@ void HttpsServer::Impl::configure_tls() {
                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
                   ssl::context::single_dh_use);
   SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_2_VERSION);
+  // TLS 1.2: forward-secret key exchange and AEAD ciphers only (no CBC: LUCKY13 and its
+  // kin), in our order of preference, not the client's. TLS 1.3's suites are all AEAD and
+  // stay OpenSSL's defaults.
+  if (SSL_CTX_set_cipher_list(tls.native_handle(), kTls12Ciphers) != 1)
+    throw Error(ErrorDomain::OpenSSL, 0, "cannot set the TLS 1.2 ciphers: " + openssl_reason());
+  SSL_CTX_set_options(tls.native_handle(), SSL_OP_CIPHER_SERVER_PREFERENCE);
   // Session resumption with client certificates needs a context id.
   static const unsigned char kContext[] = "doorstep-server";
   SSL_CTX_set_session_id_context(tls.native_handle(), kContext, sizeof kContext - 1);
@@ -397,11 +463,28 @@ void HttpsServer::Impl::accept() {
                         [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
                           if (ec == net::error::operation_aborted || self->stopping) return;
                           if (ec) {
-                            // Out of file descriptors and the like: log, and keep serving the
-                            // others.
+                            // Out of file descriptors and the like: log, keep serving the
+                            // others, and try again after a pause instead of spinning.
                             self->log.event("warning", "accept_failed", {{"error", ec.message()}});
+                            self->accept_pause.expires_after(std::chrono::milliseconds(100));
+                            self->accept_pause.async_wait([self](beast::error_code wait) {
+                              if (!wait && !self->stopping) self->accept();
+                            });
+                            return;
+                          }
+                          bool serve = self->serving < self->config.max_connections;
+                          if (!serve) self->metrics.count_refused_connection();
+                          if (serve || self->refusing < self->refusal_allowance()) {
+                            try {
+                              std::make_shared<Session>(std::move(socket), self, !serve)->start();
+                            } catch (const std::exception& e) {
+                              // No memory or no TLS state for it: this connection is lost,
+                              // the listener keeps accepting.
+                              self->log.event("warning", "session_failed", {{"error", e.what()}});
+                            }
                           } else {
-                            std::make_shared<Session>(std::move(socket), self)->start();
+                            boost::system::error_code ignored;
+                            socket.close(ignored);
                           }
                           self->accept();
                         });
@@ -412,7 +495,17 @@ void HttpsServer::Impl::session_started(Session* session, const std::shared_ptr<
   sessions[session] = shared;
 }
 
-void HttpsServer::Impl::session_ended(Session* session) {
+bool HttpsServer::Impl::reserve_body(uint64_t bytes) {
+  uint64_t held = body_bytes.load();
+  do {
+    if (held + bytes > config.max_body_memory) return false;
+  } while (!body_bytes.compare_exchange_weak(held, held + bytes));
+  metrics.body_memory_changed(static_cast<int64_t>(bytes));
+  return true;
+}
+
+void HttpsServer::Impl::session_ended(Session* session, bool refusing_session) {
+  --(refusing_session ? refusing : serving);
   bool last = false;
   {
     std::lock_guard lock(sessions_mutex);
@@ -485,10 +578,23 @@ void HttpsServer::run() {
     });
   }
   impl->accept();
+  // A handler that throws (it should not: each answers its own failures) costs its
+  // connection, never the server: the exception is logged and the thread runs on.
+  auto serve = [impl] {
+    for (;;) {
+      try {
+        impl->ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        impl->log.event("error", "handler_failed", {{"error", e.what()}});
+      } catch (...) {
+        impl->log.event("error", "handler_failed", {{"error", "an exception of unknown type"}});
+      }
+    }
+  };
   std::vector<std::thread> threads;
-  for (int i = 1; i < impl->config.io_threads; ++i)
-    threads.emplace_back([impl] { impl->ioc.run(); });
-  impl->ioc.run();
+  for (int i = 1; i < impl->config.io_threads; ++i) threads.emplace_back(serve);
+  serve();
   for (auto& thread : threads) thread.join();
   impl->workers.join();
   impl->log.event("info", "stopped");

@@ -4,11 +4,21 @@
 // a header size limit and a per-route body limit (asked of the Router before the body is
 // read), HTTP/1.1 keep-alive.
 //
+// Limits, so that no client can make the server grow: a body beyond
+// Router::kUnauthenticatedBodyLimit is read only after its route's admission check (the
+// device, time and nonce of its Authorization) passed; at most `max_connections`
+// connections are served at once (a few more are answered 503 with Retry-After, the rest
+// closed at once); the bodies being read or handled hold at most `max_body_memory` bytes
+// together (a request that would pass it is answered 503 with Retry-After before its body is
+// read). After a refused request the server reads and discards what the client still sends
+// for at most `read_timeout` in all, then closes.
+//
 // Requests are handled off the I/O threads, on a small worker pool, because handlers block on
 // SQLite (an ingest answers only after its transaction is durable); the session's strand
 // resumes with the response. Every response is counted in Metrics and logged as one JSON line.
 //
-// TLS: 1.2 or newer only. The server asks for a client certificate but accepts the handshake
+// TLS: 1.2 or newer only; TLS 1.2 with ECDHE and AEAD suites only (AES-GCM, ChaCha20-Poly1305)
+// in the server's order. The server asks for a client certificate but accepts the handshake
 // without one (enrollment and health have none); the DER of whatever the client presented is
 // handed to the handler, which authenticates the device (see docs/api.md). That way a bad
 // credential is refused with a JSON 401/403 instead of a bare handshake failure.
@@ -19,8 +29,9 @@
 // connections are cut: a cut connection has no response, and an ingest that was not answered
 // was either committed whole or not at all).
 //
-// This header is Beast-free on purpose: Beast compiles slowly, so server.cpp is the only
-// translation unit that includes it.
+// This header is Beast-free on purpose: Beast compiles slowly, so server.cpp and
+// request_parser.cpp (the same parsing without a socket) are the only translation units
+// that include it.
 //
 // Thread-safety: construct and run() from one thread; stop() and port() from any thread.
 // Failure: the constructor throws doorstep::Error (Io) if the address cannot be bound or the
@@ -50,6 +61,8 @@ struct ServerConfig {
   std::chrono::milliseconds write_timeout{60000};
   std::chrono::milliseconds shutdown_grace{30000};
   uint32_t header_limit = 16 * 1024;
+  size_t max_connections = 1024;
+  size_t max_body_memory = size_t{256} * 1024 * 1024;
   bool handle_signals = true;  // stop on SIGTERM and SIGINT
 };
 

@@ -227,3 +227,37 @@ TEST_CASE("every nonce of the time window is remembered, however many requests c
                            county.now) == 200);
   CHECK(refusal_status(authenticator, first, county.trust, county.now + 60) == 401);
 }
+
+TEST_CASE("precheck passes a head that names a good device, time and nonce, without spending it") {
+  County county;
+  auto device = county.enroll("640323.101.200.07");
+  DeviceAuthenticator authenticator(kFingerprint);
+  auto precheck_status = [&](const HttpRequest& head, const crypto::TrustStore& trust) {
+    try {
+      authenticator.precheck(head, trust, county.now);
+    } catch (const HttpError& e) {
+      return e.status();
+    }
+    return 200;
+  };
+  auto request = signed_request(device, "a body the head cannot vouch for", county.now);
+  HttpRequest head = request;
+  head.body.clear();
+  CHECK(precheck_status(head, county.trust) == 200);
+  CHECK(precheck_status(head, county.trust) == 200);  // the nonce was not spent
+  CHECK(refusal_status(authenticator, request, county.trust, county.now) == 200);
+  CHECK(precheck_status(head, county.trust) == 401);  // now it was
+
+  HttpRequest bare;
+  bare.method = "POST";
+  bare.target = "/v1/sync/push";
+  CHECK(precheck_status(bare, county.trust) == 401);
+  auto stale = signed_request(device, "", county.now - auth::kMaxSkewSeconds - 10);
+  CHECK(precheck_status(stale, county.trust) == 401);
+  County other;
+  auto stranger = other.enroll("640323.101.200.07");
+  CHECK(precheck_status(signed_request(stranger, "", county.now), county.trust) == 401);
+  auto revoked = county.enroll("640323.101.200.07");
+  county.trust.revoke_serial(revoked.certificate.serial());
+  CHECK(precheck_status(signed_request(revoked, "", county.now), county.trust) == 403);
+}

@@ -2,6 +2,8 @@
 // JSON error for every kind of failure, without a socket.
 #include <doctest/doctest.h>
 
+#include <tuple>
+
 #include "core/common/error.h"
 #include "http/router.h"
 
@@ -126,4 +128,135 @@ TEST_CASE("a target with a broken percent escape or no leading slash is 400 bad_
     CHECK(response.status == 400);
     CHECK(error_of(response)["code"] == "bad_target");
   }
+}
+
+TEST_CASE("an error message holding invalid UTF-8 is still answered as a JSON error") {
+  Router router;
+  router.add("GET", "/v1/things/{id}", [](const HttpRequest&, const PathParams& p) -> HttpResponse {
+    throw Error(ErrorCode::NotFound, "unknown thing '" + p.at("id") + "'");
+  });
+  router.add("POST", "/json", [](const HttpRequest& r, const PathParams&) {
+    return HttpResponse::json(200, nlohmann::json::parse(r.body));
+  });
+  for (auto [method, target, body] :
+       {std::tuple<const char*, const char*, const char*>{"GET", "/v1/things/%ff%fe", ""},
+        {"GET", "/v1/\xff", ""},
+        {"DELETE", "/v1/things/\xff", ""},
+        {"GET", "/v1/%zz\xff", ""},
+        {"POST", "/json", "{\"a\": \"\xff\"}"},
+        {"POST", "/json", "\xff"}}) {
+    CAPTURE(target);
+    auto req = request(method, target, body);
+    auto response = router.handle(req);
+    CHECK(response.status >= 400);
+    CHECK(response.status < 500);
+    CHECK(error_of(response)["code"].is_string());
+    CHECK(error_of(response)["message"].is_string());
+  }
+}
+
+TEST_CASE("a handler that throws something unexpected still gets a 500 JSON answer") {
+  Router router;
+  router.add("GET", "/int",
+             [](const HttpRequest&, const PathParams&) -> HttpResponse { throw 42; });
+  router.add("GET", "/bad-extra", [](const HttpRequest&, const PathParams&) -> HttpResponse {
+    throw HttpError(400, "x", "bad \xff", {{"detail", "\xfe"}});
+  });
+  auto int_req = request("GET", "/int");
+  auto thrown = router.handle(int_req);
+  CHECK(thrown.status == 500);
+  CHECK(error_of(thrown)["code"] == "internal");
+  auto extra_req = request("GET", "/bad-extra");
+  auto extra = router.handle(extra_req);
+  CHECK(extra.status == 400);
+  CHECK(nlohmann::json::parse(extra.body)["detail"].is_string());
+  CHECK(nlohmann::json::parse(last_resort_response().body)["error"]["code"] == "internal");
+}
+
+TEST_CASE("HEAD is answered as GET with the GET answer's length and no body") {
+  Router router;
+  router.add("GET", "/v1/health", [](const HttpRequest&, const PathParams&) {
+    return HttpResponse::json(200, {{"status", "ok"}});
+  });
+  auto get_req = request("GET", "/v1/health");
+  auto get = router.handle(get_req);
+  auto head_req = request("HEAD", "/v1/health");
+  auto head = router.handle(head_req);
+  CHECK(head.status == 200);
+  CHECK(head.body.empty());
+  REQUIRE(head.head_content_length.has_value());
+  CHECK(*head.head_content_length == get.body.size());
+  auto missing_req = request("HEAD", "/v1/nothing");
+  auto missing = router.handle(missing_req);
+  CHECK(missing.status == 404);
+  CHECK(missing.body.empty());
+}
+
+TEST_CASE("a 405 carries an Allow header with the methods of that path") {
+  Router router;
+  auto ok = [](const HttpRequest&, const PathParams&) { return HttpResponse::json(200, {}); };
+  router.add("GET", "/v1/things", ok);
+  router.add("POST", "/v1/things", ok);
+  router.add("POST", "/v1/sync", ok);
+  auto put_req = request("PUT", "/v1/things");
+  auto put = router.handle(put_req);
+  CHECK(put.status == 405);
+  CHECK(put.headers.at("allow") == "GET, HEAD, POST");
+  auto head_req = request("HEAD", "/v1/sync");
+  auto head = router.handle(head_req);
+  CHECK(head.status == 405);
+  CHECK(head.headers.at("allow") == "POST");
+  CHECK(head.body.empty());
+}
+
+TEST_CASE("admit refuses a body beyond 64 KiB unless the route's admission check passes") {
+  Router router;
+  auto ok = [](const HttpRequest&, const PathParams&) { return HttpResponse::json(200, {}); };
+  int checks = 0;
+  router.add("POST", "/v1/sync/push", ok, 32 * 1024 * 1024, [&](const HttpRequest& head) {
+    ++checks;
+    if (head.header("authorization") != "good") throw HttpError(401, "unauthorized", "no");
+  });
+  router.add("POST", "/v1/enroll", ok);
+  CHECK_THROWS_AS(router.add("POST", "/big", ok, 1024 * 1024), std::logic_error);
+  HttpRequest head = request("POST", "/v1/sync/push");
+  // Small bodies need no check (the handler authenticates them whole).
+  auto small = router.admit(head, 1000);
+  CHECK(!small.refusal);
+  CHECK(checks == 0);
+  auto large = router.admit(head, 30 * 1024 * 1024);
+  REQUIRE(large.refusal);
+  CHECK(large.refusal->status == 401);
+  auto chunked = router.admit(head, std::nullopt);
+  REQUIRE(chunked.refusal);
+  CHECK(chunked.refusal->status == 401);
+  head.headers["authorization"] = "good";
+  auto admitted = router.admit(head, 30 * 1024 * 1024);
+  CHECK(!admitted.refusal);
+  CHECK(admitted.body_limit == 32 * 1024 * 1024);
+  CHECK(checks == 3);
+  auto too_large = router.admit(head, 33 * 1024 * 1024);
+  REQUIRE(too_large.refusal);
+  CHECK(too_large.refusal->status == 413);
+  HttpRequest enroll = request("POST", "/v1/enroll");
+  CHECK(router.admit(enroll, 70 * 1024).refusal->status == 413);
+  CHECK(router.admit(enroll, std::nullopt).body_limit == Router::kDefaultBodyLimit);
+}
+
+TEST_CASE("admit refuses any Transfer-Encoding but exactly chunked") {
+  Router router;
+  router.add("POST", "/v1/enroll",
+             [](const HttpRequest&, const PathParams&) { return HttpResponse::json(200, {}); });
+  for (const char* encoding : {"gzip, chunked", "chunked, gzip", "gzip", "identity"}) {
+    CAPTURE(encoding);
+    HttpRequest head = request("POST", "/v1/enroll");
+    head.headers["transfer-encoding"] = encoding;
+    auto admission = router.admit(head, std::nullopt);
+    REQUIRE(admission.refusal);
+    CHECK(admission.refusal->status == 400);
+    CHECK(error_of(*admission.refusal)["code"] == "unsupported_transfer_encoding");
+  }
+  HttpRequest chunked = request("POST", "/v1/enroll");
+  chunked.headers["transfer-encoding"] = "Chunked";
+  CHECK(!router.admit(chunked, std::nullopt).refusal);
 }
