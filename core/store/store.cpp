@@ -37,6 +37,8 @@ constexpr const char* kUpsertTrusted =
     "ON CONFLICT (device_id) DO UPDATE SET public_key = excluded.public_key, name = excluded.name";
 constexpr const char* kSelectTrusted =
     "SELECT public_key FROM trusted_devices WHERE device_id = ?1";
+constexpr const char* kCountMembers =
+    "SELECT count(*) FROM records WHERE household = ?1 AND type = 'member'";
 constexpr const char* kDeleteRules = "DELETE FROM merge_rules";
 constexpr const char* kInsertRule = "INSERT INTO merge_rules (field, rule) VALUES (?1, ?2)";
 constexpr const char* kSelectRule = "SELECT rule FROM merge_rules WHERE field = ?1";
@@ -216,6 +218,15 @@ std::optional<crypto::PublicKey> Store::trusted_key(const std::string& device_id
   return key;
 }
 
+const sync::ChangeLimits& Store::change_limits() const {
+  if (!impl_->limits) impl_->limits = sync::enrolled_limits(*impl_->db);
+  return *impl_->limits;
+}
+
+void Store::set_change_limits(const sync::ChangeLimits& limits) {
+  impl_->limits = limits;
+}
+
 void Store::set_merge_rules(const std::map<std::string, sync::FieldRule>& rules) {
   for (const auto& [field, rule] : rules)
     if (!sync::is_valid_field_name(field))
@@ -280,6 +291,26 @@ bool Store::Impl::commit_local(const std::function<void(LocalChange&)>& build) {
   change.ops = std::move(local.ops);
   for (auto& op : change.ops) op.time = now;
   sync::validate(change);
+  // The county's limits, as its ingest will check them; and, for a change that adds
+  // members, the household's count after it (the ingest sees one change at a time).
+  if (!limits) limits = sync::enrolled_limits(*db);
+  if (auto exceeded = sync::exceeded_limit(change, change.canonical_bytes().size(), *limits))
+    throw Error(ErrorCode::InvalidArgument, *exceeded);
+  uint64_t added = 0;
+  for (const auto& op : change.ops)
+    if (op.kind == sync::OpKind::Create && op.record_type == "member") ++added;
+  if (added > 0) {
+    auto& count = db->cached(kCountMembers).bind(1, change.household);
+    count.step();
+    uint64_t members = static_cast<uint64_t>(count.int64(0)) + added;
+    count.reset();
+    if (members > limits->max_members_per_household)
+      throw Error(ErrorCode::InvalidArgument,
+                  "household " + change.household + " would have " + std::to_string(members) +
+                      " members; the county allows at most " +
+                      std::to_string(limits->max_members_per_household) +
+                      " (max_members_per_household) per household");
+  }
   sync::SignedChange signed_change = sync::sign_change(std::move(change), signer);
   std::string canonical = signed_change.change.canonical_bytes();
   append_change(*db, signed_change, canonical, crypto::sha256(canonical));
