@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <ctime>
 #include <functional>
+#include <set>
 
 #include "core/auth/request_signature.h"
 #include "core/common/error.h"
@@ -179,10 +180,13 @@ struct Tally {
   uint64_t pushed = 0, pulled = 0, sent = 0, push_requests = 0;
   nlohmann::json rejected = nlohmann::json::array();
   StuckChanges stuck;
+  std::set<std::string> noted;
   void note(const std::vector<sync::RejectedChange>& list, const char* at) {
     for (const auto& r : list) note(r.origin, r.seq, r.reason, at);
   }
   void note(const std::string& origin, uint64_t seq, const std::string& reason, const char* at) {
+    // A page asked for again (smaller) meets the same unsent change twice: noted once.
+    if (!noted.insert(origin + "." + std::to_string(seq) + "@" + at).second) return;
     rejected.push_back({{"origin", origin}, {"seq", seq}, {"reason", reason}, {"at", at}});
     // A change pulled from the county that this device refused is the county's to deal
     // with; one of this device's own that the county refused stays visible here.
@@ -332,9 +336,13 @@ bool sync_in_rounds(sync::Replica& replica, SignedClient& client, const CountyPe
   for (bool first_round = true;; first_round = false) {
     nlohmann::json frame = {{"t", "sync"}, {"crl", held_crl_number(replica)}};
     sync::OutgoingPage page;
+    size_t pushed = 0;                        // changes in this round's push
+    std::pair<std::string, uint64_t> single;  // the change, when it is one
     if (pushing) {
       page = next_push(replica, county, acked, page_size, tally);
       if (!page.changes.empty()) {
+        pushed = page.changes.size();
+        if (pushed == 1) single = change_name(page.changes.front());
         sync::PushMessage push;
         push.batch = own + ":" + std::to_string(acked) + "-" + std::to_string(page.through);
         push.changes = std::move(page.changes);
@@ -374,10 +382,10 @@ bool sync_in_rounds(sync::Replica& replica, SignedClient& client, const CountyPe
     if (reply.status == 413 && frame.contains("push")) {
       // Too large for this server: fewer changes a request, and a change that is too large
       // alone is noted as stuck and passed over, so the changes after it still go.
-      if (page.changes.size() > 1) {
-        page_size = std::max<size_t>(1, page.changes.size() / 2);
+      if (pushed > 1) {
+        page_size = std::max<size_t>(1, pushed / 2);
       } else {
-        auto [origin, seq] = change_name(page.changes.front());
+        auto [origin, seq] = single;
         tally.note(
             origin, seq,
             "the server refused a push of this change alone as too large " + refusal_text(reply),

@@ -24,6 +24,7 @@
 
 #include "client-lib/include/doorstep.h"
 #include "core/store/store.h"
+#include "core/sync/sync_state.h"
 #include "tests/support/test_support.h"
 #include "tests/sync-server/live_server_helpers.h"
 
@@ -36,10 +37,13 @@ namespace {
 constexpr const char* kGrid = "640323.101.200.01";
 
 // Takes TLS connections on 127.0.0.1:PORT with the county's certificate and key, reads one
-// request's headers, and resets the connection (SO_LINGER 0) without reading the body.
+// request's headers, and resets the connection (SO_LINGER 0) without reading the body. A
+// request whose body is larger than `refuse_above` is read whole and answered 413 instead,
+// as a server with a smaller limit answers it.
 class AbruptTlsListener {
  public:
-  AbruptTlsListener(int port, const std::filesystem::path& tls_dir) {
+  AbruptTlsListener(int port, const std::filesystem::path& tls_dir, size_t refuse_above = SIZE_MAX)
+      : refuse_above_(refuse_above) {
     ctx_ = SSL_CTX_new(TLS_server_method());
     REQUIRE(SSL_CTX_use_certificate_chain_file(ctx_, (tls_dir / "server.crt").c_str()) == 1);
     REQUIRE(SSL_CTX_use_PrivateKey_file(ctx_, (tls_dir / "server.key").c_str(), SSL_FILETYPE_PEM) ==
@@ -62,6 +66,7 @@ class AbruptTlsListener {
     SSL_CTX_free(ctx_);
   }
   int connections() const { return connections_; }
+  int refusals() const { return refusals_; }
 
  private:
   void serve() {
@@ -86,6 +91,12 @@ class AbruptTlsListener {
           if (n <= 0) break;
           head.append(chunk, static_cast<size_t>(n));
         }
+        if (refused(ssl, head)) {
+          ++refusals_;
+          SSL_free(ssl);
+          ::close(client);
+          continue;
+        }
       }
       linger reset{1, 0};
       setsockopt(client, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
@@ -94,6 +105,32 @@ class AbruptTlsListener {
     }
   }
 
+  // Reads the rest of a body over the limit and answers it 413; false for one within it.
+  bool refused(SSL* ssl, const std::string& head) {
+    auto at = head.find("Content-Length: ");
+    auto end = head.find("\r\n\r\n");
+    if (at == std::string::npos || end == std::string::npos) return false;
+    size_t length = std::stoul(head.substr(at + 16));
+    if (length <= refuse_above_) return false;
+    size_t have = head.size() - end - 4;
+    char chunk[16384];
+    while (have < length) {
+      int n = SSL_read(ssl, chunk, sizeof chunk);
+      if (n <= 0) return true;
+      have += static_cast<size_t>(n);
+    }
+    std::string body = R"({"error": {"code": "body_too_large", "message": "too large here"}})";
+    std::string answer =
+        "HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\n"
+        "Connection: close\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
+    SSL_write(ssl, answer.data(), static_cast<int>(answer.size()));
+    SSL_shutdown(ssl);
+    return true;
+  }
+
+  size_t refuse_above_;
+  std::atomic<int> refusals_{0};
   SSL_CTX* ctx_ = nullptr;
   int fd_ = -1;
   std::thread thread_;
@@ -200,4 +237,29 @@ TEST_CASE("libdoorstep returns a reset connection as an error to a host with SIG
   }
   CHECK(listener.connections() >= 1);
   dlclose(library);
+}
+
+TEST_CASE("a change that a server refuses alone with 413 is kept as stuck and passed over") {
+  InterruptedSync sync(0);
+  {
+    auto store = store::Store::open(sync.db);
+    std::mt19937 random(3);
+    json fields = {{"head_name", "large"}};
+    for (int i = 0; i < 40; ++i) fields["notes_" + std::to_string(i)] = random_text(60000, random);
+    store.add_household(kGrid, fields);  // 2.4 MB, within the county's limits
+    store.add_household(kGrid, {{"head_name", "small"}});
+  }
+  // This server takes at most 1 MB a request; what it does not refuse, it resets.
+  AbruptTlsListener listener(sync.port, sync.data / "tls", 1 << 20);
+  auto result = run_cli({"sync", "--db", sync.db.string()});
+  CHECK(result.exit_code == 1);     // the small change's push after it met the reset
+  CHECK(listener.refusals() == 2);  // the page of both, then the large change alone
+  auto store = store::Store::open(sync.db);
+  sync::SyncState state(store.database());
+  auto stuck = json::parse(state.item("stuck_changes").value_or("{}"));
+  REQUIRE(stuck.size() == 1);
+  const json& entry = stuck.begin().value();
+  CHECK(entry["at"] == "server");
+  CHECK(entry["origin"] == store.identity().device_id);
+  CHECK(entry["reason"].get<std::string>().find("too large here") != std::string::npos);
 }
