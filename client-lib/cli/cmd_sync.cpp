@@ -15,6 +15,9 @@ namespace doorstep::cli {
 namespace {
 
 void write_text_file(const std::string& path, const std::string& text) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Failure("cannot write '" + path + "': is a directory, not a file");
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out || !(out << text) || !out.flush()) throw Failure("cannot write '" + path + "'");
 }

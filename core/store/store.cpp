@@ -126,6 +126,15 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
+// A folder where the database file belongs is named as one (SQLite would say only that it
+// cannot open it, and create() that it "already exists").
+static void require_not_directory(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error(ErrorCode::InvalidArgument,
+                "the database '" + path.string() + "' is a directory, not a database file");
+}
+
 Store Store::create(const std::filesystem::path& path, const InitOptions& options) {
   if (options.name.empty() || options.name.size() > 256)
     throw Error(ErrorCode::InvalidArgument, "--name must be 1 to 256 bytes");
@@ -136,6 +145,7 @@ Store Store::create(const std::filesystem::path& path, const InitOptions& option
                 "--role '" + options.role +
                     "' is not one of grid-worker, village-leader, township, county");
   if (!options.scope.empty()) validate_grid_scope(options.scope);
+  require_not_directory(path);
   if (std::filesystem::exists(path))
     throw Error(ErrorCode::Conflict,
                 "'" + path.string() + "' already exists; a device is initialised once");
@@ -176,6 +186,7 @@ Store Store::create(const std::filesystem::path& path, const InitOptions& option
 }
 
 Store Store::open(const std::filesystem::path& path, const OpenOptions& options) {
+  require_not_directory(path);
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->db = std::make_unique<sqlite::Database>(path.string(), false);

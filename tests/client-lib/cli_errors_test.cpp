@@ -67,6 +67,11 @@ TEST_CASE("a folder given as a file is named as a folder, with the option it cam
   CHECK(mentions(check, "'" + folder + "': is a directory"));
   auto enroll = run_cli({"enroll", "--db", device.db, "--file", folder});
   CHECK(mentions(enroll, "--file " + folder + ": is a directory"));
+  auto database = run_cli({"household", "list", "--db", folder});
+  CHECK(database.exit_code == 1);
+  CHECK(mentions(database, "the database '" + folder + "' is a directory"));
+  auto init = run_cli({"init", "--db", folder, "--name", "Li Wei"});
+  CHECK(mentions(init, "the database '" + folder + "' is a directory"));
   auto missing = run_cli({"form", "run", device.form, "--answers", folder + "/none.json"});
   CHECK(mentions(missing, "--answers " + folder + "/none.json: no such file"));
 }
