@@ -136,7 +136,13 @@ TEST_CASE("a pushed household of 20,000 members is rejected by the county cheapl
   auto started = std::chrono::steady_clock::now();
   json synced = phone.sync();
   auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  MESSAGE("sync with the 20,000-member change took " << took << " s");
+  std::string status = read_file("/proc/" + std::to_string(phone.server->pid()) + "/status");
+  auto peak = status.find("VmHWM:");
+  MESSAGE("sync with the 20,000-member change took "
+          << took << " s; server peak "
+          << (peak == std::string::npos
+                  ? "?"
+                  : status.substr(peak + 6, status.find('\n', peak) - peak - 6)));
   CHECK(synced["pushed"] == 1);
   const json* rejected = find_change(synced["rejected"], device, 1);
   REQUIRE(rejected != nullptr);
