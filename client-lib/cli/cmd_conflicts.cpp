@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
+#include "form_files.h"
 #include "store_handle.h"
 
 namespace doorstep::cli {
@@ -36,10 +37,11 @@ int run_resolve(const std::vector<std::string>& argv) {
   std::string field = args.positional(1, "FIELD");
   args.expect_at_most(2);
   json value = parse_cli_value(args.required("value"));
+  require_utf8_value(value, "conflicts resolve", "--value");
   StoreHandle store = open_store(args);
   ds_error error{};
   if (!ds_store_resolve(store.get(), id.c_str(), field.c_str(), value.dump().c_str(), &error))
-    fail(error);
+    throw Failure(message_naming(error, {{"value_json", "--value"}}));
   if (args.json())
     std::cout << json{{"record", id}, {"field", field}, {"value", value}}.dump() << "\n";
   else

@@ -6,18 +6,21 @@
 
 #include "abi.h"
 #include "command.h"
+#include "form_files.h"
 
 namespace doorstep::cli {
 namespace {
 
-// One evaluation; the result JSON text, or the error message in *error.
+// One evaluation; the result JSON text, or the error message in *error, which names the
+// context as `context_name` says the user gave it.
 std::string evaluate(const std::string& expr, const std::string& context,
-                     const std::string& options, std::string* error) {
+                     const std::string& options, std::string* error,
+                     const std::string& context_name) {
   ds_error err{};
   char* result = ds_expr_eval_with(expr.c_str(), context.empty() ? nullptr : context.c_str(),
                                    options.empty() ? nullptr : options.c_str(), &err);
   if (result == nullptr) {
-    *error = error_message(err);
+    *error = message_naming(err, {{"context_json", context_name}, {"expr is", "EXPR is"}});
     return std::string();
   }
   DsString owned(result);
@@ -60,7 +63,8 @@ int run_batch(const std::string& options) {
         throw std::invalid_argument("expected {\"expr\": \"...\", \"context\": {...} or null}");
       std::string context = request.contains("context") ? request["context"].dump() : "";
       std::string error;
-      std::string result = evaluate(request["expr"].get<std::string>(), context, options, &error);
+      std::string result = evaluate(request["expr"].get<std::string>(), context, options, &error,
+                                    "the line's \"context\"");
       out = error.empty() ? nlohmann::ordered_json::parse(result)
                           : nlohmann::ordered_json{{"error", error}};
     } catch (const nlohmann::json::exception& e) {
@@ -85,7 +89,7 @@ int run_expr(const std::vector<std::string>& argv) {
   args.expect_at_most(1);
   std::string expr = args.positional(0, "EXPR");
   std::string error;
-  std::string result = evaluate(expr, args.value_or("context", ""), options, &error);
+  std::string result = evaluate(expr, args.value_or("context", ""), options, &error, "--context");
   if (!error.empty()) throw Failure(error);
   nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(result);
   if (args.json())

@@ -36,7 +36,7 @@ int run_check(const std::vector<std::string>& argv) {
 
 std::string optional_file(const Args& args, const std::string& option) {
   auto path = args.value(option);
-  return path ? read_text_file(*path) : std::string();
+  return path ? read_text_file(*path, "--" + option) : std::string();
 }
 
 void print_summary(const json& snapshot) {
@@ -65,9 +65,18 @@ int run_run(const std::vector<std::string>& argv) {
   Args args("form run", argv, {{"answers", true}, {"params", true}, {"lang", true}});
   std::string file = args.positional(0, "FILE");
   args.expect_at_most(1);
-  std::string form = read_text_file(file);
-  std::string answers = read_text_file(args.required("answers"));
+  std::string form = read_text_file(file, "FILE");
+  std::string answers_path = args.required("answers");
+  std::string answers = read_text_file(answers_path, "--answers");
   std::string params = optional_file(args, "params");
+  std::vector<std::pair<std::string, std::string>> names = {
+      {"form_json", "FILE " + file},
+      {"answers_json", "--answers " + answers_path},
+      {"answers is not valid", "--answers " + answers_path + " is not valid"}};
+  if (auto path = args.value("params")) {
+    names.push_back({"params_json", "--params " + *path});
+    names.push_back({"params is not valid", "--params " + *path + " is not valid"});
+  }
   std::string lang = args.value_or("lang", "");
   if (!lang.empty() && lang != "zh" && lang != "en")
     throw UsageError("form run", "--lang must be zh or en, not '" + lang + "'");
@@ -75,10 +84,10 @@ int run_run(const std::vector<std::string>& argv) {
   ds_error error{};
   FormHandle handle(ds_form_load(form.c_str(), file.c_str(), &error));
   if (!handle) fail(error);
-  std::string snapshot = take_string(
+  std::string snapshot = take_string_naming(
       ds_form_evaluate(form.c_str(), answers.c_str(), params.empty() ? nullptr : params.c_str(),
                        lang.empty() ? nullptr : lang.c_str(), &error),
-      error);
+      error, names);
   if (args.json()) {
     std::cout << json::parse(snapshot).dump(2) << "\n";
   } else {

@@ -210,7 +210,7 @@ int run_fill(const std::vector<std::string>& argv) {
     throw UsageError("form fill", "--lang must be zh or en, not '" + lang + "'");
   std::string form_text = read_text_file(file);
   std::string params;
-  if (auto p = args.value("params")) params = read_text_file(*p);
+  if (auto p = args.value("params")) params = read_text_file(*p, "--params");
   ds_error error{};
   FormHandle form(ds_form_load(form_text.c_str(), file.c_str(), &error));
   if (!form) fail(error);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
+#include "form_files.h"
 #include "store_handle.h"
 
 namespace doorstep::cli {
@@ -21,7 +22,8 @@ int run_add(const std::vector<std::string>& argv) {
   StoreHandle store = open_store(args);
   ds_error error{};
   std::string id =
-      take_string(ds_store_household_add(store.get(), grid.c_str(), fields.c_str(), &error), error);
+      take_string_naming(ds_store_household_add(store.get(), grid.c_str(), fields.c_str(), &error),
+                         error, {{"fields_json", "--set"}});
   if (args.json())
     std::cout << json{{"id", id}}.dump() << "\n";
   else
@@ -100,7 +102,7 @@ int run_set(const std::vector<std::string>& argv) {
   StoreHandle store = open_store(args);
   ds_error error{};
   int64_t written = ds_store_household_set(store.get(), id.c_str(), fields.dump().c_str(), &error);
-  if (written < 0) fail(error);
+  if (written < 0) throw Failure(message_naming(error, {{"fields_json", "FIELD=VALUE"}}));
   if (args.json())
     std::cout << json{{"id", id}, {"ops", written}}.dump() << "\n";
   else

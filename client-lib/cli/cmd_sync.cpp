@@ -7,29 +7,29 @@
 
 #include "abi.h"
 #include "command.h"
-#include "sync_online.h"
 #include "doorstep.h"
+#include "form_files.h"
+#include "sync_online.h"
 
 namespace doorstep::cli {
 namespace {
 
-std::string read_text_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Failure("cannot read " + what + " '" + path + "'");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 void write_text_file(const std::string& path, const std::string& text) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Failure("cannot write '" + path + "': is a directory, not a file");
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out || !(out << text) || !out.flush()) throw Failure("cannot write '" + path + "'");
 }
 
 int run_enroll(const std::vector<std::string>& argv) {
   Args args("enroll", argv,
-            {{"request-out", true}, {"file", true}, {"server", true}, {"token", true},
-             {"fingerprint", true}, {"ca", true}});
+            {{"request-out", true},
+             {"file", true},
+             {"server", true},
+             {"token", true},
+             {"fingerprint", true},
+             {"ca", true}});
   args.expect_at_most(0);
   if (args.has("server")) return run_enroll_online(args);  // cmd_sync_online.cpp
   std::string db = args.db();
@@ -46,7 +46,7 @@ int run_enroll(const std::vector<std::string>& argv) {
   }
   auto file = args.value("file");
   if (!file) throw UsageError("enroll", "missing --request-out REQ.pem or --file FILE");
-  std::string enrollment = read_text_file(*file, "enrollment file");
+  std::string enrollment = read_text_file(*file, "--file");
   std::string result =
       take_string(ds_sync_enroll(db.c_str(), nullptr, enrollment.c_str(), &error), error);
   auto json = nlohmann::json::parse(result);
@@ -75,7 +75,7 @@ int run_export(const std::vector<std::string>& argv) {
   Args args("bundle export", argv, {{"to", true}, {"out", true}, {"full"}});
   args.expect_at_most(0);
   std::string db = args.db();
-  std::string recipient = read_text_file(args.required("to"), "recipient certificate");
+  std::string recipient = read_text_file(args.required("to"), "--to");
   std::string out = args.required("out");
   ds_error error{};
   std::string result = take_string(ds_bundle_export(db.c_str(), nullptr, recipient.c_str(),

@@ -72,6 +72,13 @@ int run_sync(const std::vector<std::string>& argv) {
     for (const auto& r : json["rejected"])
       std::cout << "  rejected " << r["origin"].get<std::string>() << "." << r["seq"] << " ("
                 << r["at"].get<std::string>() << "): " << r["reason"].get<std::string>() << "\n";
+    if (json.contains("stuck") && !json["stuck"].empty()) {
+      std::cout << "stuck (not taken by the county, kept until dealt with): "
+                << json["stuck"].size() << "\n";
+      for (const auto& r : json["stuck"])
+        std::cout << "  stuck " << r["origin"].get<std::string>() << "." << r["seq"] << " ("
+                  << r["at"].get<std::string>() << "): " << r["reason"].get<std::string>() << "\n";
+    }
   }
   return 0;
 }
@@ -82,8 +89,10 @@ const CommandRegistration sync_command{
      "Pushes every change the county has not acknowledged, then pulls every new change in\n"
      "this device's scope, over HTTPS with the server given at `doorstep enroll --server`.\n"
      "An interrupted sync resumes where it stopped. --json prints {\"pushed\": n, \"pulled\":\n"
-     "n, \"rejected\": [{\"origin\", \"seq\", \"reason\", \"at\"}], \"conflicts\": n, "
-     "\"server\"}.\n"
+     "n, \"rejected\": [{\"origin\", \"seq\", \"reason\", \"at\"}], \"stuck\": [...], "
+     "\"conflicts\": n, \"server\"}.\n"
+     "A change the county cannot take (rejected, or larger than its max_change_bytes) does not\n"
+     "stop the sync: it is listed under \"stuck\" at every sync until dealt with.\n"
      "--batch-size sets the changes per push batch and pull page (default 256).\n"
      "Exits 1 unless the sync completed.\n",
      run_sync}};

@@ -16,15 +16,30 @@ int run_visit(const std::vector<std::string>& argv) {
             {{"household", true}, {"form", true}, {"answers", true}, {"params", true}});
   args.expect_at_most(0);
   std::string household = args.required("household");
-  std::string form = read_text_file(args.required("form"));
-  std::string answers = read_text_file(args.required("answers"));
-  std::string params = args.has("params") ? read_text_file(*args.value("params")) : std::string();
+  std::string form_path = args.required("form");
+  std::string answers_path = args.required("answers");
   StoreHandle store = open_store(args);
+  // The county's limits decide before the answers are read: a file far beyond what a visit
+  // may hold is refused unread (4x allows for the whitespace of a pretty-printed file).
   ds_error error{};
-  std::string text =
-      take_string(ds_store_visit(store.get(), household.c_str(), form.c_str(), answers.c_str(),
-                                 params.empty() ? nullptr : params.c_str(), &error),
-                  error);
+  json limits = json::parse(take_string(ds_store_change_limits(store.get(), &error), error));
+  uint64_t max_visit = limits.value("max_visit_bytes", uint64_t{1} << 20);
+  std::string form = read_text_file(form_path, "--form");
+  std::string answers = read_text_file(answers_path, "--answers", 4 * max_visit,
+                                       "far more than a visit may hold (max_visit_bytes " +
+                                           std::to_string(max_visit) + ", a county setting)");
+  std::string params;
+  if (auto path = args.value("params")) params = read_text_file(*path, "--params");
+  std::vector<std::pair<std::string, std::string>> names = {
+      {"form_json", "--form " + form_path}, {"answers_json", "--answers " + answers_path}};
+  if (auto path = args.value("params")) {
+    names.push_back({"params_json", "--params " + *path});
+    names.push_back({"params is not valid", "--params " + *path + " is not valid"});
+  }
+  std::string text = take_string_naming(
+      ds_store_visit(store.get(), household.c_str(), form.c_str(), answers.c_str(),
+                     params.empty() ? nullptr : params.c_str(), &error),
+      error, names);
   if (args.json()) {
     std::cout << text << "\n";
     return 0;

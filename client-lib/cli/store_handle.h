@@ -33,6 +33,17 @@ inline nlohmann::json parse_cli_value(const std::string& text) {
   return value;
 }
 
+// A UsageError naming `what` if `value` holds text that is not UTF-8 (the store could not
+// keep it as JSON).
+inline void require_utf8_value(const nlohmann::json& value, const std::string& command,
+                               const std::string& what) {
+  try {
+    (void)value.dump();
+  } catch (const nlohmann::json::type_error&) {
+    throw UsageError(command, what + ": the value is not valid UTF-8");
+  }
+}
+
 // FIELD=VALUE arguments as a JSON object; a UsageError naming the argument when one is
 // malformed (field names themselves are checked by the store).
 inline nlohmann::json parse_assignments(const std::string& command,
@@ -52,6 +63,8 @@ inline nlohmann::json parse_assignments(const std::string& command,
     if (fields.contains(field))
       throw UsageError(command, "bad FIELD=VALUE '" + arg + "': field '" + field + "' given twice");
     fields[field] = parse_cli_value(arg.substr(eq + 1));
+    require_utf8_value(fields[field], command,
+                       "FIELD=VALUE '" + field + "=...' (argument " + std::to_string(i + 1) + ")");
   }
   return fields;
 }

@@ -51,8 +51,8 @@ DS_API char* ds_store_household_add(ds_store* store, const char* grid, const cha
 
 /* Adds a member to a household with fields (a JSON object, or NULL). Returns the member id;
  * caller frees with ds_free. */
-DS_API char* ds_store_member_add(ds_store* store, const char* household_id,
-                                 const char* fields_json, ds_error* out_error) DS_NOEXCEPT;
+DS_API char* ds_store_member_add(ds_store* store, const char* household_id, const char* fields_json,
+                                 ds_error* out_error) DS_NOEXCEPT;
 
 /* A correction outside a visit: sets fields (a JSON object of field -> value; null removes
  * a value) of a household or member. Returns the number of ops written (0 if nothing
@@ -78,10 +78,21 @@ DS_API char* ds_store_household_list(ds_store* store, const char* grid_prefix, c
 DS_API char* ds_store_household_history(ds_store* store, const char* household_id,
                                         const char* field, ds_error* out_error) DS_NOEXCEPT;
 
+/* The county's size limits every local edit must keep (docs/forms.md, "County limits"):
+ * {"max_visit_bytes", "max_text_answer_bytes", "max_members_per_household",
+ * "max_change_bytes"}, those of the settings the device was enrolled with, else the
+ * defaults. An edit beyond them fails with DS_ERR_INVALID_ARGUMENT naming the field and the
+ * setting, and writes nothing. A shell may check sizes with them before it reads a file.
+ * Caller frees with ds_free. */
+DS_API char* ds_store_change_limits(ds_store* store, ds_error* out_error) DS_NOEXCEPT;
+
 /* Stores a finalised visit of `household_id`: form_json is the form definition (its "id"
  * and "version", and per-field merge rules), answers_json the answers object (scalar answers
  * update household fields, the "members" repeat updates members matched by "member_id",
  * else "id_number"), params_json the county settings for the risk rules (may be NULL).
+ * Answers beyond the county's size limits (ds_store_change_limits) fail with
+ * DS_ERR_INVALID_ARGUMENT naming the answer ("answers.notes") and the setting, before the
+ * form is evaluated.
  * Returns {"visit_id", "risk": {"level", "rules"}}; caller frees with ds_free. */
 DS_API char* ds_store_visit(ds_store* store, const char* household_id, const char* form_json,
                             const char* answers_json, const char* params_json,

@@ -81,8 +81,14 @@ DS_API char* ds_sync_enroll_online(const char* db_path, const char* key_secret,
  * {"pushed": n (stored by the county), "sent": n (changes sent), "push_requests": n,
  * "pulled": n, "rejected": [{"origin", "seq", "reason", "at"}], "conflicts": n,
  * "requests": n (HTTP requests), "tls_resumed": bool, "bytes_up": n, "bytes_down": n,
- * "tls_handshake_up": n, "tls_handshake_down": n (bytes at the socket), "server"} as JSON (caller frees) only when the sync completed; NULL otherwise (a partial
- * sync is a failure: what was acknowledged stays recorded, and the next call continues). */
+ * "tls_handshake_up": n, "tls_handshake_down": n (bytes at the socket), "server", "stuck":
+ * [{"origin", "seq", "reason", "at"}]} as JSON (caller frees) only when the sync completed;
+ * NULL otherwise (a partial sync is a failure: what was acknowledged stays recorded, and the
+ * next call continues). A change the county cannot take ("at": "server" rejected it,
+ * "unsent": larger than the county's max_change_bytes, or refused alone with 413) does not
+ * stop the sync; it is listed in "stuck" at every sync until dealt with. A connection the
+ * server closes or resets is a DS_DOMAIN_NETWORK error, never a signal: the library sends
+ * with MSG_NOSIGNAL and the host need not ignore SIGPIPE. */
 DS_API char* ds_sync_online(const char* db_path, const char* key_secret,
                             const char* options_json, ds_error* out_error) DS_NOEXCEPT;
 

@@ -42,4 +42,10 @@ Result guarded(ds_error* out, Result on_failure, Body&& body) noexcept {
 // Rejects a null pointer argument with an error naming it.
 void require_arg(const void* arg, const char* name);
 
+// Rejects text that is not UTF-8 with Error(InvalidArgument) naming it and the byte offset.
+void require_utf8(std::string_view text, const char* name);
+
+// nlohmann's exception text without its "[json.exception.parse_error.101] " prefix.
+std::string without_json_prefix(const char* what);
+
 }  // namespace doorstep::abi

@@ -5,6 +5,10 @@
 
 #include "client-lib/src/abi_support.h"
 
+#include <nlohmann/json.hpp>
+
+#include "core/forms/utf8.h"
+
 namespace doorstep::abi {
 namespace {
 
@@ -90,10 +94,34 @@ void record_current_exception(ds_error* out) noexcept {
       out->internal_info |= kTransientFlag;
   } catch (const std::bad_alloc&) {
     record_error(out, DS_DOMAIN_POSIX, 12 /*ENOMEM*/, "out of memory");
+  } catch (const nlohmann::json::type_error& e) {
+    // 316: a text that reached JSON output is not UTF-8; only an argument brings one in.
+    if (e.id == 316)
+      record_error(
+          out, DS_DOMAIN_DOORSTEP, DS_ERR_INVALID_ARGUMENT,
+          std::string("a text given is not valid UTF-8 (") + without_json_prefix(e.what()) + ")");
+    else
+      record_error(out, DS_DOMAIN_DOORSTEP, DS_ERR_INTERNAL, e.what());
   } catch (const std::exception& e) {
     record_error(out, DS_DOMAIN_DOORSTEP, DS_ERR_INTERNAL, e.what());
   } catch (...) {
     record_error(out, DS_DOMAIN_DOORSTEP, DS_ERR_INTERNAL, "unknown exception");
+  }
+}
+
+std::string without_json_prefix(const char* what) {
+  std::string text = what;
+  if (text.rfind("[json.exception.", 0) == 0)
+    if (auto end = text.find("] "); end != std::string::npos) text.erase(0, end + 2);
+  return text;
+}
+
+void require_utf8(std::string_view text, const char* name) {
+  for (size_t pos = 0; pos < text.size();) {
+    size_t at = pos;
+    if (forms::utf8::next(text, pos) & 0x80000000u)
+      throw Error(ErrorCode::InvalidArgument,
+                  std::string(name) + " is not valid UTF-8 (byte " + std::to_string(at) + ")");
   }
 }
 

@@ -13,8 +13,9 @@ nlohmann::json parse_json_arg(const char* text, const char* what) {
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    throw Error(ErrorCode::InvalidArgument,
-                std::string(what) + " is not valid JSON (at byte " + std::to_string(e.byte) + ")");
+    throw Error(ErrorCode::InvalidArgument, std::string(what) + " is not valid JSON (at byte " +
+                                                std::to_string(e.byte) +
+                                                "): " + without_json_prefix(e.what()));
   }
 }
 
@@ -30,6 +31,7 @@ char* ds_expr_eval_with(const char* expr, const char* context_json, const char* 
                         ds_error* out_error) noexcept {
   return guarded<char*>(out_error, nullptr, [&]() -> char* {
     require_arg(expr, "expr");
+    doorstep::abi::require_utf8(expr, "expr");
     doorstep::forms::MapContext context;
     doorstep::forms::load_context_json(parse_json_arg(context_json, "context_json"),
                                        parse_json_arg(options_json, "options_json"), context);
@@ -48,6 +50,7 @@ char* ds_expr_eval(const char* expr, const char* context_json, ds_error* out_err
 char* ds_expr_check(const char* expr, ds_error* out_error) noexcept {
   return guarded<char*>(out_error, nullptr, [&]() -> char* {
     require_arg(expr, "expr");
+    doorstep::abi::require_utf8(expr, "expr");
     auto expression = doorstep::forms::Expression::parse(expr);
     nlohmann::json info = {{"references", expression.references()},
                            {"uses_current", expression.uses_current()},

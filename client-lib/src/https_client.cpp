@@ -99,6 +99,72 @@ std::string ServerAddress::url() const {
 
 namespace {
 
+// The socket BIO of every connection: OpenSSL's own socket BIO writes with write(2), which
+// raises SIGPIPE when the server has closed the connection (a crash, a 413 answered before
+// the body was read) and kills the host process unless it ignores the signal. This one
+// sends with MSG_NOSIGNAL, so a closed connection is an error value (EPIPE), never a signal,
+// whatever the host's disposition. It keeps the errno of a failed call for the message.
+struct SocketBio {
+  int fd = -1;
+  int last_errno = 0;
+};
+
+SocketBio* socket_of(BIO* bio) {
+  return static_cast<SocketBio*>(BIO_get_data(bio));
+}
+
+int socket_bio_write(BIO* bio, const char* data, int size) {
+  SocketBio* socket = socket_of(bio);
+  BIO_clear_retry_flags(bio);
+  ssize_t n;
+  do {
+    n = ::send(socket->fd, data, static_cast<size_t>(size), MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) socket->last_errno = errno;
+  return static_cast<int>(n);
+}
+
+int socket_bio_read(BIO* bio, char* data, int size) {
+  SocketBio* socket = socket_of(bio);
+  BIO_clear_retry_flags(bio);
+  ssize_t n;
+  do {
+    n = ::recv(socket->fd, data, static_cast<size_t>(size), 0);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) socket->last_errno = errno;
+  return static_cast<int>(n);
+}
+
+int socket_bio_puts(BIO* bio, const char* text) {
+  return socket_bio_write(bio, text, static_cast<int>(std::strlen(text)));
+}
+
+long socket_bio_ctrl(BIO* bio, int command, long, void* pointer) {
+  switch (command) {
+    case BIO_CTRL_FLUSH:
+    case BIO_CTRL_DUP: return 1;
+    case BIO_C_GET_FD:
+      if (pointer != nullptr) *static_cast<int*>(pointer) = socket_of(bio)->fd;
+      return socket_of(bio)->fd;
+    default: return 0;
+  }
+}
+
+const BIO_METHOD* socket_bio_method() {
+  static BIO_METHOD* method = [] {
+    BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR,
+                                 "doorstep socket");
+    if (m != nullptr) {
+      BIO_meth_set_write(m, socket_bio_write);
+      BIO_meth_set_read(m, socket_bio_read);
+      BIO_meth_set_puts(m, socket_bio_puts);
+      BIO_meth_set_ctrl(m, socket_bio_ctrl);
+    }
+    return m;
+  }();
+  return method;  // one for the process, never freed
+}
+
 // Counts the bytes that cross the socket BIO (what a proxy on the wire would count).
 long count_bytes(BIO* bio, int oper, const char*, size_t, int, long, int ret, size_t* processed) {
   auto* counts = reinterpret_cast<HttpsConnection::Counts*>(BIO_get_callback_arg(bio));
@@ -113,6 +179,7 @@ long count_bytes(BIO* bio, int oper, const char*, size_t, int, long, int ret, si
 
 struct HttpsConnection::Tls {
   int fd = -1;
+  SocketBio socket;  // the BIO's state; lives as long as the SSL that uses it
   SSL_CTX* ctx = nullptr;
   SSL* ssl = nullptr;
   std::string fingerprint;
@@ -134,6 +201,17 @@ struct HttpsConnection::Tls {
     i2d_SSL_SESSION(session, &p);
     (self->trusted ? *self->saved : self->pending_session) = std::move(der);
     return 0;  // the session object is not kept
+  }
+  // Why the last read or write failed: OpenSSL's reason, else the socket's.
+  std::string failure() {
+    unsigned long code = ERR_peek_error();
+    int error = socket.last_errno;
+    socket.last_errno = 0;
+    if (code != 0 || error == 0) return openssl_reason();
+    ERR_clear_error();
+    if (error == EPIPE || error == ECONNRESET) return "the server closed the connection";
+    if (error == EAGAIN || error == EWOULDBLOCK) return "timed out";
+    return std::strerror(error);
   }
   ~Tls() {
     if (ssl) {
@@ -207,8 +285,14 @@ void HttpsConnection::connect() {
     SSL_CTX_set_verify(tls->ctx, SSL_VERIFY_NONE, nullptr);
   }
   tls->ssl = SSL_new(tls->ctx);
-  SSL_set_fd(tls->ssl, tls->fd);
-  BIO* socket_bio = SSL_get_rbio(tls->ssl);
+  const BIO_METHOD* method = socket_bio_method();
+  BIO* socket_bio = method != nullptr ? BIO_new(method) : nullptr;
+  if (tls->ssl == nullptr || socket_bio == nullptr)
+    network_error(kNetTls, "cannot make a TLS connection: " + openssl_reason(), false);
+  tls->socket.fd = tls->fd;
+  BIO_set_data(socket_bio, &tls->socket);
+  BIO_set_init(socket_bio, 1);
+  SSL_set_bio(tls->ssl, socket_bio, socket_bio);  // the SSL owns the BIO now
   BIO_set_callback_arg(socket_bio, reinterpret_cast<char*>(&counts_));
   BIO_set_callback_ex(socket_bio, count_bytes);
   tls->saved = &session_;
@@ -295,23 +379,29 @@ HttpReply HttpsConnection::exchange(const std::string& request_text) {
   if (!tls_) connect();
   Tls& tls = *tls_;
   size_t written = 0;
+  std::string send_failure;
   while (written < request_text.size()) {
     int n = SSL_write(tls.ssl, request_text.data() + written,
                       static_cast<int>(std::min<size_t>(request_text.size() - written, 1 << 20)));
     if (n <= 0) {
-      close();
-      network_error(kNetIo, "sending to " + address_.url() + " failed: " + openssl_reason());
+      send_failure = "sending to " + address_.url() + " failed after " + std::to_string(written) +
+                     " of " + std::to_string(request_text.size()) + " bytes: " + tls.failure();
+      break;
     }
     written += static_cast<size_t>(n);
   }
+  // A server that refuses a request part-way (413) answers and closes before the body has
+  // arrived: its answer, if it reached us, says more than the failed send.
   std::string& buffer = tls.pending;
   auto fill = [&]() {
     char chunk[16384];
     int n = SSL_read(tls.ssl, chunk, sizeof chunk);
     if (n <= 0) {
-      std::string why = openssl_reason();
+      std::string why = send_failure.empty()
+                            ? "reading from " + address_.url() + " failed: " + tls.failure()
+                            : send_failure;
       close();
-      network_error(kNetIo, "reading from " + address_.url() + " failed: " + why);
+      network_error(kNetIo, why);
     }
     buffer.append(chunk, static_cast<size_t>(n));
   };
@@ -369,7 +459,7 @@ HttpReply HttpsConnection::exchange(const std::string& request_text) {
     close();
     return reply;
   }
-  if (lower(reply.headers["connection"]) == "close") close();
+  if (!send_failure.empty() || lower(reply.headers["connection"]) == "close") close();
   return reply;
 }
 

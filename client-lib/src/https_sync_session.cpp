@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <ctime>
 #include <functional>
+#include <set>
 
 #include "core/auth/request_signature.h"
 #include "core/common/error.h"
@@ -19,13 +20,18 @@ namespace {
 
 constexpr const char* kFrameType = "application/x-doorstep-frame";
 
-// Throws the server's refusal as an Error a caller can act on.
-[[noreturn]] void refuse(const HttpReply& reply, const std::string& what) {
+// "(CODE: MESSAGE)" of a server's error answer, "(HTTP STATUS)" if it has no JSON error.
+std::string refusal_text(const HttpReply& reply) {
   std::string message = "HTTP " + std::to_string(reply.status);
   auto body = nlohmann::json::parse(reply.body, nullptr, false);
   if (body.is_object() && body.contains("error") && body["error"].is_object())
     message = body["error"].value("code", "") + ": " + body["error"].value("message", "");
-  message = what + " refused by the server (" + message + ")";
+  return "(" + message + ")";
+}
+
+// Throws the server's refusal as an Error a caller can act on.
+[[noreturn]] void refuse(const HttpReply& reply, const std::string& what) {
+  std::string message = what + " refused by the server " + refusal_text(reply);
   if (reply.status == 401 || reply.status == 403) throw Error(ErrorCode::Unauthorized, message);
   if (reply.status >= 500) throw Error(ErrorDomain::Network, reply.status, message, true);
   throw Error(ErrorCode::InvalidArgument, message);
@@ -142,14 +148,62 @@ nlohmann::json enroll_online(sync::Replica& replica, const ServerAddress& server
 
 namespace {
 
+// The changes of this device the county has not taken, kept until a person deals with them
+// (kStuckItem): each rejection the county answered, and each change the device could not
+// send (larger than the county's max_change_bytes, or refused whole with 413).
+class StuckChanges {
+ public:
+  explicit StuckChanges(sync::SyncState& state) : state_(state) {
+    if (auto saved = state_.item(kStuckItem)) {
+      auto parsed = nlohmann::json::parse(*saved, nullptr, false);
+      if (parsed.is_object()) stuck_ = std::move(parsed);
+    }
+  }
+  void keep(const std::string& origin, uint64_t seq, const std::string& reason, const char* at) {
+    stuck_[origin + "." + std::to_string(seq)] = {
+        {"origin", origin}, {"seq", seq}, {"reason", reason}, {"at", at}};
+    state_.set_item(kStuckItem, stuck_.dump());
+  }
+  nlohmann::json list() const {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& [key, entry] : stuck_.items()) out.push_back(entry);
+    return out;
+  }
+
+ private:
+  sync::SyncState& state_;
+  nlohmann::json stuck_ = nlohmann::json::object();
+};
+
 struct Tally {
+  explicit Tally(sync::SyncState& state) : stuck(state) {}
   uint64_t pushed = 0, pulled = 0, sent = 0, push_requests = 0;
   nlohmann::json rejected = nlohmann::json::array();
+  StuckChanges stuck;
+  std::set<std::string> noted;
   void note(const std::vector<sync::RejectedChange>& list, const char* at) {
-    for (const auto& r : list)
-      rejected.push_back({{"origin", r.origin}, {"seq", r.seq}, {"reason", r.reason}, {"at", at}});
+    for (const auto& r : list) note(r.origin, r.seq, r.reason, at);
+  }
+  void note(const std::string& origin, uint64_t seq, const std::string& reason, const char* at) {
+    // A page asked for again (smaller) meets the same unsent change twice: noted once.
+    if (!noted.insert(origin + "." + std::to_string(seq) + "@" + at).second) return;
+    rejected.push_back({{"origin", origin}, {"seq", seq}, {"reason", reason}, {"at", at}});
+    // A change pulled from the county that this device refused is the county's to deal
+    // with; one of this device's own that the county refused stays visible here.
+    if (std::string(at) == "server" || std::string(at) == "unsent")
+      stuck.keep(origin, seq, reason, at);
   }
 };
+
+// The origin and seq of a change in wire form, {"", 0} if its head does not decode.
+std::pair<std::string, uint64_t> change_name(const sync::Blob& wire) {
+  try {
+    return sync::change_id_of(
+        std::string_view(reinterpret_cast<const char*>(wire.data()), wire.size()));
+  } catch (const Error&) {
+    return {"", 0};
+  }
+}
 
 // The county's device id and scope (the keys of this device's checkpoints), saved in the
 // server item after the first sync's hello.
@@ -158,16 +212,46 @@ struct CountyPeer {
   std::string scope;
 };
 
+// The most change bytes one push page carries: any change within the county's
+// max_change_bytes (at most ChangeLimits::kCeilingChangeBytes) fits, and the request stays
+// well under the server's 32 MiB push limit.
+constexpr size_t kPushPageBytes = 24 * 1024 * 1024;
+
 // The next page to push from the Acked checkpoint, skipping (and acknowledging) pages
-// that hold nothing for the county.
+// that hold nothing for the county. A change larger than the county's max_change_bytes
+// (stored by an older version) is never sent: it is noted as stuck and left out, so it does
+// not block the changes after it. A page whose changes add up to more than kPushPageBytes is
+// asked for again with fewer changes.
 sync::OutgoingPage next_push(sync::Replica& replica, const CountyPeer& county, uint64_t& acked,
-                             size_t page_size) {
+                             size_t page_size, Tally& tally) {
   auto& state = replica.state();
+  const uint64_t max_change = replica.store().change_limits().max_change_bytes;
   while (true) {
     auto page = sync::next_page_for(replica, county.device, county.scope, acked, page_size);
-    if (!page.changes.empty() || !page.more) return page;
+    size_t bytes = 0;
+    for (const auto& change : page.changes)
+      if (change.size() <= max_change) bytes += change.size();
+    if (bytes > kPushPageBytes && page.changes.size() > 1) {
+      page_size = std::max<size_t>(1, page.changes.size() / 2);
+      continue;
+    }
+    size_t before = page.changes.size();
+    std::erase_if(page.changes, [&](const sync::Blob& change) {
+      if (change.size() <= max_change) return false;
+      auto [origin, seq] = change_name(change);
+      tally.note(origin, seq,
+                 "change " + origin + "." + std::to_string(seq) + " has " +
+                     std::to_string(change.size()) + " bytes; the county allows at most " +
+                     std::to_string(max_change) +
+                     " (max_change_bytes) per change, so it is not sent",
+                 "unsent");
+      return true;
+    });
+    bool dropped = page.changes.size() < before;
+    if (!page.changes.empty() || (!page.more && !dropped)) return page;
     state.set_checkpoint(county.device, county.scope, sync::CheckpointKind::Acked, page.through);
     acked = page.through;
+    if (!page.more) return page;
   }
 }
 
@@ -189,7 +273,7 @@ void sync_in_steps(sync::Replica& replica, SignedClient& client, const CountyPee
   const std::string own = replica.identity().device_id;
   uint64_t acked = state.checkpoint(county.device, county.scope, sync::CheckpointKind::Acked);
   while (true) {
-    auto page = next_push(replica, county, acked, options.page_size);
+    auto page = next_push(replica, county, acked, options.page_size, tally);
     if (page.changes.empty()) {
       if (page.through > acked)
         state.set_checkpoint(county.device, county.scope, sync::CheckpointKind::Acked,
@@ -248,12 +332,17 @@ bool sync_in_rounds(sync::Replica& replica, SignedClient& client, const CountyPe
   uint64_t acked = state.checkpoint(county.device, county.scope, sync::CheckpointKind::Acked);
   uint64_t cursor = state.checkpoint(county.device, scope, sync::CheckpointKind::Received);
   bool pushing = true;
+  size_t page_size = options.page_size;
   for (bool first_round = true;; first_round = false) {
     nlohmann::json frame = {{"t", "sync"}, {"crl", held_crl_number(replica)}};
     sync::OutgoingPage page;
+    size_t pushed = 0;                        // changes in this round's push
+    std::pair<std::string, uint64_t> single;  // the change, when it is one
     if (pushing) {
-      page = next_push(replica, county, acked, options.page_size);
+      page = next_push(replica, county, acked, page_size, tally);
       if (!page.changes.empty()) {
+        pushed = page.changes.size();
+        if (pushed == 1) single = change_name(page.changes.front());
         sync::PushMessage push;
         push.batch = own + ":" + std::to_string(acked) + "-" + std::to_string(page.through);
         push.changes = std::move(page.changes);
@@ -289,6 +378,23 @@ bool sync_in_rounds(sync::Replica& replica, SignedClient& client, const CountyPe
       tally.sent = 0;
       tally.push_requests = 0;
       return false;
+    }
+    if (reply.status == 413 && frame.contains("push")) {
+      // Too large for this server: fewer changes a request, and a change that is too large
+      // alone is noted as stuck and passed over, so the changes after it still go.
+      if (pushed > 1) {
+        page_size = std::max<size_t>(1, pushed / 2);
+      } else {
+        auto [origin, seq] = single;
+        tally.note(
+            origin, seq,
+            "the server refused a push of this change alone as too large " + refusal_text(reply),
+            "server");
+        state.set_checkpoint(county.device, county.scope, sync::CheckpointKind::Acked,
+                             page.through);
+        acked = page.through;
+      }
+      continue;
     }
     if (reply.status != 200) refuse(reply, "sync");
     nlohmann::json answer;
@@ -376,7 +482,7 @@ nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
   };
   if (county.device.empty()) say_hello();
 
-  Tally tally;
+  Tally tally(state);
   if (!sync_in_rounds(replica, client, county, options, tally)) {
     say_hello();  // an older server: its CRL comes with hello
     sync_in_steps(replica, client, county, options, tally);
@@ -398,6 +504,7 @@ nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
           {"push_requests", tally.push_requests},
           {"pulled", tally.pulled},
           {"rejected", tally.rejected},
+          {"stuck", tally.stuck.list()},
           {"conflicts", replica.store().conflicts().size()},
           {"requests", client.requests()},
           {"tls_resumed", connection.session_reused()},

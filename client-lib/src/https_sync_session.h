@@ -36,6 +36,11 @@ namespace doorstep::net {
 
 // The sync state item holding {"url", "fingerprint", "ca_file"} of the county server.
 inline constexpr const char* kServerItem = "https_server";
+// The sync state item holding this device's stuck changes, {"ORIGIN.SEQ": {"origin", "seq",
+// "reason", "at"}}: every change of its own the county rejected ("at": "server") or that it
+// could not send ("unsent": larger than the county's max_change_bytes). Kept until a person
+// deals with them; every sync lists them.
+inline constexpr const char* kStuckItem = "stuck_changes";
 // The sync state item holding the TLS session of the last sync, {"url", "fingerprint",
 // "session": base64 DER}: offered on the next connection to the same pinned server.
 inline constexpr const char* kTlsSessionItem = "https_tls_session";
@@ -53,8 +58,12 @@ struct SyncOptions {
 
 // Pushes then pulls until nothing is left. What it pulls is acknowledged to the county in
 // the same transaction (ChangeVerifier::ingest_pulled), so it is not pushed back.
+// A change the county cannot take (rejected, over max_change_bytes, or refused with 413 when
+// pushed alone) does not stop the sync: it is reported, kept in kStuckItem, and the changes
+// after it are pushed.
 // Returns {"pushed": n, "sent": n, "push_requests": n, "pulled": n, "rejected":
-// [{"origin", "seq", "reason", "at": "server"|"device"}], "conflicts": n, "server": URL}.
+// [{"origin", "seq", "reason", "at": "server"|"device"|"unsent"}] (this sync's), "stuck":
+// [the same shape] (every stuck change so far), "conflicts": n, "server": URL}.
 nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options);
 
 }  // namespace doorstep::net

@@ -39,8 +39,9 @@ json parse_arg(const char* text, const char* name, json fallback = json()) {
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {
-    throw Error(ErrorCode::InvalidArgument, std::string(name) + " is not valid JSON (byte " +
-                                                std::to_string(e.byte) + "): " + e.what());
+    throw Error(ErrorCode::InvalidArgument,
+                std::string(name) + " is not valid JSON (byte " + std::to_string(e.byte) +
+                    "): " + doorstep::abi::without_json_prefix(e.what()));
   }
 }
 
@@ -190,6 +191,8 @@ char* ds_store_visit(ds_store* store, const char* household_id, const char* form
     require_arg(answers_json, "answers_json");
     json form = parse_object_arg(form_json, "form_json");
     json answers = parse_object_arg(answers_json, "answers_json");
+    // Sizes first: answers the county would refuse are not worth evaluating.
+    doorstep::sync::check_visit_answers(answers, store->store.change_limits());
     std::string language = "zh";
     if (form.contains("settings") && form["settings"].is_object() &&
         form["settings"].contains("default_language") &&
@@ -220,6 +223,13 @@ char* ds_store_visit(ds_store* store, const char* household_id, const char* form
     if (answers.contains("location")) visit.gps = answers["location"];
     std::string id = store->store.record_visit(visit);
     return owned(json{{"visit_id", id}, {"risk", visit.risk}}.dump());
+  });
+}
+
+char* ds_store_change_limits(ds_store* store, ds_error* out_error) noexcept {
+  return guarded(out_error, static_cast<char*>(nullptr), [&] {
+    require_arg(store, "store");
+    return owned(store->store.change_limits().to_json().dump());
   });
 }
 

@@ -229,8 +229,12 @@ json parse_argument(std::string_view text, const char* what) {
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {
+    // nlohmann's "[json.exception.parse_error.101] " says nothing to the person who wrote it.
+    std::string why = e.what();
+    if (auto end = why.find("] "); why.rfind("[json.exception.", 0) == 0 && end != why.npos)
+      why.erase(0, end + 2);
     throw Error(ErrorCode::InvalidArgument, std::string(what) + " is not valid JSON (byte " +
-                                                std::to_string(e.byte) + "): " + e.what());
+                                                std::to_string(e.byte) + "): " + why);
   }
 }
 }  // namespace

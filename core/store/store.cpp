@@ -37,6 +37,8 @@ constexpr const char* kUpsertTrusted =
     "ON CONFLICT (device_id) DO UPDATE SET public_key = excluded.public_key, name = excluded.name";
 constexpr const char* kSelectTrusted =
     "SELECT public_key FROM trusted_devices WHERE device_id = ?1";
+constexpr const char* kCountMembers =
+    "SELECT count(*) FROM records WHERE household = ?1 AND type = 'member'";
 constexpr const char* kDeleteRules = "DELETE FROM merge_rules";
 constexpr const char* kInsertRule = "INSERT INTO merge_rules (field, rule) VALUES (?1, ?2)";
 constexpr const char* kSelectRule = "SELECT rule FROM merge_rules WHERE field = ?1";
@@ -124,6 +126,15 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
+// A folder where the database file belongs is named as one (SQLite would say only that it
+// cannot open it, and create() that it "already exists").
+static void require_not_directory(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error(ErrorCode::InvalidArgument,
+                "the database '" + path.string() + "' is a directory, not a database file");
+}
+
 Store Store::create(const std::filesystem::path& path, const InitOptions& options) {
   if (options.name.empty() || options.name.size() > 256)
     throw Error(ErrorCode::InvalidArgument, "--name must be 1 to 256 bytes");
@@ -134,6 +145,7 @@ Store Store::create(const std::filesystem::path& path, const InitOptions& option
                 "--role '" + options.role +
                     "' is not one of grid-worker, village-leader, township, county");
   if (!options.scope.empty()) validate_grid_scope(options.scope);
+  require_not_directory(path);
   if (std::filesystem::exists(path))
     throw Error(ErrorCode::Conflict,
                 "'" + path.string() + "' already exists; a device is initialised once");
@@ -174,6 +186,7 @@ Store Store::create(const std::filesystem::path& path, const InitOptions& option
 }
 
 Store Store::open(const std::filesystem::path& path, const OpenOptions& options) {
+  require_not_directory(path);
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->db = std::make_unique<sqlite::Database>(path.string(), false);
@@ -214,6 +227,15 @@ std::optional<crypto::PublicKey> Store::trusted_key(const std::string& device_id
     throw Error(ErrorCode::Corrupt, "trusted key of device " + device_id + " is damaged");
   std::copy(bytes.begin(), bytes.end(), key.begin());
   return key;
+}
+
+const sync::ChangeLimits& Store::change_limits() const {
+  if (!impl_->limits) impl_->limits = sync::enrolled_limits(*impl_->db);
+  return *impl_->limits;
+}
+
+void Store::set_change_limits(const sync::ChangeLimits& limits) {
+  impl_->limits = limits;
 }
 
 void Store::set_merge_rules(const std::map<std::string, sync::FieldRule>& rules) {
@@ -280,6 +302,26 @@ bool Store::Impl::commit_local(const std::function<void(LocalChange&)>& build) {
   change.ops = std::move(local.ops);
   for (auto& op : change.ops) op.time = now;
   sync::validate(change);
+  // The county's limits, as its ingest will check them; and, for a change that adds
+  // members, the household's count after it (the ingest sees one change at a time).
+  if (!limits) limits = sync::enrolled_limits(*db);
+  if (auto exceeded = sync::exceeded_limit(change, change.canonical_bytes().size(), *limits))
+    throw Error(ErrorCode::InvalidArgument, *exceeded);
+  uint64_t added = 0;
+  for (const auto& op : change.ops)
+    if (op.kind == sync::OpKind::Create && op.record_type == "member") ++added;
+  if (added > 0) {
+    auto& count = db->cached(kCountMembers).bind(1, change.household);
+    count.step();
+    uint64_t members = static_cast<uint64_t>(count.int64(0)) + added;
+    count.reset();
+    if (members > limits->max_members_per_household)
+      throw Error(ErrorCode::InvalidArgument,
+                  "household " + change.household + " would have " + std::to_string(members) +
+                      " members; the county allows at most " +
+                      std::to_string(limits->max_members_per_household) +
+                      " (max_members_per_household) per household");
+  }
   sync::SignedChange signed_change = sync::sign_change(std::move(change), signer);
   std::string canonical = signed_change.change.canonical_bytes();
   append_change(*db, signed_change, canonical, crypto::sha256(canonical));

@@ -32,6 +32,7 @@
 
 #include "core/crypto/device_key.h"
 #include "core/store/sqlite.h"
+#include "core/sync/change_limits.h"
 #include "core/sync/hlc.h"
 #include "core/sync/merge.h"
 
@@ -95,6 +96,14 @@ class Store {
   // ---- trust store: device id -> public key, used to verify changes on apply ----
   void trust_device(const std::string& name, const crypto::PublicKey& key);
   std::optional<crypto::PublicKey> trusted_key(const std::string& device_id) const;
+
+  // ---- the county's size limits (core/sync/change_limits.h) ----
+  // What every change this store writes or applies must keep: those of the county settings
+  // the device was enrolled with (read on first use), the defaults before enrollment; a
+  // county server sets those of its settings.json. A local edit that would break them fails
+  // with Error(InvalidArgument) naming the field and the setting, and writes nothing.
+  const sync::ChangeLimits& change_limits() const;
+  void set_change_limits(const sync::ChangeLimits& limits);
 
   // ---- merge rules: field -> rule, from the form (plain data) ----
   void set_merge_rules(const std::map<std::string, sync::FieldRule>& rules);

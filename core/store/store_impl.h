@@ -37,6 +37,7 @@ struct Store::Impl {
   Identity identity;
   std::string key_secret;  // empty until needed, then from options or PATH.secret
   std::optional<crypto::DeviceKey> key;
+  std::optional<sync::ChangeLimits> limits;  // loaded on first use (Store::change_limits)
 
   const crypto::DeviceKey& device_key();
   // Runs `build` inside a write transaction; if it added ops, signs and appends them as

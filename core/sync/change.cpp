@@ -402,6 +402,14 @@ Change decode_change(std::string_view bytes) {
   return change;
 }
 
+std::pair<std::string, uint64_t> change_id_of(std::string_view bytes) {
+  Reader in(bytes);
+  if (in.raw(kMagic.size(), "magic") != kMagic)
+    throw Error(ErrorCode::Corrupt, "change: bad magic at byte offset 0 (not a Doorstep change)");
+  std::string origin = in.str("origin");
+  return {origin, in.u64("seq")};
+}
+
 SignedChange decode(std::string_view bytes) {
   Reader in(bytes);
   SignedChange out;

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/crypto/device_key.h"
@@ -101,6 +102,9 @@ void validate(const Change& change);
 std::string encode(const SignedChange& signed_change);
 // Parses and validates encode()'s output; Error(Corrupt) names the byte offset.
 SignedChange decode(std::string_view bytes);
+// The (origin, seq) of a change in wire form, read from its head alone: names a change that
+// is too large to decode. Error(Corrupt) if the bytes do not start like a change.
+std::pair<std::string, uint64_t> change_id_of(std::string_view bytes);
 // Parses canonical bytes alone (as stored in the op log).
 Change decode_change(std::string_view bytes);
 

@@ -12,6 +12,7 @@
 #include "core/crypto/keys.h"
 #include "core/crypto/revocation_list.h"
 #include "core/store/grid_path.h"
+#include "core/sync/change_limits.h"
 #include "core/sync/divisions.h"
 
 namespace doorstep::sync {
@@ -240,6 +241,7 @@ CountyAuthority CountyAuthority::init(const fs::path& dir, const CountyInitOptio
                              {"income_threshold_yuan", 7500},
                              {"home_visit_interval_days", 30},
                              {"phone_checkin_interval_days", 15}};
+  settings.update(ChangeLimits{}.to_json());
   write_text(dir / "settings.json", settings.dump(2) + "\n");
   write_text(
       dir / "county.json",
@@ -265,6 +267,18 @@ CountyAuthority CountyAuthority::open(const fs::path& dir) {
   crypto::Certificate ca_cert = crypto::Certificate::from_pem(read_text(dir / "ca.pem"));
   impl->ca.emplace(ca_cert, crypto::private_key_from_pem(read_text(dir / "ca-key.pem")));
   impl->store = std::make_unique<store::Store>(store::Store::open(dir / "county.db"));
+  // The county's own limits, not those of an enrollment: settings.json is where the county
+  // sets them, and what it hands to every device it enrolls.
+  if (fs::exists(dir / "settings.json")) {
+    try {
+      impl->store->set_change_limits(
+          ChangeLimits::from_settings(nlohmann::json::parse(read_text(dir / "settings.json"))));
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(ErrorCode::Corrupt, (dir / "settings.json").string() + ": " + e.what());
+    } catch (const Error& e) {
+      throw Error(ErrorCode::InvalidArgument, (dir / "settings.json").string() + ": " + e.what());
+    }
+  }
   impl->replica = std::make_unique<Replica>(*impl->store);
   impl->db().exec(kSchema);
   return CountyAuthority(std::move(impl));

@@ -72,6 +72,8 @@ void prepare(store::Store& store, Incoming& in, bool validated, const VerifyPoli
     in.result.status = ApplyStatus::Duplicate;
     return;
   }
+  if (auto exceeded = exceeded_limit(change, in.canonical.size(), store.change_limits()))
+    return reject(in, ErrorCode::InvalidArgument, change_name(change) + ": " + *exceeded);
   std::optional<crypto::PublicKey> key =
       policy.key_for ? policy.key_for(change.origin) : store.trusted_key(change.origin);
   if (!key)

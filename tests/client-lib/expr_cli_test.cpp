@@ -62,7 +62,7 @@ TEST_CASE("doorstep expr refuses a syntax error with the offset and exit status 
 
   auto bad_context = run_cli({"expr", "1", "--context", "{not json"});
   CHECK(bad_context.exit_code == 1);
-  CHECK(bad_context.err.find("context_json is not valid JSON") != std::string::npos);
+  CHECK(bad_context.err.find("--context is not valid JSON") != std::string::npos);
 
   auto no_expr = run_cli({"expr"});
   CHECK(no_expr.exit_code == 2);

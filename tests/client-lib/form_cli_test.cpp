@@ -129,7 +129,8 @@ TEST_CASE("form run refuses answers that are not JSON, and a form that does not 
   auto result =
       run_cli({"form", "run", shipped_form(), "--answers", (dir / "broken.json").string()});
   CHECK(result.exit_code == 1);
-  CHECK(result.err.find("answers is not valid JSON") != std::string::npos);
+  CHECK(result.err.find("--answers " + (dir / "broken.json").string() + " is not valid JSON") !=
+        std::string::npos);
 
   write_file(dir / "form.json", "{\"survey\": [{\"type\": \"nope\", \"name\": \"a\"}]}");
   auto bad_form =

@@ -83,6 +83,9 @@ ProcessResult run_process(const std::filesystem::path& program,
     std::vector<char*> envp;
     for (auto& e : env_strings) envp.push_back(e.data());
     envp.push_back(nullptr);
+    // The parent ignores SIGPIPE (its writes to a child's stdin); a program under test
+    // gets the default disposition a shell would give it, not the parent's.
+    signal(SIGPIPE, SIG_DFL);
     execve(prog.c_str(), argv.data(), envp.data());
     _exit(127);
   }
