@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "core/common/bounded_decode.h"
 #include "core/common/error.h"
 
 namespace doorstep::forms {
@@ -226,12 +227,7 @@ std::map<std::string, std::string> params_from_json(const json& params) {
 namespace {
 json parse_argument(std::string_view text, const char* what) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return json();
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw Error(ErrorCode::InvalidArgument, std::string(what) + " is not valid JSON (byte " +
-                                                std::to_string(e.byte) + "): " + e.what());
-  }
+  return parse_json_bounded(text, kDocumentJsonLimits, what);
 }
 }  // namespace
 
