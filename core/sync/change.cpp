@@ -306,6 +306,8 @@ void validate(const Change& change) {
     bad("origin '" + change.origin + "' is not a device id (16 hex digits)");
   if (change.seq == 0) bad("seq must be at least 1");
   if (change.author.size() > 256) bad("author name is longer than 256 bytes");
+  // Names travel on into JSON (histories, logs, reports), which must be UTF-8.
+  if (!is_well_formed_utf8(change.author)) bad("author name is not well-formed UTF-8");
   if (!change.household.empty() && !is_hex16(change.household))
     bad("household id '" + change.household + "' is not 16 hex digits");
   if (!change.grid.empty() && !store::is_valid_grid_path(change.grid))
@@ -368,6 +370,8 @@ void validate(const Change& change) {
       if (p > 0 && !(op.pred[p - 1] < id)) invalid_op(i, op, "pred is not sorted and unique");
     }
     if (op.form_version.size() > 256) invalid_op(i, op, "form version is too long");
+    if (!is_well_formed_utf8(op.form_version))
+      invalid_op(i, op, "form version is not well-formed UTF-8");
   }
 }
 

@@ -54,3 +54,18 @@ TEST_CASE("a change's JSON form is built with the same limits") {
   SignedChange deep = sign_change(household_note(nested_arrays(1000)), key);
   CHECK_THROWS_WITH_AS(to_json(deep), doctest::Contains("op value is nested deeper"), Error);
 }
+
+// Found by the change fuzz target: a change whose author is not UTF-8 decoded, and then
+// every JSON form of it (history, logs) threw.
+TEST_CASE("a change whose author or form version is not well-formed UTF-8 is refused on decode") {
+  auto key = crypto::DeviceKey::generate();
+  Change author = household_note("1");
+  author.author = "w\x98rke";
+  CHECK_THROWS_WITH_AS(decode(encode(sign_change(author, key))),
+                       "change: author name is not well-formed UTF-8", Error);
+  Change form = household_note("1");
+  form.ops[0].form_version = "household-monitoring@\xff";
+  CHECK_THROWS_WITH_AS(decode(encode(sign_change(form, key))),
+                       "change: op 0 (field 'notes'): form version is not well-formed UTF-8",
+                       Error);
+}
