@@ -1,5 +1,5 @@
-// doorstep expr: evaluates form expressions through the C ABI (ds_expr_eval_with), one from
-// the command line or many as JSON lines on standard input (--batch).
+// doorstep expr: evaluates form expressions through the C ABI, one from the command line
+// (ds_expr_eval_with) or many as JSON lines on standard input (--batch, ds_expr_eval_request).
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -56,21 +56,16 @@ int run_batch(const std::string& options) {
   while (std::getline(std::cin, line)) {
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    // The library decodes the line (with its limits on size and depth) and evaluates it.
+    ds_error err{};
+    char* result =
+        ds_expr_eval_request(line.c_str(), options.empty() ? nullptr : options.c_str(), &err);
     nlohmann::ordered_json out;
-    try {
-      nlohmann::json request = nlohmann::json::parse(line);
-      if (!request.is_object() || !request.contains("expr") || !request["expr"].is_string())
-        throw std::invalid_argument("expected {\"expr\": \"...\", \"context\": {...} or null}");
-      std::string context = request.contains("context") ? request["context"].dump() : "";
-      std::string error;
-      std::string result = evaluate(request["expr"].get<std::string>(), context, options, &error,
-                                    "the line's \"context\"");
-      out = error.empty() ? nlohmann::ordered_json::parse(result)
-                          : nlohmann::ordered_json{{"error", error}};
-    } catch (const nlohmann::json::exception& e) {
-      out = {{"error", "line " + std::to_string(line_number) + ": invalid JSON: " + e.what()}};
-    } catch (const std::invalid_argument& e) {
-      out = {{"error", "line " + std::to_string(line_number) + ": " + e.what()}};
+    if (result == nullptr) {
+      out = {{"error", "line " + std::to_string(line_number) + ": " + error_message(err)}};
+    } else {
+      DsString owned(result);
+      out = nlohmann::ordered_json::parse(owned.get());
     }
     std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }

@@ -26,7 +26,8 @@ extern "C" {
  *    (default: the system clock, UTC).
  *  - a result: {"value": V, "type": "number|string|boolean|date"}. NaN and the infinities
  *    are the strings "NaN", "Infinity", "-Infinity"; a date is "YYYY-MM-DD", a date-time
- *    "YYYY-MM-DDTHH:MM:SS.mmm+00:00" (type "date"). */
+ *    "YYYY-MM-DDTHH:MM:SS.mmm+00:00" (type "date").
+ * Every JSON argument is decoded with limits: at most 1 MiB and 64 levels of nesting. */
 
 /* Parses and evaluates `expr`. Returns the result JSON, owned by the caller (ds_free).
  * Returns NULL and fills *out_error on failure: DS_ERR_INVALID_EXPRESSION for a syntax error
@@ -37,8 +38,17 @@ DS_API char* ds_expr_eval(const char* expr, const char* context_json,
                           ds_error* out_error) DS_NOEXCEPT;
 
 /* As ds_expr_eval, with options_json (may be NULL). */
-DS_API char* ds_expr_eval_with(const char* expr, const char* context_json,
-                               const char* options_json, ds_error* out_error) DS_NOEXCEPT;
+DS_API char* ds_expr_eval_with(const char* expr, const char* context_json, const char* options_json,
+                               ds_error* out_error) DS_NOEXCEPT;
+
+/* Evaluates one request, a JSON object {"expr": "...", "context": {...} or null} (a line of
+ * `doorstep expr --batch`), with options_json as in ds_expr_eval_with (may be NULL). Returns
+ * the result JSON as ds_expr_eval does, owned by the caller (ds_free). Returns NULL and fills
+ * *out_error: DS_ERR_INVALID_ARGUMENT for a NULL request_json or a request that is not such
+ * an object (not JSON, nested deeper than 64 levels, longer than 1 MiB: the message names the
+ * byte offset); else as ds_expr_eval. */
+DS_API char* ds_expr_eval_request(const char* request_json, const char* options_json,
+                                  ds_error* out_error) DS_NOEXCEPT;
 
 /* Parses `expr` without evaluating it. Returns {"references": ["name", ...], "uses_current":
  * bool, "volatile": bool} (the ${name}s in order of first appearance; whether it reads ".";

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "client-lib/src/abi_support.h"
+#include "core/common/bounded_decode.h"
 #include "core/forms/form_evaluation.h"
 #include "core/forms/form_loader.h"
 #include "core/forms/form_session.h"
@@ -18,6 +19,8 @@ namespace {
 
 using doorstep::Error;
 using doorstep::ErrorCode;
+using doorstep::kDocumentJsonLimits;
+using doorstep::parse_json_bounded;
 using doorstep::abi::copy_string;
 using doorstep::abi::guarded;
 using doorstep::abi::require_arg;
@@ -35,11 +38,7 @@ std::string optional_text(const char* text) {
 
 json parse_object(const char* text, const char* what) {
   if (text == nullptr) return json();
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw Error(ErrorCode::InvalidArgument, std::string(what) + " is not valid JSON: " + e.what());
-  }
+  return parse_json_bounded(text, kDocumentJsonLimits, what);
 }
 
 }  // namespace

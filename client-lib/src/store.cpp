@@ -6,6 +6,7 @@
 #include <set>
 
 #include "client-lib/src/abi_support.h"
+#include "core/common/bounded_decode.h"
 #include "core/crypto/hash.h"
 #include "core/forms/form_evaluation.h"
 #include "core/store/store.h"
@@ -18,6 +19,8 @@ namespace {
 
 using doorstep::Error;
 using doorstep::ErrorCode;
+using doorstep::kDocumentJsonLimits;
+using doorstep::parse_json_bounded;
 using doorstep::abi::copy_string;
 using doorstep::abi::guarded;
 using doorstep::abi::require_arg;
@@ -36,13 +39,7 @@ std::string text_or_empty(const char* text) {
 // Parses a JSON argument; NULL gives `fallback`. Errors name the argument and the offset.
 json parse_arg(const char* text, const char* name, json fallback = json()) {
   if (text == nullptr) return fallback;
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw Error(ErrorCode::InvalidArgument,
-                std::string(name) + " is not valid JSON (byte " + std::to_string(e.byte) +
-                    "): " + doorstep::abi::without_json_prefix(e.what()));
-  }
+  return parse_json_bounded(text, kDocumentJsonLimits, name);
 }
 
 json parse_object_arg(const char* text, const char* name) {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "client-lib/src/abi_support.h"
+#include "core/common/bounded_decode.h"
 #include "core/crypto/certificate.h"
 #include "core/store/store.h"
 #include "core/sync/bundle.h"
@@ -68,12 +69,8 @@ char* ds_sync_enroll(const char* db_path, const char* key_secret, const char* en
                      ds_error* out_error) noexcept {
   return guarded(out_error, static_cast<char*>(nullptr), [&]() -> char* {
     require_arg(enrollment_json, "enrollment_json");
-    nlohmann::json enrollment;
-    try {
-      enrollment = nlohmann::json::parse(enrollment_json);
-    } catch (const nlohmann::json::parse_error& e) {
-      throw Error(ErrorCode::Corrupt, std::string("the enrollment file is not JSON: ") + e.what());
-    }
+    nlohmann::json enrollment = parse_json_bounded(enrollment_json, kSmallJsonLimits,
+                                                   "the enrollment file", ErrorCode::Corrupt);
     store::Store store = open_store(db_path, key_secret);
     sync::Replica replica(store, secret_of(key_secret));
     replica.install_enrollment(enrollment);

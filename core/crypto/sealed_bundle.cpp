@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/bounded_decode.h"
 #include "core/crypto/keys.h"
 
 namespace doorstep::crypto {
@@ -19,6 +20,12 @@ constexpr size_t kTagSize = 16;
 constexpr size_t kIdSize = 16;
 constexpr uint32_t kFinalBit = 0x80000000u;
 constexpr size_t kMaxHeader = 1 << 20;
+// The header is one flat map of five members.
+constexpr DecodeLimits kHeaderLimits{.max_depth = 4,
+                                     .max_bytes = kMaxHeader,
+                                     .max_string = kMaxHeader,
+                                     .max_items = 64,
+                                     .max_values = 256};
 
 void put_u32(std::string& out, uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8)
@@ -139,10 +146,10 @@ SealedBundleReader::SealedBundleReader(std::string file, const Certificate& reci
   std::string_view header_bytes(file_.data() + header_start, header_len);
   nlohmann::json header;
   try {
-    header = nlohmann::json::from_cbor(header_bytes.begin(), header_bytes.end());
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::Corrupt, "bundle header at byte " + std::to_string(header_start) +
-                                        " is not CBOR: " + e.what());
+    header = parse_cbor_bounded(reinterpret_cast<const uint8_t*>(header_bytes.data()),
+                                header_bytes.size(), kHeaderLimits, "bundle header");
+  } catch (const DecodeError& e) {
+    throw DecodeError(ErrorCode::Corrupt, "bundle header", header_start + e.offset(), e.problem());
   }
   auto binary = [&](const char* field, size_t size) -> Bytes {
     if (!header.is_object() || !header.contains(field) || !header[field].is_binary() ||
@@ -152,7 +159,7 @@ SealedBundleReader::SealedBundleReader(std::string file, const Certificate& reci
     const auto& b = header[field].get_binary();
     return Bytes(b.begin(), b.end());
   };
-  if (!header.is_object() || header.value("v", 0) != 1)
+  if (!header.is_object() || !header.contains("v") || header["v"] != 1)
     throw Error(ErrorCode::UnsupportedVersion, "bundle header version is not 1");
   Bytes recipient_hash = binary("recipient", 32);
   if (recipient_hash != sha256_bytes(recipient.der()))

@@ -1,5 +1,6 @@
 #include "core/forms/expr_lexer.h"
 
+#include "core/common/utf8_check.h"
 #include "core/forms/expr_node.h"
 #include "core/forms/number_text.h"
 #include "core/forms/utf8.h"
@@ -74,6 +75,9 @@ const char* ascii_for(char32_t cp) {
 }  // namespace
 
 std::vector<Token> tokenize(std::string_view text) {
+  // Literals travel on into results and JSON answers, which must be UTF-8.
+  if (size_t bad = first_invalid_utf8(text); bad != text.size())
+    throw_at(bad, "the expression is not well-formed UTF-8");
   std::vector<Token> tokens;
   size_t pos = 0;
   auto push = [&](TokenKind kind, size_t offset, std::string s = std::string()) {

@@ -9,7 +9,7 @@ namespace doorstep::forms {
 namespace {
 
 // Deeper trees are refused so that evaluation's recursion stays far from the stack limit.
-constexpr int kMaxDepth = 256;
+constexpr int kMaxDepth = 64;
 constexpr size_t kMaxOperators = 1000;
 
 class Parser {

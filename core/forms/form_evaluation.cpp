@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "core/common/bounded_decode.h"
 #include "core/common/error.h"
 
 namespace doorstep::forms {
@@ -226,16 +227,7 @@ std::map<std::string, std::string> params_from_json(const json& params) {
 namespace {
 json parse_argument(std::string_view text, const char* what) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return json();
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    // nlohmann's "[json.exception.parse_error.101] " says nothing to the person who wrote it.
-    std::string why = e.what();
-    if (auto end = why.find("] "); why.rfind("[json.exception.", 0) == 0 && end != why.npos)
-      why.erase(0, end + 2);
-    throw Error(ErrorCode::InvalidArgument, std::string(what) + " is not valid JSON (byte " +
-                                                std::to_string(e.byte) + "): " + why);
-  }
+  return parse_json_bounded(text, kDocumentJsonLimits, what);
 }
 }  // namespace
 

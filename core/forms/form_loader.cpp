@@ -8,6 +8,7 @@
 #include <cmath>
 #include <set>
 
+#include "core/common/bounded_decode.h"
 #include "core/common/error.h"
 #include "core/forms/form_issues.h"
 
@@ -558,26 +559,6 @@ class FormReader {
   int depth_ = 0;
 };
 
-// The start of the token that ends at `end` (a string literal, a number or a word), so that a
-// parse error points where the offending token begins.
-size_t token_start(std::string_view text, size_t end) {
-  if (end >= text.size()) return end;
-  if (text[end] == '"') {
-    size_t j = end;
-    while (j > 0) {
-      --j;
-      if (text[j] == '"' && (j == 0 || text[j - 1] != '\\')) return j;
-      if (text[j] == '\n') break;
-    }
-    return end;
-  }
-  size_t j = end;
-  while (j > 0 && (std::isalnum(static_cast<unsigned char>(text[j - 1])) || text[j - 1] == '.' ||
-                   text[j - 1] == '-' || text[j - 1] == '+'))
-    --j;
-  return j;
-}
-
 }  // namespace
 
 std::string FormIssue::to_string() const {
@@ -589,22 +570,15 @@ FormLoadResult load_form(std::string_view json_text, const std::string& source_n
   FormIssues issues(positions, source_name);
   json root;
   try {
-    root = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    // nlohmann's byte counts up to the last character it read; the token it choked on
-    // ("last read: '...'") starts that many characters earlier.
-    size_t offset = e.byte > 0 ? e.byte - 1 : 0;
-    std::string message = e.what();
-    auto last = message.find("last read: '");
-    if (last != std::string::npos && message.size() > last + 13 && message.back() == '\'') {
-      size_t token = message.size() - (last + 12) - 1;
-      if (token > 0 && token <= e.byte) offset = e.byte - token;
-    } else {
-      offset = token_start(json_text, offset);
-    }
-    auto colon = message.find(": ", message.find("column"));
-    if (colon != std::string::npos) message = message.substr(colon + 2);
-    issues.at_offset("", offset, "JSON syntax error: " + message);
+    root = parse_json_bounded(json_text, kFormJsonLimits, "the form", ErrorCode::InvalidForm);
+  } catch (const DecodeError& e) {
+    std::string problem = e.problem();
+    const std::string syntax = "is not valid JSON: ";
+    if (problem.rfind(syntax, 0) == 0)
+      problem = "JSON syntax error: " + problem.substr(syntax.size());
+    else
+      problem = "the form " + problem;
+    issues.at_offset("", e.offset(), problem);
     return FormLoadResult{nullptr, issues.take()};
   }
   auto form = std::make_shared<FormDefinition>();

@@ -64,6 +64,10 @@ BundleImport import_bundle(Replica& replica, const std::string& file) {
   std::string own_scope = own.require_claims().scope;
   crypto::PkeyPtr x25519 = replica.decryption_key();
   crypto::SealedBundleReader reader(file, own, x25519.get());
+  // Nothing past the header is decoded before the certificate that signed it chains to this
+  // county: a stranger's chunks are never parsed. (The hello may carry a newer revocation
+  // list; the sender is checked against it again below.)
+  replica.trust_store().verify(reader.sender());
 
   BundleImport report;
   std::optional<ChangeVerifier> verifier;

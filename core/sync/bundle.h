@@ -6,12 +6,13 @@
 //
 // Export takes the changes within the recipient's scope after the recipient's last
 // acknowledged cursor (or all of them with `full`), leaving out what the recipient wrote.
-// Import verifies the sender, applies the newest revocation list it carries, then applies
-// each push as one transaction through a ChangeVerifier (signature, chain, revocation,
-// scope, role); it records the checkpoint the sender acknowledged (so the next export to the
-// sender shrinks) and how far it now holds the sender's changes (so the next export back
-// tells the sender). A truncated or damaged bundle imports its verified prefix and says
-// where it broke; importing the same bundle again changes nothing.
+// Import verifies the sender's certificate before it decodes anything past the bundle's
+// header, applies the newest revocation list the hello carries (and verifies the sender
+// against it), then applies each push as one transaction through a ChangeVerifier
+// (signature, chain, revocation, scope, role); it records the checkpoint the sender acknowledged
+// (so the next export to the sender shrinks) and how far it now holds the sender's changes (so the
+// next export back tells the sender). A truncated or damaged bundle imports its verified prefix and
+// says where it broke; importing the same bundle again changes nothing.
 //
 // Thread-safety: one thread at a time per Replica. Failure: Error(Unauthorized) for a bundle
 // addressed to someone else or from a device the county does not trust, Error(BadSignature)
@@ -32,7 +33,7 @@
 namespace doorstep::sync {
 
 struct BundleExportOptions {
-  bool full = false;  // ignore what the recipient acknowledged
+  bool full = false;      // ignore what the recipient acknowledged
   size_t page_size = 64;  // changes per push: a truncated file keeps every whole page
   // Fixed values for byte-identical files (golden tests); normally left empty.
   crypto::PkeyPtr ephemeral;

@@ -4,42 +4,15 @@
 #include <set>
 #include <utility>
 
+#include "core/common/bounded_decode.h"
 #include "core/common/error.h"
+#include "core/common/utf8_check.h"
 #include "core/store/grid_path.h"
 
 namespace doorstep::sync {
 namespace {
 
 constexpr std::string_view kMagic = "DSC1";
-
-// Well-formed UTF-8 as RFC 3629 defines it (no overlong forms, no surrogates, nothing past
-// U+10FFFF): what nlohmann's parser accepts in a string.
-bool is_well_formed_utf8(std::string_view text) {
-  auto in = [](unsigned char c, unsigned char lo, unsigned char hi) { return c >= lo && c <= hi; };
-  size_t i = 0;
-  while (i < text.size()) {
-    auto c = static_cast<unsigned char>(text[i]);
-    auto at = [&](size_t k) {
-      return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
-    };
-    if (c < 0x80) {
-      i += 1;
-    } else if (in(c, 0xC2, 0xDF) && in(at(1), 0x80, 0xBF)) {
-      i += 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-      if (!in(at(1), lo, hi) || !in(at(2), 0x80, 0xBF)) return false;
-      i += 3;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-      if (!in(at(1), lo, hi) || !in(at(2), 0x80, 0xBF) || !in(at(3), 0x80, 0xBF)) return false;
-      i += 4;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
 
 // Whether `text` is, on its face, the canonical JSON of a scalar most answers are: a string
 // with nothing to escape, an integer of at most 18 digits, true, false or null. Returns
@@ -64,6 +37,13 @@ constexpr std::string_view kSigningPrefix = "doorstep change v1";
 constexpr uint32_t kMaxString = 16u << 20;
 constexpr uint32_t kMaxOps = 1u << 20;
 constexpr uint32_t kMaxPred = 1u << 12;
+// An op value is one field's value or a record's creation (a visit's whole content): JSON
+// no deeper than 64 levels, as long as a change's strings may be.
+constexpr DecodeLimits kOpValueLimits{.max_depth = 64,
+                                      .max_bytes = kMaxString,
+                                      .max_string = kMaxString,
+                                      .max_items = 1u << 20,
+                                      .max_values = 1u << 22};
 
 void put_u64(std::string& out, uint64_t v) {
   for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
@@ -326,6 +306,8 @@ void validate(const Change& change) {
     bad("origin '" + change.origin + "' is not a device id (16 hex digits)");
   if (change.seq == 0) bad("seq must be at least 1");
   if (change.author.size() > 256) bad("author name is longer than 256 bytes");
+  // Names travel on into JSON (histories, logs, reports), which must be UTF-8.
+  if (!is_well_formed_utf8(change.author)) bad("author name is not well-formed UTF-8");
   if (!change.household.empty() && !is_hex16(change.household))
     bad("household id '" + change.household + "' is not 16 hex digits");
   if (!change.grid.empty() && !store::is_valid_grid_path(change.grid))
@@ -365,8 +347,12 @@ void validate(const Change& change) {
     if (!touched.emplace(op.record_id, op.field).second)
       invalid_op(i, op, "record '" + op.record_id + "' is edited twice in one change");
     if (op.kind == OpKind::Create || !obviously_canonical_scalar(op.value)) {
-      nlohmann::json value = nlohmann::json::parse(op.value, nullptr, false);
-      if (value.is_discarded()) invalid_op(i, op, "value is not JSON");
+      nlohmann::json value;
+      try {
+        value = parse_json_bounded(op.value, kOpValueLimits, "value", ErrorCode::Corrupt);
+      } catch (const DecodeError& e) {
+        invalid_op(i, op, e.what());
+      }
       if (canonical_json(value) != op.value) invalid_op(i, op, "value is not canonical JSON");
       if (op.kind == OpKind::Create && !value.is_object())
         invalid_op(i, op, "a create op's value must be an object");
@@ -384,6 +370,8 @@ void validate(const Change& change) {
       if (p > 0 && !(op.pred[p - 1] < id)) invalid_op(i, op, "pred is not sorted and unique");
     }
     if (op.form_version.size() > 256) invalid_op(i, op, "form version is too long");
+    if (!is_well_formed_utf8(op.form_version))
+      invalid_op(i, op, "form version is not well-formed UTF-8");
   }
 }
 
@@ -429,14 +417,15 @@ nlohmann::json to_json(const SignedChange& signed_change) {
   for (const Op& op : c.ops) {
     nlohmann::json pred = nlohmann::json::array();
     for (const OpId& p : op.pred) pred.push_back(p.key());
-    ops.push_back({{"kind", to_string(op.kind)},
-                   {"type", op.record_type},
-                   {"record", op.record_id},
-                   {"field", op.field},
-                   {"value", nlohmann::json::parse(op.value)},
-                   {"pred", pred},
-                   {"time", {op.time.wall_ms, op.time.counter}},
-                   {"form", op.form_version}});
+    ops.push_back(
+        {{"kind", to_string(op.kind)},
+         {"type", op.record_type},
+         {"record", op.record_id},
+         {"field", op.field},
+         {"value", parse_json_bounded(op.value, kOpValueLimits, "op value", ErrorCode::Corrupt)},
+         {"pred", pred},
+         {"time", {op.time.wall_ms, op.time.counter}},
+         {"form", op.form_version}});
   }
   return {{"origin", c.origin},
           {"seq", c.seq},

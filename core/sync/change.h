@@ -11,7 +11,8 @@
 // every field length-prefixed in a fixed order, integers big-endian — so that the hash is a
 // function of the content alone. Values are canonical JSON texts (nlohmann's dump(): keys
 // sorted, no spaces); decode() refuses anything that is not canonical, so equal values have
-// equal bytes on every device.
+// equal bytes on every device, and decodes them with parse_json_bounded (at most 64 levels of
+// nesting), so no value it accepts is too deep to serialize, copy or compare.
 //
 // Thread-safety: plain values. Failure: decode()/validate() throw doorstep::Error(Corrupt)
 // naming the byte offset or the op and field that is wrong; nothing else throws except on

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/common/bounded_decode.h"
 #include "core/crypto/hash.h"
 #include "core/crypto/keys.h"
 #include "core/crypto/revocation_list.h"
@@ -258,7 +259,8 @@ CountyAuthority CountyAuthority::open(const fs::path& dir) {
   impl->dir = dir;
   nlohmann::json info;
   try {
-    info = nlohmann::json::parse(read_text(dir / "county.json"));
+    info = parse_json_bounded(read_text(dir / "county.json"), kSmallJsonLimits,
+                              (dir / "county.json").string(), ErrorCode::Corrupt);
     impl->code = info.at("code").get<std::string>();
     impl->name = info.at("name").get<std::string>();
   } catch (const nlohmann::json::exception& e) {
@@ -374,16 +376,14 @@ nlohmann::json CountyAuthority::issue_device(const std::string& request_pem,
       if (entry.path().extension() == ".json") files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     for (const auto& file : files) {
-      try {
-        forms.push_back(nlohmann::json::parse(read_text(file)));
-      } catch (const nlohmann::json::parse_error& e) {
-        throw Error(ErrorCode::InvalidForm, file.string() + ": " + e.what());
-      }
+      forms.push_back(parse_json_bounded(read_text(file), kFormJsonLimits, file.string(),
+                                         ErrorCode::InvalidForm));
     }
   }
   nlohmann::json settings = nlohmann::json::object();
   if (fs::exists(impl_->dir / "settings.json"))
-    settings = nlohmann::json::parse(read_text(impl_->dir / "settings.json"));
+    settings = parse_json_bounded(read_text(impl_->dir / "settings.json"), kDocumentJsonLimits,
+                                  (impl_->dir / "settings.json").string(), ErrorCode::Corrupt);
   nlohmann::json enrollment = {
       {"format", "doorstep-enrollment"},
       {"version", 1},

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/common/bounded_decode.h"
 #include "core/common/error.h"
 #include "core/store/grid_path.h"
 
@@ -58,13 +59,7 @@ std::vector<Division> read_divisions(const std::filesystem::path& file,
   };
   size_t first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
   if (first != std::string::npos && (text[first] == '{' || text[first] == '[')) {
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-      throw Error(ErrorCode::InvalidArgument,
-                  file.string() + ": not valid JSON (" + e.what() + ")");
-    }
+    nlohmann::json j = parse_json_bounded(text, kDocumentJsonLimits, file.string());
     auto take = [&](const nlohmann::json& items, const std::string& what) {
       if (!items.is_array()) return;
       for (size_t i = 0; i < items.size(); ++i) {

@@ -73,7 +73,6 @@ class SyncClient {
   std::string own_scope_;
   uint64_t push_through_ = 0;
   bool push_more_ = false;
-  uint64_t batches_ = 0;
   SyncSummary summary_;
 };
 

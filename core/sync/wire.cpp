@@ -60,11 +60,14 @@ nlohmann::json decode_frame(const uint8_t* data, size_t size) {
     throw Error(ErrorCode::Corrupt,
                 "message frame: unknown format byte " + std::to_string(data[0]) + " at byte 0");
   }
-  try {
-    return nlohmann::json::from_cbor(cbor, cbor + cbor_size);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(ErrorCode::Corrupt, std::string("message frame is not CBOR: ") + e.what());
+  if (data[0] == kCbor) {
+    try {
+      return parse_cbor_bounded(cbor, cbor_size, kFrameLimits, "message frame");
+    } catch (const DecodeError& e) {
+      throw DecodeError(ErrorCode::Corrupt, "message frame", e.offset() + 1, e.problem());
+    }
   }
+  return parse_cbor_bounded(cbor, cbor_size, kFrameLimits, "message frame (decompressed)");
 }
 
 }  // namespace doorstep::sync

@@ -8,9 +8,15 @@
 // repetitive JSON-ish text (field names, grid paths, device ids) and zstd gains 3-5x on them
 // at level 3 in microseconds; Debian ships it (libzstd).
 //
+// Decoding is bounded (core/common/bounded_decode.h, kFrameLimits): a frame nested deeper
+// than 64 levels, or whose lengths claim more bytes than it holds, is refused before anything
+// is built from it.
+//
 // Failure: decode_frame() throws Error(Corrupt) naming the byte offset for an empty frame, an
-// unknown format, a bad zstd frame, a frame that decompresses past kMaxFrameContent, or bytes
-// that are not CBOR. Thread-safety: pure functions.
+// unknown format, a bad zstd frame, a frame that decompresses past kMaxFrameContent, bytes
+// that are not CBOR as to_cbor() writes it, or a frame past kFrameLimits. Offsets count from
+// the format byte for a plain frame and into the decompressed content for a zstd frame.
+// Thread-safety: pure functions.
 #pragma once
 
 #include <cstdint>
@@ -19,9 +25,17 @@
 #include <string_view>
 #include <vector>
 
+#include "core/common/bounded_decode.h"
+
 namespace doorstep::sync {
 
 inline constexpr size_t kMaxFrameContent = 64 * 1024 * 1024;
+// Protocol messages nest three levels deep (a sync frame's push holds its changes).
+inline constexpr DecodeLimits kFrameLimits{.max_depth = 64,
+                                           .max_bytes = kMaxFrameContent,
+                                           .max_string = kMaxFrameContent,
+                                           .max_items = 1u << 20,
+                                           .max_values = 1u << 22};
 
 std::vector<uint8_t> encode_frame(const nlohmann::json& message, int zstd_level = 3);
 nlohmann::json decode_frame(const uint8_t* data, size_t size);

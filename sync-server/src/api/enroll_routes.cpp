@@ -1,6 +1,7 @@
 // POST /v1/enroll.
 #include "api/enroll_routes.h"
 
+#include "core/common/bounded_decode.h"
 #include "core/common/error.h"
 #include "core/crypto/certificate.h"
 #include "core/crypto/device_key.h"
@@ -18,7 +19,12 @@ std::string required_string(const nlohmann::json& body, const char* name) {
 }
 
 HttpResponse enroll(CountyContext& county, const HttpRequest& request) {
-  auto body = nlohmann::json::parse(request.body);
+  nlohmann::json body;
+  try {
+    body = parse_json_bounded(request.body, kSmallJsonLimits, "the enrollment request");
+  } catch (const DecodeError& e) {
+    throw HttpError(400, "malformed_json", e.what());
+  }
   if (!body.is_object()) throw HttpError(400, "invalid_argument", "the body must be an object");
   std::string token = required_string(body, "token");
   std::string csr = required_string(body, "request");
