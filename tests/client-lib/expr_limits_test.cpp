@@ -72,5 +72,5 @@ TEST_CASE(
 
   auto single = run_cli({"expr", "1", "--context", R"({"x": )" + nested_arrays(60'000) + "}"});
   CHECK(single.exit_code == 1);
-  CHECK(single.err.find("context_json is nested deeper than 64 levels") != std::string::npos);
+  CHECK(single.err.find("--context is nested deeper than 64 levels") != std::string::npos);
 }
