@@ -121,6 +121,8 @@ class Store {
   nlohmann::json household(const std::string& id) const;
   nlohmann::json households(const std::string& grid_prefix, const std::string& level) const;
   nlohmann::json history(const std::string& id, const std::string& field) const;
+  // The open conflicts (fields whose rule is review) of the records this replica holds; a
+  // conflict on a record whose creating change has not arrived yet is listed once it has.
   nlohmann::json conflicts() const;
 
   // SHA-256 (hex) of the canonical state within a grid prefix ("" = all).

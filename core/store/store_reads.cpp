@@ -28,9 +28,12 @@ constexpr const char* kHouseholdsInScope =
     "AND (?2 = '' OR level = ?2) ORDER BY r.grid, r.id";
 constexpr const char* kChangesOfHousehold =
     "SELECT body, author, origin FROM changes WHERE household = ?1";
+// Only conflicts of records this replica holds: a relay may deliver edits of a record before
+// the change that creates it, and a conflict on a record not held yet cannot be resolved here
+// (a resolve names the record's household and grid). It is listed once the create arrives.
 constexpr const char* kAllConflicts =
     "SELECT f.record_id, f.field, r.type, r.household FROM field_values f "
-    "LEFT JOIN records r ON r.id = f.record_id WHERE f.conflict = 1 ORDER BY f.record_id, f.field";
+    "JOIN records r ON r.id = f.record_id WHERE f.conflict = 1 ORDER BY f.record_id, f.field";
 
 // The values of a conflicted field: the provisional winner first, then by op key.
 nlohmann::json conflict_values(sqlite::Database& db, const std::string& record_id,
