@@ -113,6 +113,11 @@ class Store {
   size_t set_fields(const std::string& record_id, const nlohmann::json& fields);
   // Stores a visit and the field changes it implies. Returns the visit id.
   std::string record_visit(const VisitInput& visit);
+  // Moves a household to another grid (a move op, kept in its history with `reason`).
+  // Error(OutOfScope) unless this device's scope covers both the household's grid and `grid`;
+  // InvalidArgument for a bad grid path, an empty reason or the grid it is at already.
+  void move_household(const std::string& household_id, const std::string& grid,
+                      const std::string& reason);
   // Closes the conflict on (record_id, field) with `value`. Error(NotFound) if the field
   // has no conflict.
   void resolve(const std::string& record_id, const std::string& field, const nlohmann::json& value);
