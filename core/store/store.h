@@ -96,6 +96,14 @@ class Store {
   void trust_device(const std::string& name, const crypto::PublicKey& key);
   std::optional<crypto::PublicKey> trusted_key(const std::string& device_id) const;
 
+  // ---- identity granted at enrollment ----
+  // Takes the role and scope the county certified for this device, replacing what `init`
+  // said: from now on local edits are checked against them. Error(OutOfScope), changing
+  // nothing, if the store holds a household outside `scope` (named with its grid);
+  // InvalidArgument for an unknown role or a bad scope. Writes in the caller's transaction
+  // if there is one.
+  void adopt_identity(const std::string& role, const std::string& scope);
+
   // ---- merge rules: field -> rule, from the form (plain data) ----
   void set_merge_rules(const std::map<std::string, sync::FieldRule>& rules);
   sync::FieldRule merge_rule(const std::string& field) const;
