@@ -350,10 +350,10 @@ AppendResult append_change(sqlite::Database& db, const sync::SignedChange& signe
     std::vector<std::string> grids = household_grids(db, change.household);
     if (!grids.empty()) {
       if (std::find(grids.begin(), grids.end(), change.grid) == grids.end()) {
-        std::string held;
-        for (const auto& g : grids) held += (held.empty() ? "" : ", ") + g;
+        std::string held;  // every grid it lived at: after a move, the old grids too
+        for (const auto& g : grids) held += (held.empty() ? "" : " or ") + g;
         throw Error(ErrorCode::OutOfScope, change_name(change) + ": household " + change.household +
-                                               " is at grid " + held + ", not at grid " +
+                                               " lives at grid " + held + ", not at grid " +
                                                change.grid + " as the change states");
       }
       if (creates)
