@@ -93,7 +93,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "a forged create of an existing household does not move it; the forger cannot then "
+    "a forged create of an existing household does not move it, and the forger cannot then "
     "read its members") {
   TwoGrids t;
   LiveServer server(t.data);

@@ -165,7 +165,7 @@ TEST_CASE("edits that arrive before their household's create take effect once it
   CHECK(early.digest() == v.a.digest());
 }
 
-TEST_CASE("a village leader moves a household; the move stays in its history and syncs") {
+TEST_CASE("a village leader moves a household, and the move stays in its history and syncs") {
   Village v;
   doorstep::test::send_all(v.a, v.leader);
   v.leader.move_household(v.household, kGridB, "the family moved across the river");
