@@ -110,6 +110,23 @@ int run_set(const std::vector<std::string>& argv) {
   return 0;
 }
 
+int run_move(const std::vector<std::string>& argv) {
+  Args args("household move", argv, {{"household", true}, {"grid", true}, {"reason", true}});
+  args.expect_at_most(0);
+  std::string id = args.required("household");
+  std::string grid = args.required("grid");
+  std::string reason = args.required("reason");
+  StoreHandle store = open_store(args);
+  ds_error error{};
+  if (!ds_store_household_move(store.get(), id.c_str(), grid.c_str(), reason.c_str(), &error))
+    fail(error);
+  if (args.json())
+    std::cout << json{{"id", id}, {"grid", grid}}.dump() << "\n";
+  else
+    std::cout << "moved " << id << " to " << grid << "\n";
+  return 0;
+}
+
 int run_history(const std::vector<std::string>& argv) {
   Args args("household history", argv, {{"field", true}});
   std::string id = args.positional(0, "ID");
@@ -157,6 +174,14 @@ const CommandRegistration set_command{
      "ID is a household or member id. VALUE is read as JSON when it is JSON (5200, true,\n"
      "null, \"text\") and as text otherwise. Only fields whose value changes are written.\n",
      run_set}};
+const CommandRegistration move_command{
+    {"household move", "move a household to another grid, with a reason kept in its history",
+     "usage: PROGRAM household move --db PATH --household ID --grid GRIDPATH --reason TEXT "
+     "[--json]\n\n"
+     "Only a device whose scope covers both the household's grid and GRIDPATH (a village\n"
+     "leader within a village, a township, the county) may move it. The move is an op of the\n"
+     "household like any edit: it syncs, and `household history` shows it with its reason.\n",
+     run_move}};
 const CommandRegistration history_command{
     {"household history", "every op on a household: who, when, what it superseded",
      "usage: PROGRAM household history --db PATH ID [--field F] [--json]\n", run_history}};

@@ -54,6 +54,14 @@ DS_API char* ds_store_household_add(ds_store* store, const char* grid, const cha
 DS_API char* ds_store_member_add(ds_store* store, const char* household_id, const char* fields_json,
                                  ds_error* out_error) DS_NOEXCEPT;
 
+/* Moves household_id to grid (a full grid path), keeping reason (1 to 1000 bytes) in its
+ * history; later changes of the household state the new grid. Fails with
+ * DS_ERR_OUT_OF_SCOPE unless this device's scope covers both the household's grid and grid,
+ * DS_ERR_NOT_FOUND for an unknown household, DS_ERR_INVALID_ARGUMENT for a bad grid path, an
+ * empty reason or the grid the household is at already. */
+DS_API bool ds_store_household_move(ds_store* store, const char* household_id, const char* grid,
+                                    const char* reason, ds_error* out_error) DS_NOEXCEPT;
+
 /* A correction outside a visit: sets fields (a JSON object of field -> value; null removes
  * a value) of a household or member. Returns the number of ops written (0 if nothing
  * changed), or -1 on failure. */

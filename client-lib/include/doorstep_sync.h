@@ -27,9 +27,12 @@ DS_API char* ds_sync_certificate_request(const char* db_path, const char* key_se
                                          ds_error* out_error) DS_NOEXCEPT;
 
 /* Installs an enrollment file (its JSON text, as `doorstep-server device issue` wrote it):
- * checks that the certificate chains to the county CA and certifies this device's key.
+ * checks that the certificate chains to the county CA and certifies this device's key, and
+ * makes the certified role and scope the device's own (replacing what init said).
  * Returns {"device", "name", "role", "scope", "county"} as JSON (caller frees), or NULL
- * (DS_ERR_UNAUTHORIZED if the file is for another device, DS_ERR_CORRUPT if malformed). */
+ * (DS_ERR_UNAUTHORIZED if the file is for another device, DS_ERR_CORRUPT if malformed,
+ * DS_ERR_OUT_OF_SCOPE, with nothing installed, if the device holds a household outside the
+ * certified scope; the message names it). */
 DS_API char* ds_sync_enroll(const char* db_path, const char* key_secret,
                             const char* enrollment_json, ds_error* out_error) DS_NOEXCEPT;
 
@@ -54,9 +57,8 @@ DS_API char* ds_bundle_export(const char* db_path, const char* key_secret,
  * NULL on failure: DS_ERR_UNAUTHORIZED for a bundle addressed to another device or from an
  * untrusted or revoked sender, DS_ERR_BAD_SIGNATURE for a forged header, DS_ERR_CORRUPT for
  * a file that is not a bundle. */
-DS_API char* ds_bundle_import(const char* db_path, const char* key_secret,
-                              const char* bundle_path, ds_error* out_error) DS_NOEXCEPT;
-
+DS_API char* ds_bundle_import(const char* db_path, const char* key_secret, const char* bundle_path,
+                              ds_error* out_error) DS_NOEXCEPT;
 
 /* ---- Online: the county server over HTTPS (client-lib/src/sync_https.cpp) ---------------- */
 
@@ -67,7 +69,8 @@ DS_API char* ds_bundle_import(const char* db_path, const char* key_secret,
  * (exactly one of them non-NULL and non-empty); the certificate it presented is then pinned
  * for every later sync. Returns {"device", "name", "role", "scope", "county", "server",
  * "fingerprint"} as JSON (caller frees), or NULL: DS_ERR_UNAUTHORIZED for a refused token or
- * a server that is not the one pinned, DS_ERR_CONFLICT if already enrolled, a
+ * a server that is not the one pinned, DS_ERR_CONFLICT if already enrolled,
+ * DS_ERR_OUT_OF_SCOPE as for ds_sync_enroll (the token is spent by then), a
  * DS_DOMAIN_NETWORK error (transient) if the server cannot be reached. */
 DS_API char* ds_sync_enroll_online(const char* db_path, const char* key_secret,
                                    const char* server_url, const char* token,
@@ -77,7 +80,8 @@ DS_API char* ds_sync_enroll_online(const char* db_path, const char* key_secret,
 /* Syncs with the server the device enrolled at: pushes every change the county has not
  * acknowledged, then pulls every new change within the device's scope, page by page, until
  * nothing is left. `options_json` may be NULL or {"page_size": n} (changes per push batch
- * and pull page, 1..1000, default 256). Resumes after an interruption from the last acknowledged page. Returns
+ * and pull page, 1..1000, default 256). Resumes after an interruption from the last acknowledged
+ * page. Returns
  * {"pushed": n (stored by the county), "sent": n (changes sent), "push_requests": n,
  * "pulled": n, "rejected": [{"origin", "seq", "reason", "at"}], "conflicts": n,
  * "requests": n (HTTP requests), "tls_resumed": bool, "bytes_up": n, "bytes_down": n,

@@ -141,6 +141,18 @@ char* ds_store_member_add(ds_store* store, const char* household_id, const char*
   });
 }
 
+bool ds_store_household_move(ds_store* store, const char* household_id, const char* grid,
+                             const char* reason, ds_error* out_error) noexcept {
+  return guarded(out_error, false, [&] {
+    require_arg(store, "store");
+    require_arg(household_id, "household_id");
+    require_arg(grid, "grid");
+    require_arg(reason, "reason");
+    store->store.move_household(household_id, grid, reason);
+    return true;
+  });
+}
+
 int64_t ds_store_household_set(ds_store* store, const char* record_id, const char* fields_json,
                                ds_error* out_error) noexcept {
   return guarded(out_error, int64_t{-1}, [&] {

@@ -1,8 +1,9 @@
 // Store::check: proves the materialized state is the fold of the op log. Every change body
 // must hash to its recorded hash and decode (its ops are the log; migration 5 dropped the
-// separate ops table); the heads,
-// superseded sets, current values, records and visits must equal what folding all ops from
-// scratch gives; and SQLite's own PRAGMA integrity_check must pass.
+// separate ops table); the heads, superseded sets, current values, records, visits and the
+// grids households lived at must equal what folding from scratch the ops of every change that
+// takes effect gives (a change held for a household stating a grid it never lived at takes
+// none); and SQLite's own PRAGMA integrity_check must pass.
 #include <cstring>
 #include <map>
 #include <set>
@@ -25,6 +26,7 @@ constexpr const char* kAllValues =
     "SELECT record_id, field, value, op_key, conflict FROM field_values";
 constexpr const char* kAllRecords = "SELECT id, type, household, grid, op_key FROM records";
 constexpr const char* kAllVisits = "SELECT id, household, op_key, level FROM visits";
+constexpr const char* kAllHouseholdGrids = "SELECT household, grid FROM household_grids";
 
 using Row = std::vector<std::string>;
 
@@ -73,11 +75,8 @@ std::vector<std::string> Store::check() const {
     ~End() { sqlite3_exec(db.handle(), "COMMIT", nullptr, nullptr, nullptr); }
   } end{db};
 
-  // The op log as its signed bodies say, and the state folded from it.
-  std::set<Row> expected_superseded, expected_heads, expected_values;
-  std::map<std::string, Row> expected_records;  // id -> row, smallest creating op key wins
-  std::map<std::string, Row> expected_visits;
-  std::vector<sync::FieldOp> field_ops;
+  // The op log as its signed bodies say, in log order.
+  std::vector<sync::Change> log;
   {
     sqlite::Statement changes(db, kAllChanges);
     while (changes.step()) {
@@ -98,38 +97,96 @@ std::vector<std::string> Store::check() const {
       }
       if (change.origin != changes.text(1) || std::to_string(change.seq) != changes.text(2))
         problems.push_back("change row " + id + ": origin/seq differ from its body");
-      for (size_t i = 0; i < change.ops.size(); ++i) {
-        const sync::Op& op = change.ops[i];
-        std::string key = change.op_id(i).key();
-        std::string pred = join_keys(op.pred);
-        if (op.kind == sync::OpKind::Create) {
-          Row record{op.record_id, op.record_type, change.household, change.grid, key};
-          auto it = expected_records.find(op.record_id);
-          if (it == expected_records.end() || key < it->second[4])
-            expected_records[op.record_id] = record;
-          if (op.record_type == "visit") {
-            nlohmann::json content = parse_value(op.value);
-            std::string level;
-            if (content.contains("risk") && content["risk"].is_object() &&
-                content["risk"].contains("level") && content["risk"]["level"].is_string())
-              level = content["risk"]["level"].get<std::string>();
-            auto v = expected_visits.find(op.record_id);
-            if (v == expected_visits.end() || key < v->second[2])
-              expected_visits[op.record_id] = {op.record_id, change.household, key, level};
-          }
-          continue;
+      log.push_back(std::move(change));
+    }
+  }
+  // Which changes take effect: a household's changes once it is created (the first change in
+  // the log creating it), those stating a grid it has lived at (its create's, then every
+  // grid a move of an effective change names), grown to a fixpoint; county-level ones always.
+  std::vector<bool> effective(log.size(), false);
+  std::map<std::string, std::set<std::string>> grids;  // household -> grids lived at
+  {
+    std::map<std::string, std::vector<size_t>> by_household;
+    for (size_t c = 0; c < log.size(); ++c) {
+      if (log[c].household.empty())
+        effective[c] = true;
+      else
+        by_household[log[c].household].push_back(c);
+    }
+    for (const auto& [household, indexes] : by_household) {
+      std::set<std::string>& lived = grids[household];
+      for (size_t c : indexes) {
+        bool creates = false;
+        for (const auto& op : log[c].ops)
+          creates = creates || (op.kind == sync::OpKind::Create && op.record_id == household);
+        if (creates) {
+          lived.insert(log[c].grid);
+          break;
         }
-        for (const auto& p : op.pred) expected_superseded.insert({op.record_id, op.field, p.key()});
-        field_ops.push_back({op.record_id, op.field, key, op.value, op.time, split_keys(pred)});
+      }
+      for (bool grew = !lived.empty(); grew;) {
+        grew = false;
+        for (size_t c : indexes) {
+          if (effective[c] || !lived.count(log[c].grid)) continue;
+          effective[c] = true;
+          grew = true;
+          for (const auto& op : log[c].ops)
+            if (op.record_type == "household" && op.field == sync::kGridField)
+              lived.insert(parse_value(op.value).at("grid").get<std::string>());
+        }
       }
     }
   }
+
+  // The state folded from the effective changes.
+  std::set<Row> expected_superseded, expected_heads, expected_values;
+  std::map<std::string, Row> expected_records;  // id -> row, smallest creating op key wins
+  std::map<std::string, Row> expected_visits;
+  std::vector<sync::FieldOp> field_ops;
+  for (size_t c = 0; c < log.size(); ++c) {
+    if (!effective[c]) continue;
+    const sync::Change& change = log[c];
+    for (size_t i = 0; i < change.ops.size(); ++i) {
+      const sync::Op& op = change.ops[i];
+      std::string key = change.op_id(i).key();
+      std::string pred = join_keys(op.pred);
+      if (op.kind == sync::OpKind::Create) {
+        Row record{op.record_id, op.record_type, change.household, change.grid, key};
+        auto it = expected_records.find(op.record_id);
+        // A household's create is its first; another record's, the smallest op key.
+        bool first = it == expected_records.end();
+        if (first || (op.record_type != "household" && key < it->second[4]))
+          expected_records[op.record_id] = record;
+        if (op.record_type == "visit") {
+          nlohmann::json content = parse_value(op.value);
+          std::string level;
+          if (content.contains("risk") && content["risk"].is_object() &&
+              content["risk"].contains("level") && content["risk"]["level"].is_string())
+            level = content["risk"]["level"].get<std::string>();
+          auto v = expected_visits.find(op.record_id);
+          if (v == expected_visits.end() || key < v->second[2])
+            expected_visits[op.record_id] = {op.record_id, change.household, key, level};
+        }
+        continue;
+      }
+      for (const auto& p : op.pred) expected_superseded.insert({op.record_id, op.field, p.key()});
+      field_ops.push_back({op.record_id, op.field, key, op.value, op.time, split_keys(pred)});
+    }
+  }
+  std::set<Row> expected_grids;
+  for (const auto& [household, lived] : grids)
+    for (const auto& grid : lived) expected_grids.insert({household, grid});
   for (const auto& [id, state] : sync::fold(field_ops)) {
     for (const auto& head : state.heads)
       expected_heads.insert({id.first, id.second, head.op_key, head.value});
     const auto& winner = state.heads[state.winner];
     expected_values.insert(
         {id.first, id.second, winner.value, winner.op_key, state.conflict ? "1" : "0"});
+    // A moved household is at the grid its grid field shows.
+    auto household = expected_records.find(id.first);
+    if (id.second == sync::kGridField && household != expected_records.end() &&
+        household->second[1] == "household")
+      household->second[3] = parse_value(winner.value).at("grid").get<std::string>();
   }
   std::set<Row> records, visits;
   for (auto& [id, row] : expected_records) records.insert(row);
@@ -140,6 +197,7 @@ std::vector<std::string> Store::check() const {
   compare("field_values", expected_values, read_rows(db, kAllValues, 5), problems);
   compare("records", records, read_rows(db, kAllRecords, 5), problems);
   compare("visits", visits, read_rows(db, kAllVisits, 4), problems);
+  compare("household_grids", expected_grids, read_rows(db, kAllHouseholdGrids, 2), problems);
   return problems;
 }
 

@@ -139,11 +139,24 @@ DROP INDEX ops_by_record;
 DROP TABLE ops;
 )sql";
 
+// 6: the grids each household has lived at: where it was created and every grid a move op
+// took it to. A change states its household's grid; it is held only if that grid is one of
+// these (never trusted on its word), so a device of one grid cannot edit, or take over by a
+// second create, a household of another (docs/merge.md, "Scope comes from the record").
+constexpr const char* kMigration6 = R"sql(
+CREATE TABLE household_grids (
+  household TEXT NOT NULL,
+  grid TEXT NOT NULL,
+  PRIMARY KEY (household, grid)
+) WITHOUT ROWID;
+INSERT INTO household_grids (household, grid) SELECT id, grid FROM records WHERE type = 'household';
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> all{kMigration1, kMigration2, kMigration3, kMigration4,
-                                            kMigration5};
+  static const std::vector<const char*> all{kMigration1, kMigration2, kMigration3,
+                                            kMigration4, kMigration5, kMigration6};
   return all;
 }
 

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "core/common/error.h"
@@ -36,8 +37,24 @@ constexpr const char* kUpsertValue =
     "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (record_id, field) DO UPDATE SET "
     "value = excluded.value, op_key = excluded.op_key, conflict = excluded.conflict";
 constexpr const char* kDeleteValue = "DELETE FROM field_values WHERE record_id = ?1 AND field = ?2";
-// Two creates of one record id cannot come from honest devices (ids are random); if they
-// do, the smaller op key wins everywhere so replicas still agree.
+// A household is created once: a second create of its id is refused before it gets here
+// (append_change), so it can never move a household or rewrite its grid.
+constexpr const char* kInsertHousehold =
+    "INSERT INTO records (id, type, household, grid, op_key) VALUES (?1, 'household', ?1, ?2, ?3) "
+    "ON CONFLICT (id) DO NOTHING";
+constexpr const char* kHouseholdGrids = "SELECT grid FROM household_grids WHERE household = ?1";
+constexpr const char* kInsertHouseholdGrid =
+    "INSERT OR IGNORE INTO household_grids (household, grid) VALUES (?1, ?2)";
+constexpr const char* kCurrentGrid =
+    "SELECT value FROM field_values WHERE record_id = ?1 AND field = 'grid'";
+constexpr const char* kSetHouseholdGrid =
+    "UPDATE records SET grid = ?2 WHERE id = ?1 AND type = 'household'";
+// The changes held for a household at a grid, in log order (changes_by_household).
+constexpr const char* kHeldAtGrid =
+    "SELECT id, body FROM changes WHERE household = ?1 AND grid = ?2 AND id != ?3 ORDER BY id";
+// Two creates of one record of a household (a member, a visit) cannot come from honest
+// devices (ids are random); if they do, the smaller op key wins everywhere so replicas still
+// agree. Either way the record stays in its household, whose id its own id begins with.
 constexpr const char* kUpsertRecord =
     "INSERT INTO records (id, type, household, grid, op_key) VALUES (?1, ?2, ?3, ?4, ?5) "
     "ON CONFLICT (id) DO UPDATE SET type = excluded.type, household = excluded.household, "
@@ -55,8 +72,24 @@ std::string string_member(const nlohmann::json& object, const char* name) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// Adds `grid` to the grids `household` has lived at; true if it was not one yet.
+bool add_household_grid(sqlite::Database& db, const std::string& household,
+                        const std::string& grid) {
+  db.cached(kInsertHouseholdGrid).bind_static(1, household).bind_static(2, grid).run();
+  return db.changes() > 0;
+}
+
 void apply_create(sqlite::Database& db, const sync::Change& change, const sync::Op& op,
-                  const std::string& key) {
+                  const std::string& key, std::vector<std::string>& new_grids) {
+  if (op.record_type == "household") {
+    db.cached(kInsertHousehold)
+        .bind_static(1, op.record_id)
+        .bind_static(2, change.grid)
+        .bind_static(3, key)
+        .run();
+    if (add_household_grid(db, op.record_id, change.grid)) new_grids.push_back(change.grid);
+    return;
+  }
   db.cached(kUpsertRecord)
       .bind(1, op.record_id)
       .bind_static(2, op.record_type)
@@ -217,6 +250,81 @@ std::vector<sync::OpId> head_ids(sqlite::Database& db, const std::string& record
   return ids;
 }
 
+namespace {
+
+// The grid a move op (or the resolve of concurrent moves) names.
+std::string move_target(const sync::Op& op) {
+  return nlohmann::json::parse(op.value).at("grid").get<std::string>();
+}
+
+// The household's grid is its create's until a move: then the provisional winner of its grid
+// field (concurrent moves are a conflict like any other field's).
+void update_household_grid(sqlite::Database& db, const std::string& household) {
+  auto& select = db.cached(kCurrentGrid).bind_static(1, household);
+  std::optional<std::string> value;
+  if (select.step()) value = select.text(0);
+  select.reset();
+  if (!value) return;
+  std::string grid = nlohmann::json::parse(*value).at("grid").get<std::string>();
+  db.cached(kSetHouseholdGrid).bind_static(1, household).bind_static(2, grid).run();
+}
+
+// Folds the ops of a held change into the materialized state. Grids the household gains
+// (by its create or a move) are appended to `new_grids`.
+void fold_change(sqlite::Database& db, const sync::Change& change,
+                 std::vector<std::string>& new_grids) {
+  std::map<std::string, RecordFields> records;
+  bool moved = false;
+  for (size_t i = 0; i < change.ops.size(); ++i) {
+    const sync::Op& op = change.ops[i];
+    std::string key = change.op_id(i).key();
+    if (op.kind == sync::OpKind::Create) {
+      apply_create(db, change, op, key, new_grids);
+      continue;
+    }
+    auto record = records.find(op.record_id);
+    if (record == records.end())
+      record = records.emplace(op.record_id, read_record_fields(db, op.record_id)).first;
+    apply_field_op(db, op, key, record->second);
+    if (op.record_type == "household" && op.field == sync::kGridField) {
+      std::string target = move_target(op);
+      if (add_household_grid(db, op.record_id, target)) new_grids.push_back(target);
+      moved = true;
+    }
+  }
+  if (moved) update_household_grid(db, change.household);
+}
+
+// Folds the changes held for `household` that were waiting for one of `grids` (they stated a
+// grid the household had not lived at when they arrived, or arrived before its create), and
+// those waiting for grids these bring (a held move). `skip` is the change folded just now.
+void fold_waiting(sqlite::Database& db, const std::string& household,
+                  std::vector<std::string> grids, int64_t skip) {
+  while (!grids.empty()) {
+    std::string grid = std::move(grids.back());
+    grids.pop_back();
+    std::vector<std::string> bodies;
+    auto& select = db.cached(kHeldAtGrid).bind_static(1, household).bind(2, grid).bind(3, skip);
+    while (select.step()) bodies.push_back(select.blob(1));
+    select.reset();
+    for (const auto& body : bodies) fold_change(db, sync::decode_change(body), grids);
+  }
+}
+
+std::vector<std::string> household_grids(sqlite::Database& db, const std::string& household) {
+  std::vector<std::string> grids;
+  auto& select = db.cached(kHouseholdGrids).bind_static(1, household);
+  while (select.step()) grids.push_back(select.text(0));
+  select.reset();
+  return grids;
+}
+
+std::string change_name(const sync::Change& change) {
+  return "change " + change.origin + "." + std::to_string(change.seq);
+}
+
+}  // namespace
+
 AppendResult append_change(sqlite::Database& db, const sync::SignedChange& signed_change,
                            const std::string& canonical, const crypto::Digest& hash) {
   const sync::Change& change = signed_change.change;
@@ -232,6 +340,31 @@ AppendResult append_change(sqlite::Database& db, const sync::SignedChange& signe
                                          "content (a device reused a sequence number)");
   }
   find.reset();
+  // Scope comes from the record, never from the claim: a change of a household this replica
+  // holds must state a grid the household has lived at, and may not create it again.
+  bool effective = true;
+  if (!change.household.empty()) {
+    bool creates = std::any_of(change.ops.begin(), change.ops.end(), [&](const sync::Op& op) {
+      return op.kind == sync::OpKind::Create && op.record_id == change.household;
+    });
+    std::vector<std::string> grids = household_grids(db, change.household);
+    if (!grids.empty()) {
+      if (std::find(grids.begin(), grids.end(), change.grid) == grids.end()) {
+        std::string held;  // every grid it lived at: after a move, the old grids too
+        for (const auto& g : grids) held += (held.empty() ? "" : " or ") + g;
+        throw Error(ErrorCode::OutOfScope, change_name(change) + ": household " + change.household +
+                                               " lives at grid " + held + ", not at grid " +
+                                               change.grid + " as the change states");
+      }
+      if (creates)
+        throw Error(ErrorCode::Conflict, change_name(change) + ": household " + change.household +
+                                             " already exists; a second create of its id is "
+                                             "refused (it would never move a household)");
+    }
+    // Before the household's create arrives (a relay may deliver its edits first), a change
+    // is held in the log and folded once the household is known at the grid it states.
+    effective = creates || !grids.empty();
+  }
   db.cached(kInsertChange)
       .bind_static(1, change.origin)
       .bind(2, static_cast<int64_t>(change.seq))
@@ -242,19 +375,11 @@ AppendResult append_change(sqlite::Database& db, const sync::SignedChange& signe
       .bind_static(7, change.grid)
       .bind_blob(8, canonical.data(), canonical.size())
       .run();
-  std::map<std::string, RecordFields> records;
-  for (size_t i = 0; i < change.ops.size(); ++i) {
-    const sync::Op& op = change.ops[i];
-    std::string key = change.op_id(i).key();
-    if (op.kind == sync::OpKind::Create) {
-      apply_create(db, change, op, key);
-      continue;
-    }
-    auto record = records.find(op.record_id);
-    if (record == records.end())
-      record = records.emplace(op.record_id, read_record_fields(db, op.record_id)).first;
-    apply_field_op(db, op, key, record->second);
-  }
+  if (!effective) return AppendResult::Applied;
+  int64_t id = db.last_insert_rowid();
+  std::vector<std::string> new_grids;
+  fold_change(db, change, new_grids);
+  if (!new_grids.empty()) fold_waiting(db, change.household, std::move(new_grids), id);
   return AppendResult::Applied;
 }
 

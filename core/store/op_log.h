@@ -5,8 +5,16 @@
 // depends only on the set of changes it holds. append_change() must run inside a
 // transaction (the caller's), and leaves the database unchanged when it throws.
 //
+// Scope comes from the record: a change of a household this replica holds must state a grid
+// the household has lived at (its create's, or one a move took it to), and may not create it
+// again. A change of a household not held yet (a relay delivered it before the create) is
+// kept in the log and folded when the household becomes known at the grid it states; until
+// then it takes no effect. Whatever the order of arrival, the state is the same.
+//
 // Thread-safety: uses the caller's Database; one thread at a time.
-// Failure: Error(Conflict) when (origin, seq) is held with other content; SQLite errors.
+// Failure: Error(Conflict) when (origin, seq) is held with other content or the change creates
+// a household already held; Error(OutOfScope) when it states a grid its household never lived
+// at (the message names the change, the household and both grids); SQLite errors.
 #pragma once
 
 #include <string>

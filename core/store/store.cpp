@@ -45,6 +45,10 @@ constexpr const char* kSelectRule = "SELECT rule FROM merge_rules WHERE field = 
 constexpr const char* kSelectRecord =
     "SELECT r.id, r.type, r.household, coalesce(h.grid, r.grid), r.op_key FROM records r "
     "LEFT JOIN records h ON h.id = r.household AND h.type = 'household' WHERE r.id = ?1";
+constexpr const char* kSetRoleAndScope = "UPDATE device SET role = ?1, scope = ?2 WHERE id = 1";
+constexpr const char* kHouseholdOutsideScope =
+    "SELECT id, grid FROM records WHERE type = 'household' AND NOT "
+    "(grid = ?1 OR (grid > ?1 || '.' AND grid < ?1 || '/')) ORDER BY id LIMIT 1";
 constexpr const char* kSelectValue =
     "SELECT value, conflict FROM field_values WHERE record_id = ?1 AND field = ?2";
 
@@ -236,6 +240,29 @@ const sync::ChangeLimits& Store::change_limits() const {
 
 void Store::set_change_limits(const sync::ChangeLimits& limits) {
   impl_->limits = limits;
+}
+
+void Store::adopt_identity(const std::string& role, const std::string& scope) {
+  bool known_role = false;
+  for (const char* name : kRoles) known_role = known_role || role == name;
+  if (!known_role) throw Error(ErrorCode::InvalidArgument, "role '" + role + "' is not known");
+  if (!scope.empty()) validate_grid_scope(scope);
+  if (!scope.empty()) {
+    auto& outside = impl_->db->cached(kHouseholdOutsideScope).bind(1, scope);
+    if (outside.step()) {
+      std::string id = outside.text(0), grid = outside.text(1);
+      outside.reset();
+      throw Error(ErrorCode::OutOfScope,
+                  "the county enrolled this device as " + role + " for scope " + scope +
+                      ", but it holds household " + id + " at grid " + grid +
+                      " outside that scope; nothing was changed (enroll with a token whose "
+                      "scope covers the households this device holds)");
+    }
+    outside.reset();
+  }
+  impl_->db->cached(kSetRoleAndScope).bind(1, role).bind(2, scope).run();
+  impl_->identity.role = role;
+  impl_->identity.scope = scope;
 }
 
 void Store::set_merge_rules(const std::map<std::string, sync::FieldRule>& rules) {

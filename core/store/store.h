@@ -105,6 +105,14 @@ class Store {
   const sync::ChangeLimits& change_limits() const;
   void set_change_limits(const sync::ChangeLimits& limits);
 
+  // ---- identity granted at enrollment ----
+  // Takes the role and scope the county certified for this device, replacing what `init`
+  // said: from now on local edits are checked against them. Error(OutOfScope), changing
+  // nothing, if the store holds a household outside `scope` (named with its grid);
+  // InvalidArgument for an unknown role or a bad scope. Writes in the caller's transaction
+  // if there is one.
+  void adopt_identity(const std::string& role, const std::string& scope);
+
   // ---- merge rules: field -> rule, from the form (plain data) ----
   void set_merge_rules(const std::map<std::string, sync::FieldRule>& rules);
   sync::FieldRule merge_rule(const std::string& field) const;
@@ -122,6 +130,11 @@ class Store {
   size_t set_fields(const std::string& record_id, const nlohmann::json& fields);
   // Stores a visit and the field changes it implies. Returns the visit id.
   std::string record_visit(const VisitInput& visit);
+  // Moves a household to another grid (a move op, kept in its history with `reason`).
+  // Error(OutOfScope) unless this device's scope covers both the household's grid and `grid`;
+  // InvalidArgument for a bad grid path, an empty reason or the grid it is at already.
+  void move_household(const std::string& household_id, const std::string& grid,
+                      const std::string& reason);
   // Closes the conflict on (record_id, field) with `value`. Error(NotFound) if the field
   // has no conflict.
   void resolve(const std::string& record_id, const std::string& field, const nlohmann::json& value);
@@ -130,6 +143,8 @@ class Store {
   nlohmann::json household(const std::string& id) const;
   nlohmann::json households(const std::string& grid_prefix, const std::string& level) const;
   nlohmann::json history(const std::string& id, const std::string& field) const;
+  // The open conflicts (fields whose rule is review) of the records this replica holds; a
+  // conflict on a record whose creating change has not arrived yet is listed once it has.
   nlohmann::json conflicts() const;
 
   // SHA-256 (hex) of the canonical state within a grid prefix ("" = all).

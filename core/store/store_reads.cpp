@@ -28,9 +28,12 @@ constexpr const char* kHouseholdsInScope =
     "AND (?2 = '' OR level = ?2) ORDER BY r.grid, r.id";
 constexpr const char* kChangesOfHousehold =
     "SELECT body, author, origin FROM changes WHERE household = ?1";
+// Only conflicts of records this replica holds: a relay may deliver edits of a record before
+// the change that creates it, and a conflict on a record not held yet cannot be resolved here
+// (a resolve names the record's household and grid). It is listed once the create arrives.
 constexpr const char* kAllConflicts =
     "SELECT f.record_id, f.field, r.type, r.household FROM field_values f "
-    "LEFT JOIN records r ON r.id = f.record_id WHERE f.conflict = 1 ORDER BY f.record_id, f.field";
+    "JOIN records r ON r.id = f.record_id WHERE f.conflict = 1 ORDER BY f.record_id, f.field";
 
 // The values of a conflicted field: the provisional winner first, then by op key.
 nlohmann::json conflict_values(sqlite::Database& db, const std::string& record_id,
@@ -72,14 +75,15 @@ nlohmann::json conflict_values(sqlite::Database& db, const std::string& record_i
   return values;
 }
 
-// fields {name: value} of a record, and its conflicts (listed per the field's rule).
+// fields {name: value} of a record, and its conflicts (listed per the field's rule). A
+// household's grid field (its moves) is shown as its "grid", not among its fields.
 void record_fields(const Store& store, sqlite::Database& db, const std::string& record_id,
-                   nlohmann::json& fields, nlohmann::json& conflicts) {
+                   nlohmann::json& fields, nlohmann::json& conflicts, bool household = false) {
   std::vector<std::string> conflicted;
   auto& select = db.cached(kFieldsOfRecord).bind(1, record_id);
   while (select.step()) {
     std::string field = select.text(0);
-    fields[field] = parse_value(select.text(1));
+    if (!household || field != sync::kGridField) fields[field] = parse_value(select.text(1));
     if (select.int64(2) != 0) conflicted.push_back(field);
   }
   select.reset();
@@ -100,7 +104,7 @@ nlohmann::json Store::household(const std::string& id) const {
   sqlite::Database& db = *impl_->db;
   nlohmann::json fields = nlohmann::json::object();
   nlohmann::json conflicts = nlohmann::json::array();
-  record_fields(*this, db, id, fields, conflicts);
+  record_fields(*this, db, id, fields, conflicts, true);
 
   std::vector<std::string> member_ids;
   auto& members_query = db.cached(kMembersOfHousehold).bind(1, id);

@@ -222,6 +222,39 @@ std::string Store::record_visit(const VisitInput& visit) {
   return visit_id;
 }
 
+void Store::move_household(const std::string& household_id, const std::string& grid,
+                           const std::string& reason) {
+  validate_grid_path(grid);
+  if (reason.empty() || reason.size() > 1000)
+    throw Error(ErrorCode::InvalidArgument, "--reason must be 1 to 1000 bytes of text");
+  nlohmann::json value = {{"grid", grid}, {"reason", reason}};
+  try {
+    sync::canonical_json(value);
+  } catch (const nlohmann::json::exception&) {
+    throw Error(ErrorCode::InvalidArgument, "--reason is not valid UTF-8 text");
+  }
+  impl_->commit_local([&](LocalChange& local) {
+    RecordRow household = impl_->require_record(household_id, "household");
+    if (household.type != "household")
+      throw Error(ErrorCode::NotFound, "unknown household '" + household_id + "'");
+    check_scope(impl_->identity, household.grid);
+    check_scope(impl_->identity, grid);
+    if (household.grid == grid)
+      throw Error(ErrorCode::InvalidArgument,
+                  "household " + household_id + " is at grid " + grid + " already");
+    local.household = household.id;
+    local.grid = household.grid;
+    sync::Op op;
+    op.kind = sync::OpKind::Move;
+    op.record_type = "household";
+    op.record_id = household.id;
+    op.field = sync::kGridField;
+    op.value = sync::canonical_json(value);
+    op.pred = head_ids(*impl_->db, household.id, sync::kGridField);
+    local.ops.push_back(std::move(op));
+  });
+}
+
 void Store::resolve(const std::string& record_id, const std::string& field,
                     const nlohmann::json& value) {
   if (!sync::is_valid_field_name(field))

@@ -128,7 +128,7 @@ Change read_change(Reader& in) {
     Op op;
     size_t kind_at = in.offset();
     uint8_t kind = in.u8("op kind");
-    if (kind < 1 || kind > 4)
+    if (kind < 1 || kind > 5)
       throw Error(ErrorCode::Corrupt, "change: op " + std::to_string(i) + " has unknown kind " +
                                           std::to_string(kind) + " at byte offset " +
                                           std::to_string(kind_at));
@@ -183,6 +183,27 @@ bool is_record_type(std::string_view type) {
   throw Error(ErrorCode::Corrupt, where + ": " + what);
 }
 
+// The grid field of a household changes only by a move (or the resolve of concurrent moves),
+// whose value is {"grid": FULL_GRID_PATH, "reason": TEXT}.
+void validate_grid_op(size_t index, const Op& op) {
+  bool grid_field = op.record_type == "household" && op.field == kGridField;
+  if (op.kind == OpKind::Move && !grid_field)
+    invalid_op(index, op, "a move op edits the field 'grid' of a household");
+  if (!grid_field) return;
+  if (op.kind != OpKind::Move && op.kind != OpKind::Resolve)
+    invalid_op(index, op, "a household's grid changes only by a move op");
+  nlohmann::json value = nlohmann::json::parse(op.value, nullptr, false);
+  auto grid = value.is_object() ? value.find("grid") : value.end();
+  auto reason = value.is_object() ? value.find("reason") : value.end();
+  if (!value.is_object() || value.size() != 2 || grid == value.end() || !grid->is_string() ||
+      !store::is_valid_grid_path(grid->get<std::string>()) || reason == value.end() ||
+      !reason->is_string() || reason->get<std::string>().empty() ||
+      reason->get<std::string>().size() > 1000)
+    invalid_op(index, op,
+               "a move's value must be {\"grid\": a full grid path, \"reason\": 1 to 1000 bytes "
+               "of text}");
+}
+
 }  // namespace
 
 const char* to_string(OpKind kind) {
@@ -191,6 +212,7 @@ const char* to_string(OpKind kind) {
     case OpKind::Set: return "set";
     case OpKind::Resolve: return "resolve";
     case OpKind::Delete: return "delete";
+    case OpKind::Move: return "move";
   }
   return "unknown";
 }
@@ -200,6 +222,7 @@ OpKind op_kind_from_string(std::string_view name) {
   if (name == "set") return OpKind::Set;
   if (name == "resolve") return OpKind::Resolve;
   if (name == "delete") return OpKind::Delete;
+  if (name == "move") return OpKind::Move;
   throw Error(ErrorCode::InvalidArgument, "unknown op kind '" + std::string(name) + "'");
 }
 
@@ -357,6 +380,7 @@ void validate(const Change& change) {
       if (op.kind == OpKind::Create && !value.is_object())
         invalid_op(i, op, "a create op's value must be an object");
     }
+    validate_grid_op(i, op);
     if (op.kind == OpKind::Delete && op.value != "null")
       invalid_op(i, op, "a delete op's value must be null");
     if (op.kind == OpKind::Resolve && op.pred.empty())

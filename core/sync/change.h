@@ -39,7 +39,13 @@ enum class OpKind : uint8_t {
   Set = 2,      // a new value for a field
   Resolve = 3,  // closes a conflict: pred = all heads the resolver saw, value = the choice
   Delete = 4,   // removes a field's value (value is null); merges like Set
+  Move = 5,     // moves a household to another grid: field "grid" of the household record,
+                // value {"grid": FULL_GRID_PATH, "reason": TEXT}; merges like Set (concurrent
+                // moves are a conflict, closed by a resolve op with a value of the same shape)
 };
+
+// The field of a household that holds its moves (OpKind::Move); no other op kind sets it.
+inline constexpr const char* kGridField = "grid";
 
 const char* to_string(OpKind kind);
 // Throws Error(InvalidArgument) for an unknown name.

@@ -116,6 +116,16 @@ std::optional<Rejection> ChangeVerifier::admit(const SignedChange& signed_change
                                                 change.grid + " is outside the scope " +
                                                 claims.scope + " of device " + change.origin +
                                                 " (" + role + ")"};
+  // A move takes a household to another grid: the mover's scope must cover that one too.
+  for (const Op& op : change.ops) {
+    if (op.record_type != "household" || op.field != kGridField) continue;
+    std::string target = nlohmann::json::parse(op.value).at("grid").get<std::string>();
+    if (!store::grid_within(target, claims.scope))
+      return Rejection{ErrorCode::OutOfScope, "the move of household " + change.household +
+                                                  " to grid " + target + " is outside the scope " +
+                                                  claims.scope + " of device " + change.origin +
+                                                  " (" + role + ")"};
+  }
   if (!store::grid_within(change.grid, own_scope_))
     return Rejection{ErrorCode::OutOfScope, "household " + change.household + " at grid " +
                                                 change.grid + " is outside this replica's scope " +

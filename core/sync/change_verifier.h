@@ -5,10 +5,13 @@
 //      session, not per change);
 //   2. its signature verifies against that certificate's key (the store's apply path does
 //      the Ed25519 check with the key given here);
-//   3. it lies within the origin's scope: a household change's grid is within the scope of
-//      the origin's certificate; a county-level change comes from a county-role device;
+//   3. it lies within the origin's scope: a household change's grid (and the grid a move
+//      takes the household to) is within the scope of the origin's certificate; a
+//      county-level change comes from a county-role device;
 //   4. it lies within this replica's own scope (an importer never takes what it may not hold).
 // Every refusal is a Rejection with a reason naming the device, household, grid and scope.
+// Whether the grid a change states is its household's is checked where it is written
+// (store/op_log.h): against the grid stored with the record, never the change's word.
 // Certificates arrive in hello/page/push messages; certificates of devices whose changes
 // were accepted are remembered (SyncState) so this replica can pass them on when it relays.
 //

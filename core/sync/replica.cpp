@@ -96,6 +96,9 @@ void Replica::install_enrollment(const nlohmann::json& enrollment) {
     throw Error(ErrorCode::Unauthorized,
                 "the enrollment file's encryption key does not belong to this device");
   sqlite::Transaction transaction(store_.database());
+  // The county decides who this device is: the certified role and scope replace what `init`
+  // said (or nothing at all is installed, if the device holds households outside them).
+  store_.adopt_identity(std::string(crypto::role_name(claims.role)), claims.scope);
   state_.set_item("county_ca", ca.pem());
   state_.set_item("certificate", cert.pem());
   nlohmann::json rest = enrollment;

@@ -5,9 +5,11 @@
 //
 // Enrollment: certificate_request() writes a CSR for the store's device key;
 // install_enrollment() checks that the county's answer certifies exactly this device's key
-// and keeps the certificate, the CA and the county's settings. A replica that is not
-// enrolled can still make requests but refuses to sync (Error Unauthorized, "not enrolled").
-// The county's own store is a Replica too; its certificate comes from its own CA.
+// and keeps the certificate, the CA and the county's settings; the certified role and scope
+// become the store's identity (Store::adopt_identity), replacing what `init` said. If the
+// device holds households outside the certified scope, nothing is installed (OutOfScope). A replica
+// that is not enrolled can still make requests but refuses to sync (Error Unauthorized, "not
+// enrolled"). The county's own store is a Replica too; its certificate comes from its own CA.
 //
 // Ownership: borrows the Store, which must outlive the Replica; loads the device key on
 // first use (the secret from ReplicaOptions, else the file PATH.secret beside the database,

@@ -9,7 +9,6 @@
 #include "county/county_record.h"
 #include "county/county_risk.h"
 #include "county_cli.h"
-#include "enroll/server_database.h"
 
 namespace doorstep::server {
 namespace {
@@ -24,9 +23,8 @@ size_t count_option(const cli::Args& args, const std::string& name, size_t fallb
 }
 
 // The levels the county computed for pushed visits (county_risk.h).
-CountyLevels county_levels(const std::filesystem::path& data) {
-  ServerDatabase database(data);
-  return CountyRisk(database, data).levels();
+CountyLevels county_levels(sync::CountyAuthority& county, const std::filesystem::path& data) {
+  return CountyRisk(county.store().database(), data).levels();
 }
 
 int run_households(const std::vector<std::string>& argv) {
@@ -43,8 +41,7 @@ int run_households(const std::vector<std::string>& argv) {
     // One household in full.
     std::string id = args.positional(0, "household id");
     auto household = county.store().household(id);
-    ServerDatabase database(data_dir(args));
-    if (auto risk = CountyRisk(database, data_dir(args)).risk_of(id)) {
+    if (auto risk = CountyRisk(county.store().database(), data_dir(args)).risk_of(id)) {
       household["device_risk"] = household["risk"];
       household["risk"] = *risk;
     }
@@ -52,7 +49,7 @@ int run_households(const std::vector<std::string>& argv) {
     return 0;
   }
   std::string grid = args.value_or("grid", ""), level = args.value_or("level", "");
-  auto levels = county_levels(data_dir(args));
+  auto levels = county_levels(county, data_dir(args));
   if (args.has("all")) {
     auto all = nlohmann::json::array();
     for (size_t offset = 0;; offset += kMaxPageSize) {
@@ -90,7 +87,7 @@ int run_summary(const std::vector<std::string>& argv) {
   cli::Args args("summary", argv, {{"data", true}, {"by", true}, {"grid", true}});
   args.expect_at_most(0);
   auto county = sync::CountyAuthority::open(data_dir(args));
-  auto summary = level_summary(county.store(), county_levels(data_dir(args)),
+  auto summary = level_summary(county.store(), county_levels(county, data_dir(args)),
                                args.value_or("by", "village"), args.value_or("grid", ""));
   if (args.json()) {
     std::cout << summary.dump() << "\n";
@@ -117,7 +114,7 @@ int run_export(const std::vector<std::string>& argv) {
   std::string out_path = args.required("out");
   auto county = sync::CountyAuthority::open(data_dir(args));
   std::ostringstream csv;
-  size_t rows = export_households_csv(county.store(), county_levels(data_dir(args)),
+  size_t rows = export_households_csv(county.store(), county_levels(county, data_dir(args)),
                                       args.value_or("grid", ""), csv);
   write_output_file(out_path, csv.str());
   if (args.json())

@@ -78,3 +78,26 @@ TEST_CASE("a store made through the C ABI with a caller's key secret signs and r
   CHECK(ds_store_household_add(wrong.get(), "640323.101.200.07", nullptr, &error) == nullptr);
   CHECK(error.code == DS_ERR_UNAUTHORIZED);
 }
+
+TEST_CASE("ds_store_household_move moves within the device's scope and refuses outside it") {
+  TempDir dir;
+  std::string path = (dir / "d.db").string();
+  ds_error error{};
+  Store store(
+      ds_store_init(path.c_str(), R"({"name": "leader", "scope": "640323.101.200"})", &error));
+  REQUIRE(store);
+  char* id = ds_store_household_add(store.get(), "640323.101.200.07", "{}", &error);
+  REQUIRE(id != nullptr);
+  CHECK(ds_store_household_move(store.get(), id, "640323.101.200.08", "new house", &error));
+  CHECK_FALSE(ds_store_household_move(store.get(), id, "640323.102.200.01", "far", &error));
+  CHECK(error.code == DS_ERR_OUT_OF_SCOPE);
+  error = {};
+  CHECK_FALSE(ds_store_household_move(store.get(), id, "640323.101.200.07", nullptr, &error));
+  CHECK(error.code == DS_ERR_INVALID_ARGUMENT);
+  CHECK(message_of(error).find("'reason'") != std::string::npos);
+  char* shown = ds_store_household_show(store.get(), id, &error);
+  REQUIRE(shown != nullptr);
+  CHECK(std::string(shown).find("\"grid\":\"640323.101.200.08\"") != std::string::npos);
+  ds_free(shown);
+  ds_free(id);
+}

@@ -214,3 +214,32 @@ TEST_CASE("a missing database is reported, not created") {
   CHECK(result.err.find("does not exist") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir / "none.db"));
 }
+
+TEST_CASE("household move takes a household to another grid with a reason kept in its history") {
+  Device device("640323.101.200");  // a village leader's scope
+  std::string id = device.add_household(R"({"head_name": "马兰"})");
+  json moved = device.run_json({"household", "move", "--household", id, "--grid",
+                                "640323.101.200.08", "--reason", "moved across the river"});
+  CHECK(moved["grid"] == "640323.101.200.08");
+  json shown = device.run_json({"household", "show", id});
+  CHECK(shown["grid"] == "640323.101.200.08");
+  CHECK(shown["fields"]["head_name"] == "马兰");
+  json history = device.run_json({"household", "history", id, "--field", "grid"});
+  REQUIRE(history.size() == 1);
+  CHECK(history[0]["kind"] == "move");
+  CHECK(history[0]["value"]["reason"] == "moved across the river");
+  CHECK(device.run_json({"check"})["ok"] == true);
+
+  auto outside = device.run({"household", "move", "--household", id, "--grid", "640323.101.201.01",
+                             "--reason", "elsewhere"});
+  CHECK(outside.exit_code == 1);
+  CHECK(outside.err.find("outside this device's scope") != std::string::npos);
+  auto no_reason =
+      device.run({"household", "move", "--household", id, "--grid", "640323.101.200.07"});
+  CHECK(no_reason.exit_code == 2);
+  CHECK(no_reason.err.find("--reason") != std::string::npos);
+  auto unknown = device.run({"household", "move", "--household", "0123456789abcdef", "--grid",
+                             "640323.101.200.07", "--reason", "x"});
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.err.find("unknown household") != std::string::npos);
+}

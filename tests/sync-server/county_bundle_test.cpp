@@ -8,11 +8,13 @@
 
 #include "core/crypto/keys.h"
 #include "core/crypto/sealed_bundle.h"
+#include "core/store/sqlite.h"
 #include "core/store/store.h"
 #include "core/sync/exchange.h"
 #include "core/sync/messages.h"
 #include "core/sync/replica.h"
 #include "tests/support/test_support.h"
+#include "tests/sync-server/forged_change_helpers.h"
 
 using namespace doorstep;
 using namespace doorstep::test;
@@ -49,7 +51,8 @@ struct Field {
   }
 
   // Creates and enrolls a device; returns its database path. `store_scope` may be wider than
-  // the certified `scope` to model a device that tries to write outside it.
+  // the certified `scope` to model a device that tries to write outside it (a tampered app
+  // that widens its own scope again after enrollment narrowed it).
   std::string device(const std::string& name, const std::string& role, const std::string& scope,
                      std::string store_scope = "") {
     if (store_scope.empty()) store_scope = scope;
@@ -65,6 +68,10 @@ struct Field {
     REQUIRE(issued.exit_code == 0);
     REQUIRE(run_cli({"enroll", "--db", db, "--file", enrollment}).exit_code == 0);
     REQUIRE(run_cli({"identity", "--db", db, "--out", db + ".pem"}).exit_code == 0);
+    if (store_scope != scope) {
+      sqlite::Database file(db, false);
+      file.cached("UPDATE device SET scope = ?1").bind(1, store_scope).run();
+    }
     return db;
   }
 
@@ -354,4 +361,45 @@ TEST_CASE("bad input to the sync commands is refused with a clear error") {
   CHECK(server({"init", "--data", f.data, "--county", "640323", "--name", "again"}).exit_code == 1);
   CHECK(server({"init", "--data", (f.dir / "x").string(), "--county", "64", "--name", "x"})
             .exit_code == 1);
+}
+
+TEST_CASE(
+    "an edit of another grid's or village's household stating the sender's own grid is "
+    "rejected out_of_scope at the county, by a grid worker or a leader's bundle") {
+  Field f;
+  const std::string far_grid = "640323.101.201.01";  // a grid of another village
+  REQUIRE(server({"grid", "add", "--data", f.data, far_grid}).exit_code == 0);
+  std::string owner = f.device("owner", "grid-worker", kGrid);
+  std::string far_owner = f.device("far-owner", "grid-worker", far_grid);
+  std::string worker = f.device("worker", "grid-worker", kOtherGrid);
+  std::string leader = f.device("leader", "village-leader", kVillage);
+  std::string household = f.household(owner, kGrid, "马兰");
+  std::string far_household = f.household(far_owner, far_grid, "李军");
+  for (const auto& db : {owner, far_owner})
+    REQUIRE(f.import_at_county(f.export_to(db, f.county_cert, db + ".bundle")).exit_code == 0);
+  auto digest = [&] { return server({"digest", "--data", f.data}).out; };
+  std::string before = digest();
+
+  // Grid worker of kOtherGrid edits kGrid's household, stating its own grid.
+  auto by_worker = forge_change(worker, household, kOtherGrid,
+                                {set_household_field(household, "head_name", "冒名")});
+  write_file(f.dir / "worker-forged.bundle",
+             forge_bundle(worker, f.county_cert, {sync::encode(by_worker)}));
+  // The village leader edits a household of another village, stating a grid of its own.
+  auto by_leader =
+      forge_change(leader, far_household, kGrid, {set_household_field(far_household, "income", 1)});
+  write_file(f.dir / "leader-forged.bundle",
+             forge_bundle(leader, f.county_cert, {sync::encode(by_leader)}));
+
+  for (const auto& [file, id] : {std::pair{"worker-forged.bundle", household},
+                                 std::pair{"leader-forged.bundle", far_household}}) {
+    CAPTURE(file);
+    auto report = parse_out(f.import_at_county((f.dir / file).string()));
+    CHECK(report["imported"] == 0);
+    REQUIRE(report["rejected"].size() == 1);
+    CHECK(report["rejected"][0]["reason"].get<std::string>().find(id) != std::string::npos);
+    CHECK(report["rejected"][0]["reason"].get<std::string>().find("not at grid") !=
+          std::string::npos);
+  }
+  CHECK(digest() == before);
 }

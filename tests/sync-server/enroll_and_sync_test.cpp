@@ -744,3 +744,78 @@ TEST_CASE("POST /v1/sync answers bad frames 400 and a stale signing time 401 wit
   CHECK(stale.json()["error"]["code"] == "unauthorized");
   CHECK(std::llabs(stale.json()["time"].get<int64_t>() - now) <= 5);
 }
+
+TEST_CASE(
+    "online enrollment gives the device the token's role and scope, or refuses a device "
+    "holding households outside them") {
+  County county;
+  LiveServer server(county.data);
+  // Initialised as a village leader, enrolled with a grid worker's token.
+  auto db = new_device(county, "phone", "village-leader", kVillage);
+  auto enrolled = enroll(db, server, county.token("grid-worker", kGrid1));
+  REQUIRE_MESSAGE(enrolled.exit_code == 0, enrolled.err);
+  CHECK(json::parse(enrolled.out)["role"] == "grid-worker");
+  CHECK(store::Store::open(db).identity().scope == kGrid1);
+  auto outside = run_cli({"household", "add", "--db", db.string(), "--grid", kGrid2});
+  CHECK(outside.exit_code == 1);
+  CHECK(outside.err.find("outside this device's scope") != std::string::npos);
+
+  // One that already holds a household of grid 2 is refused, and stays as it was.
+  auto holding = new_device(county, "holding", "village-leader", kVillage);
+  std::string household = add_household(holding, kGrid2, "Ma Lan");
+  auto refused = enroll(holding, server, county.token("grid-worker", kGrid1));
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find(household) != std::string::npos);
+  CHECK(refused.err.find(kGrid2) != std::string::npos);
+  auto store = store::Store::open(holding);
+  CHECK(store.identity().role == "village-leader");
+  CHECK(store.identity().scope == kVillage);
+  sync::Replica replica(store);
+  CHECK_FALSE(replica.enrolled());
+  auto unsynced = run_cli({"sync", "--db", holding.string()});
+  CHECK(unsynced.exit_code == 1);
+}
+
+TEST_CASE(
+    "the county levels of a push commit with its changes: with server.db locked every "
+    "household still gets its level, and a replay leaves none without") {
+  County county;
+  LiveServer server(county.data);
+  auto db = enroll_worker(county, server);
+  auto form = read_file(source_dir() / "forms" / "household-monitoring.json");
+  auto answers = json::parse(read_file(source_dir() / "forms" / "examples" / "red-household.json"));
+  std::vector<std::string> households;
+  {
+    auto store = store::Store::open(db);
+    for (int i = 0; i < 3; ++i) {
+      households.push_back(store.add_household(kGrid1, {{"head_name", "h" + std::to_string(i)}}));
+      store::VisitInput visit;
+      visit.household_id = households.back();
+      visit.form_id = json::parse(form)["settings"]["form_id"];
+      visit.form_version = json::parse(form)["settings"]["version"];
+      visit.answers = answers;
+      visit.risk = {{"level", "green"}, {"rules", json::array()}};
+      store.record_visit(visit);
+    }
+  }
+  {
+    // Another process holds server.db's write lock for the whole push. Where the levels were
+    // committed there apart from the changes, the push stored the changes and its ack, failed
+    // to write the levels, and its replay then applied nothing: households stayed without a
+    // county level for good (the same state as a kill -9 between the two commits).
+    sqlite::Database server_db((county.data / "server.db").string(), false);
+    server_db.exec("BEGIN IMMEDIATE");
+    run_cli({"sync", "--db", db.string(), "--json"});
+    server_db.exec("ROLLBACK");
+  }
+  sync_ok(db);  // the replay, or a first success
+  for (const auto& id : households) {
+    CAPTURE(id);
+    auto shown =
+        run_process(server_path(), {"households", "--data", county.data.string(), id, "--json"});
+    REQUIRE(shown.exit_code == 0);
+    auto detail = json::parse(shown.out);
+    CHECK(detail["risk"]["computed_by"] == "county");
+    CHECK(detail["risk"]["level"] != "green");
+  }
+}

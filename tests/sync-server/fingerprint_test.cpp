@@ -46,8 +46,8 @@ TEST_CASE("fingerprint prints the SHA-256 of the server certificate, made once a
 TEST_CASE("the fingerprint a server prints is the one of the certificate it presents") {
   TempDir dir;
   auto data = dir / "county";
-  auto init = run_process(server_path(), {"init", "--data", data.string(), "--county", "640323",
-                                          "--name", "Yanchi"});
+  auto init = run_process(
+      server_path(), {"init", "--data", data.string(), "--county", "640323", "--name", "Yanchi"});
   REQUIRE_MESSAGE(init.exit_code == 0, init.err);
   LiveServer server(data);
   auto presented =

@@ -20,8 +20,9 @@ LiveServer::LiveServer(std::filesystem::path data, std::vector<std::string> extr
   auto stem = data_.parent_path() / ("server-" + std::to_string(++counter));
   out_path_ = stem.string() + ".out";
   err_path_ = stem.string() + ".err";
-  std::vector<std::string> args = {server_path().string(), "serve",    "--data",
-                                   data_.string(),         "--listen", "127.0.0.1:" + std::to_string(port)};
+  std::vector<std::string> args = {
+      server_path().string(), "serve",    "--data",
+      data_.string(),         "--listen", "127.0.0.1:" + std::to_string(port)};
   for (auto& a : extra_args) args.push_back(a);
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");

@@ -15,13 +15,9 @@
 namespace doorstep::server {
 namespace {
 
-// In the county store's file, so that an ack commits to the same write-ahead log as the
-// changes it acknowledges, after them. pushed_batch in server.db holds the acks of batches
-// pushed before this table existed; it is still read for their replays.
-constexpr const char* kCreatePushedBatch =
-    "CREATE TABLE IF NOT EXISTS server_pushed_batch ("
-    " device_id TEXT NOT NULL, batch TEXT NOT NULL, received_at INTEGER NOT NULL,"
-    " ack TEXT NOT NULL, PRIMARY KEY (device_id, batch))";
+// server_pushed_batch is in the county store's file (county_tables.h), so that an ack commits
+// in the transaction of the changes it acknowledges. pushed_batch in server.db holds the acks
+// of batches pushed before that table existed; it is still read for their replays.
 constexpr const char* kFindBatch =
     "SELECT ack FROM server_pushed_batch WHERE device_id = ?1 AND batch = ?2";
 constexpr const char* kFindOldBatch =
@@ -71,11 +67,10 @@ CountyContext::CountyContext(const std::filesystem::path& data_dir, std::string 
                              Metrics& metrics)
     : authority_(sync::CountyAuthority::open(data_dir)),
       server_db_(data_dir),
-      risk_(server_db_, data_dir),
+      risk_(authority_.store().database(), data_dir),
       authenticator_(server_fingerprint),
       metrics_(metrics),
       server_fingerprint_(std::move(server_fingerprint)) {
-  authority_.store().database().exec(kCreatePushedBatch);
   own_scope_ = authority_.replica().claims().scope;
 }
 
@@ -120,12 +115,13 @@ sync::AckMessage CountyContext::push(const AuthenticatedDevice& device,
       return *previous;
     }
     auto& county_db = authority_.store().database();
-    DeferredSync county_sync(county_db), server_sync(server_db_.db());
+    DeferredSync county_sync(county_db);
     sync::ChangeVerifier verifier(authority_.replica(), current_trust(), own_scope_);
     verifier.learn_verified(device.certificate, device.claims);
     verifier.learn(message.certificates);
-    // The ack is recorded in the transaction of the changes it answers: a replay after a
-    // crash finds both or neither.
+    // The ack, and the county's own levels for the households the stored visits touched, are
+    // recorded in the transaction of the changes: after a crash, a replay finds all of them
+    // or none, and a replayed batch is never left without the levels it brought.
     ack = verifier.ingest(message.batch, message.changes, [&](const sync::AckMessage& answer) {
       county_db.cached(kRecordBatch)
           .bind(1, device.claims.device_id)
@@ -133,15 +129,12 @@ sync::AckMessage CountyContext::push(const AuthenticatedDevice& device,
           .bind(3, now())
           .bind(4, sync::message_to_json(answer).dump())
           .run();
+      if (answer.stored > 0) {
+        std::set<std::pair<std::string, uint64_t>> rejected;
+        for (const auto& r : answer.rejected) rejected.insert({r.origin, r.seq});
+        risk_.evaluate(message.changes, rejected);
+      }
     });
-    if (ack.stored > 0) {
-      // The county's own levels for the households these visits touched.
-      std::set<std::pair<std::string, uint64_t>> rejected;
-      for (const auto& r : ack.rejected) rejected.insert({r.origin, r.seq});
-      sqlite::Transaction transaction(server_db_.db());
-      risk_.evaluate(message.changes, rejected);
-      transaction.commit();
-    }
     ticket = ++committed_;
   }
   wait_durable(ticket);
@@ -163,7 +156,6 @@ void CountyContext::wait_durable(uint64_t ticket) {
     std::exception_ptr failure;
     try {
       sync_log(authority_.store().database().path());
-      sync_log(server_db_.db().path());
     } catch (...) {
       failure = std::current_exception();
     }

@@ -6,11 +6,12 @@
 // every endpoint works on them under `lock()`: requests from many connections are
 // serialized at the store, which SQLite would do for writers anyway. Authentication (a
 // signature check) runs outside the lock except for the trust store snapshot.
-// Pushes and durability: a push is stored (verified, all-or-nothing) and its ack recorded
-// in the county store's own file (table server_pushed_batch, created by the server), so the
-// ack never survives a crash without the changes it acknowledges. Those commits do not wait
-// for the disk under the lock; the push waits for it after, outside the lock, and one
-// fdatasync of the write-ahead logs makes every push committed so far durable: pushes that
+// Pushes and durability: a push is stored (verified, all-or-nothing), its ack recorded and
+// the county's risk levels of its visits computed in one transaction of the county store's
+// own file (tables server_pushed_batch and county_risk, county_tables.h), so neither the ack
+// nor a level survives a crash without the changes, nor the changes without them. Those commits do
+// not wait for the disk under the lock; the push waits for it after, outside the lock, and one
+// fdatasync of the write-ahead log makes every push committed so far durable: pushes that
 // arrive together share it (group commit). No push is answered before it is on disk.
 // Failure: the constructor throws doorstep::Error(NotFound) if DIR holds no county.
 #pragma once
@@ -70,7 +71,7 @@ class CountyContext {
   std::shared_ptr<const crypto::TrustStore> current_trust();
   std::optional<sync::AckMessage> previous_ack(const std::string& device_id,
                                                const std::string& batch);
-  // Waits until every commit up to `ticket` is on disk, syncing the logs itself if no other
+  // Waits until every commit up to `ticket` is on disk, syncing the log itself if no other
   // push is doing it.
   void wait_durable(uint64_t ticket);
 

@@ -8,6 +8,7 @@
 #include "core/common/error.h"
 #include "core/forms/form_evaluation.h"
 #include "core/sync/change.h"
+#include "county/county_tables.h"
 
 namespace doorstep::server {
 namespace {
@@ -37,8 +38,9 @@ std::string text_member(const nlohmann::json& object, const char* name) {
 
 }  // namespace
 
-CountyRisk::CountyRisk(ServerDatabase& database, const std::filesystem::path& data_dir)
-    : database_(database) {
+CountyRisk::CountyRisk(sqlite::Database& county_db, const std::filesystem::path& data_dir)
+    : db_(county_db) {
+  migrate_county_tables(db_, data_dir);
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(data_dir / "forms", ec)) {
     if (entry.path().extension() != ".json") continue;
@@ -75,7 +77,7 @@ RiskEvaluationReport CountyRisk::evaluate(
     const std::vector<std::vector<uint8_t>>& changes,
     const std::set<std::pair<std::string, uint64_t>>& rejected) {
   RiskEvaluationReport report;
-  auto& db = database_.db();
+  auto& db = db_;
   for (const auto& wire : changes) {
     sync::SignedChange signed_change;
     try {
@@ -138,7 +140,7 @@ RiskEvaluationReport CountyRisk::evaluate(
 }
 
 std::optional<nlohmann::json> CountyRisk::risk_of(const std::string& household) const {
-  auto& query = database_.db().cached(kRiskOf).bind(1, household);
+  auto& query = db_.cached(kRiskOf).bind(1, household);
   if (!query.step()) {
     query.reset();
     return std::nullopt;
@@ -156,7 +158,7 @@ std::optional<nlohmann::json> CountyRisk::risk_of(const std::string& household) 
 
 std::map<std::string, std::string> CountyRisk::levels() const {
   std::map<std::string, std::string> out;
-  auto& query = database_.db().cached(kAllLevels);
+  auto& query = db_.cached(kAllLevels);
   while (query.step()) out[query.text(0)] = query.text(1);
   query.reset();
   return out;

@@ -5,14 +5,16 @@
 // these levels, not the ones phones computed: a phone with an old form version or a
 // tampered build cannot decide a household's level.
 //
-// Stored in DIR/server.db (table county_risk), keyed by household. Forms come from DIR/forms
+// Stored in the county store's file DIR/county.db (table county_risk, county_tables.h), keyed
+// by household, and written in the transaction of the push that brought the visit: a crash
+// never leaves a stored visit without its county level. Forms come from DIR/forms
 // (matched by settings.form_id and settings.version); parameters from settings.json
 // "params" (else the form's defaults). A visit whose form version the county does not have
 // keeps the phone's level and is counted as unevaluated. Each form version is loaded once,
 // on its first visit, and kept for the life of the server.
 //
-// Ownership: borrows the ServerDatabase. Thread-safety: one thread at a time (under the
-// county lock). Failure: a form that fails to evaluate is logged as unevaluated, never
+// Ownership: borrows the county store's Database. Thread-safety: one thread at a time (under
+// the county lock). Failure: a form that fails to evaluate is logged as unevaluated, never
 // fails the push that brought the visit.
 #pragma once
 
@@ -29,7 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/forms/form_definition.h"
-#include "enroll/server_database.h"
+#include "core/store/sqlite.h"
 
 namespace doorstep::server {
 
@@ -40,10 +42,12 @@ struct RiskEvaluationReport {
 
 class CountyRisk {
  public:
-  CountyRisk(ServerDatabase& database, const std::filesystem::path& data_dir);
+  // Brings the county store's server tables up to date (county_tables.h) and reads the forms
+  // and parameters of DIR.
+  CountyRisk(sqlite::Database& county_db, const std::filesystem::path& data_dir);
 
   // Evaluates the visits created by `changes` (wire form, as pushed), except those of the
-  // changes listed in `rejected` as (origin, seq).
+  // changes listed in `rejected` as (origin, seq). Writes in the caller's transaction.
   RiskEvaluationReport evaluate(const std::vector<std::vector<uint8_t>>& changes,
                                 const std::set<std::pair<std::string, uint64_t>>& rejected);
 
@@ -62,7 +66,7 @@ class CountyRisk {
   };
   const forms::FormDefinition* form_for(const std::string& key);
 
-  ServerDatabase& database_;
+  sqlite::Database& db_;
   std::map<std::string, Form> forms_;          // "FORM_ID@VERSION" -> the form
   std::map<std::string, std::string> params_;  // the county's parameters, as node strings
   std::string params_error_;                   // why settings.json "params" is unusable

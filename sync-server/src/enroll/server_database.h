@@ -1,6 +1,9 @@
 // ServerDatabase: the server's own SQLite file in the county folder, DIR/server.db, holding
-// what only the online server needs (enrollment tokens, pushed batch ids). The county's
-// records, CA and devices live in the county store, which this file never duplicates.
+// what only the online server needs (enrollment tokens; the acks of batches pushed before
+// they moved to the county store). The county's records, CA and devices live in the county
+// store, which this file never duplicates; so do the server's tables that must commit with
+// the county's changes (county/county_tables.h). Its table county_risk (migration 2) is no
+// longer written: its rows were copied to the county store.
 //
 // Schema changes are numbered migrations applied on open (user_version); a file from a
 // newer version is refused. WAL + synchronous=FULL: a committed write survives kill -9 and

@@ -155,3 +155,37 @@ TEST_CASE("a skewed clock never rejects an op and only picks the provisional win
     CHECK(s->conflicts().size() == 1);  // still a conflict: the clock did not decide it
   }
 }
+
+TEST_CASE("a conflict on a record whose create has not arrived is listed once it has") {
+  TwoReplicas r;
+  TempDir dir;
+  Store relayed = make_replica(dir, "relayed");
+  trust_each_other({&r.a, &r.b, &relayed});
+  std::string member = r.a.add_member(r.household, {{"name", "王小明"}});
+  r.exchange();
+  r.a.set_fields(member, {{"age", 7}});
+  r.b.set_fields(member, {{"age", 8}});
+  // A relay hands over the household and both edits, not yet the change creating the member.
+  auto changes = doorstep::sync::changes_since(r.a, doorstep::sync::Cursor{}, 100).changes;
+  for (const auto& c : doorstep::sync::changes_since(r.b, doorstep::sync::Cursor{}, 100).changes)
+    if (c.change.origin == r.b.identity().device_id) changes.push_back(c);
+  std::vector<doorstep::sync::SignedChange> without_create, create;
+  for (const auto& c : changes) {
+    bool creates = false;
+    for (const auto& op : c.change.ops)
+      creates = creates || (op.kind == doorstep::sync::OpKind::Create && op.record_id == member);
+    (creates ? create : without_create).push_back(c);
+  }
+  REQUIRE(create.size() == 1);
+  doorstep::sync::apply_changes(relayed, without_create);
+  CHECK(relayed.conflicts().empty());
+  CHECK(check_problems(relayed) == "");
+
+  doorstep::sync::apply_changes(relayed, create);
+  json conflicts = relayed.conflicts();
+  REQUIRE(conflicts.size() == 1);
+  CHECK(conflicts[0]["record"] == member);
+  relayed.resolve(member, "age", 8);
+  CHECK(relayed.conflicts().empty());
+  CHECK(check_problems(relayed) == "");
+}

@@ -33,7 +33,8 @@ class TestCounty {
 
   const crypto::CertificateAuthority& ca() const { return ca_; }
 
-  // `cert_scope` (default: `scope`) lets a test certify less than the store believes.
+  // `cert_scope` (default: `scope`) lets a test certify less than the store believes: the
+  // store is then widened back to `scope` after enrollment, as a tampered app could.
   Device enroll(const std::string& name, crypto::DeviceRole role, const std::string& scope,
                 std::string cert_scope = "") {
     if (cert_scope.empty()) cert_scope = scope;
@@ -52,6 +53,7 @@ class TestCounty {
     d.replica->install_enrollment({{"format", "doorstep-enrollment"},
                                    {"device_certificate", cert.pem()},
                                    {"county_ca", ca_.certificate().pem()}});
+    if (cert_scope != scope) d.store->adopt_identity(init.role, scope);
     return d;
   }
 

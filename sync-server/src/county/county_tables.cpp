@@ -1,0 +1,109 @@
+// The server's tables in county.db and their numbered migrations.
+#include "county/county_tables.h"
+
+#include <array>
+
+#include "core/common/error.h"
+#include "enroll/server_database.h"
+
+namespace doorstep::server {
+namespace {
+
+constexpr const char* kCreateSchemaTable =
+    "CREATE TABLE IF NOT EXISTS server_schema ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)";
+constexpr const char* kSchemaVersion = "SELECT version FROM server_schema WHERE id = 1";
+constexpr const char* kSetSchemaVersion =
+    "INSERT INTO server_schema (id, version) VALUES (1, ?1) "
+    "ON CONFLICT (id) DO UPDATE SET version = excluded.version";
+
+// Migration N brings the version from N-1 to N. Append; never edit a released one.
+constexpr std::array<const char*, 2> kMigrations = {
+    // 1: the ack of each pushed batch, in the transaction of the changes it answers (a
+    // server before these migrations created it on its own: IF NOT EXISTS).
+    R"sql(
+CREATE TABLE IF NOT EXISTS server_pushed_batch (
+  device_id TEXT NOT NULL,
+  batch TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  ack TEXT NOT NULL,              -- the ack JSON answered the first time
+  PRIMARY KEY (device_id, batch)
+);
+)sql",
+    // 2: the county's risk level of each household, computed from a pushed visit in the
+    // transaction that stores the visit (it lived in server.db, committed apart from it).
+    R"sql(
+CREATE TABLE county_risk (
+  household TEXT PRIMARY KEY,
+  visit TEXT NOT NULL,            -- the newest visit evaluated
+  wall_ms INTEGER NOT NULL,       -- its HLC time, to keep only the newest
+  counter INTEGER NOT NULL,
+  level TEXT NOT NULL,            -- red | yellow | green, as the county computed it
+  risk TEXT NOT NULL,             -- the form engine's risk JSON (level, rules)
+  form_version TEXT NOT NULL,     -- FORM_ID@VERSION
+  device_level TEXT NOT NULL,     -- what the phone had computed ("" if nothing)
+  evaluated_at INTEGER NOT NULL
+);
+)sql",
+};
+
+constexpr const char* kOldLevels =
+    "SELECT household, visit, wall_ms, counter, level, risk, form_version, device_level, "
+    "evaluated_at FROM county_risk";
+constexpr const char* kInsertLevel =
+    "INSERT OR IGNORE INTO county_risk (household, visit, wall_ms, counter, level, risk, "
+    "form_version, device_level, evaluated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+// The levels an older server kept in server.db (its migration 2), if it has any.
+void copy_old_levels(sqlite::Database& county_db, const std::filesystem::path& data_dir) {
+  if (!std::filesystem::exists(ServerDatabase::path_in(data_dir))) return;
+  sqlite::Database old(ServerDatabase::path_in(data_dir).string(), false);
+  sqlite::Statement has_table(old,
+                              "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                              "name = 'county_risk'");
+  if (!has_table.step()) return;
+  sqlite::Statement rows(old, kOldLevels);
+  while (rows.step()) {
+    auto& insert = county_db.cached(kInsertLevel);
+    for (int column : {0, 1, 4, 5, 6, 7}) insert.bind(column + 1, rows.text(column));
+    for (int column : {2, 3, 8}) insert.bind(column + 1, rows.int64(column));
+    insert.run();
+  }
+}
+
+}  // namespace
+
+void migrate_county_tables(sqlite::Database& county_db, const std::filesystem::path& data_dir) {
+  {
+    // Up to date (the usual case): no write lock taken, so that the county's read commands
+    // run beside a serving server.
+    sqlite::Statement known(county_db,
+                            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                            "name = 'server_schema'");
+    if (known.step()) {
+      auto& current = county_db.cached(kSchemaVersion);
+      bool latest = current.step() && current.int64(0) == static_cast<int64_t>(kMigrations.size());
+      current.reset();
+      if (latest) return;
+    }
+  }
+  sqlite::Transaction transaction(county_db);
+  county_db.exec(kCreateSchemaTable);
+  auto& select = county_db.cached(kSchemaVersion);
+  int64_t version = select.step() ? select.int64(0) : 0;
+  select.reset();
+  if (version > static_cast<int64_t>(kMigrations.size()))
+    throw Error(ErrorCode::UnsupportedVersion,
+                county_db.path() + " holds server tables of version " + std::to_string(version) +
+                    ", newer than this server knows (" + std::to_string(kMigrations.size()) +
+                    "); upgrade doorstep-server");
+  if (version == static_cast<int64_t>(kMigrations.size())) return;
+  for (auto v = static_cast<size_t>(version); v < kMigrations.size(); ++v) {
+    county_db.exec(kMigrations[v]);
+    if (v + 1 == 2) copy_old_levels(county_db, data_dir);
+  }
+  county_db.cached(kSetSchemaVersion).bind(1, static_cast<int64_t>(kMigrations.size())).run();
+  transaction.commit();
+}
+
+}  // namespace doorstep::server

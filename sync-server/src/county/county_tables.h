@@ -1,0 +1,22 @@
+// The server's own tables in the county store's file (DIR/county.db): what must commit in the
+// same transaction as the changes it derives from — the ack of each pushed batch
+// (server_pushed_batch) and the county's risk level of each household (county_risk). The
+// core store owns the file's schema (PRAGMA user_version); these tables have numbered
+// migrations of their own, tracked in the one-row table server_schema.
+//
+// Thread-safety: uses the caller's Database, one thread at a time. Failure: doorstep::Error
+// (SQLite domain; UnsupportedVersion for tables from a newer server).
+#pragma once
+
+#include <filesystem>
+
+#include "core/store/sqlite.h"
+
+namespace doorstep::server {
+
+// Brings the server's tables in `county_db` to the latest version, in one transaction.
+// Levels an older server kept in DIR/server.db are copied over by the migration that
+// creates county_risk.
+void migrate_county_tables(sqlite::Database& county_db, const std::filesystem::path& data_dir);
+
+}  // namespace doorstep::server
