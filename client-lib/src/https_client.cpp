@@ -151,18 +151,21 @@ long socket_bio_ctrl(BIO* bio, int command, long, void* pointer) {
 }
 
 const BIO_METHOD* socket_bio_method() {
-  static BIO_METHOD* method = [] {
-    BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR,
-                                 "doorstep socket");
-    if (m != nullptr) {
-      BIO_meth_set_write(m, socket_bio_write);
-      BIO_meth_set_read(m, socket_bio_read);
-      BIO_meth_set_puts(m, socket_bio_puts);
-      BIO_meth_set_ctrl(m, socket_bio_ctrl);
-    }
-    return m;
-  }();
-  return method;  // one for the process, never freed
+  // One for the process (or until libdoorstep is unloaded, when it is freed).
+  static const std::unique_ptr<BIO_METHOD, decltype(&BIO_meth_free)> method(
+      [] {
+        BIO_METHOD* m = BIO_meth_new(
+            BIO_get_new_index() | BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR, "doorstep socket");
+        if (m != nullptr) {
+          BIO_meth_set_write(m, socket_bio_write);
+          BIO_meth_set_read(m, socket_bio_read);
+          BIO_meth_set_puts(m, socket_bio_puts);
+          BIO_meth_set_ctrl(m, socket_bio_ctrl);
+        }
+        return m;
+      }(),
+      &BIO_meth_free);
+  return method.get();
 }
 
 // Counts the bytes that cross the socket BIO (what a proxy on the wire would count).
