@@ -39,7 +39,8 @@ install(FILES ${PROJECT_BINARY_DIR}/DoorstepConfig.cmake
         DESTINATION ${DOORSTEP_INSTALL_CMAKEDIR})
 
 # pkg-config and the systemd unit name installed paths, which are known only at install time
-# (`cmake --install --prefix P` may differ from CMAKE_INSTALL_PREFIX), so they are written then.
+# (`cmake --install --prefix P` may differ from CMAKE_INSTALL_PREFIX), so they are written
+# then, straight to their destination (two installs at once never share a file).
 install(CODE "
   set(DOORSTEP_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
   set(DOORSTEP_LIBDIR \"${CMAKE_INSTALL_LIBDIR}\")
@@ -47,12 +48,16 @@ install(CODE "
   set(DOORSTEP_BINDIR \"${CMAKE_INSTALL_BINDIR}\")
   set(DOORSTEP_VERSION \"${PROJECT_VERSION}\")
   set(DOORSTEP_SERVICE_DATA_DIR \"${DOORSTEP_SERVICE_DATA_DIR}\")
-  configure_file(\"${PROJECT_SOURCE_DIR}/cmake/doorstep.pc.in\"
-                 \"${PROJECT_BINARY_DIR}/install/doorstep.pc\" @ONLY)
+  set(unit_dir \"${DOORSTEP_SYSTEMD_UNIT_DIR}\")
+  if(NOT IS_ABSOLUTE \"\${unit_dir}\")
+    set(unit_dir \"\${CMAKE_INSTALL_PREFIX}/\${unit_dir}\")
+  endif()
+  set(pc_file \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/pkgconfig/doorstep.pc\")
+  set(unit_file \"\$ENV{DESTDIR}\${unit_dir}/doorstep-server.service\")
+  message(STATUS \"Installing: \${pc_file}\")
+  configure_file(\"${PROJECT_SOURCE_DIR}/cmake/doorstep.pc.in\" \"\${pc_file}\" @ONLY)
+  message(STATUS \"Installing: \${unit_file}\")
   configure_file(\"${PROJECT_SOURCE_DIR}/packaging/doorstep-server.service.in\"
-                 \"${PROJECT_BINARY_DIR}/install/doorstep-server.service\" @ONLY)
+                 \"\${unit_file}\" @ONLY)
+  list(APPEND CMAKE_INSTALL_MANIFEST_FILES \"\${pc_file}\" \"\${unit_file}\")
 ")
-install(FILES ${PROJECT_BINARY_DIR}/install/doorstep.pc
-        DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
-install(FILES ${PROJECT_BINARY_DIR}/install/doorstep-server.service
-        DESTINATION ${DOORSTEP_SYSTEMD_UNIT_DIR})
