@@ -93,8 +93,8 @@ DS_API char* ds_sync_enroll_online(const char* db_path, const char* key_secret,
  * stop the sync; it is listed in "stuck" at every sync until dealt with. A connection the
  * server closes or resets is a DS_DOMAIN_NETWORK error, never a signal: the library sends
  * with MSG_NOSIGNAL and the host need not ignore SIGPIPE. */
-DS_API char* ds_sync_online(const char* db_path, const char* key_secret,
-                            const char* options_json, ds_error* out_error) DS_NOEXCEPT;
+DS_API char* ds_sync_online(const char* db_path, const char* key_secret, const char* options_json,
+                            ds_error* out_error) DS_NOEXCEPT;
 
 #ifdef __cplusplus
 }
