@@ -168,7 +168,49 @@ std::wstring widen(const std::string& text) {
   return std::wstring(u.begin(), u.end());
 }
 
+// A pattern std::regex must not see: libstdc++ reads a repetition count into a long without
+// an overflow check (undefined behaviour, found by fuzzing) and builds one state per repeated
+// item, so counts are bounded before it compiles anything, as is the pattern's length.
+class PatternTooLarge : public std::regex_error {
+ public:
+  explicit PatternTooLarge(const char* why)
+      : std::regex_error(std::regex_constants::error_complexity), why_(why) {}
+  const char* what() const noexcept override { return why_; }
+
+ private:
+  const char* why_;
+};
+
+constexpr size_t kMaxPatternBytes = 2000;
+constexpr long kMaxRepetition = 1000;
+
+void check_pattern_size(const std::string& pattern) {
+  if (pattern.size() > kMaxPatternBytes)
+    throw PatternTooLarge("the pattern is longer than 2000 bytes");
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      ++i;  // an escaped '{' is a literal
+      continue;
+    }
+    if (pattern[i] != '{') continue;
+    long count = 0;
+    for (size_t j = i + 1; j < pattern.size(); ++j) {
+      char c = pattern[j];
+      if (c >= '0' && c <= '9') {
+        count = count * 10 + (c - '0');
+        if (count > kMaxRepetition)
+          throw PatternTooLarge("a repetition count ({n} or {n,m}) is over 1000");
+      } else if (c == ',') {
+        count = 0;
+      } else {
+        break;
+      }
+    }
+  }
+}
+
 std::shared_ptr<const WideRegex> compile(const std::string& pattern) {
+  check_pattern_size(pattern);
   return std::make_shared<const WideRegex>(widen(pattern), std::regex::ECMAScript);
 }
 
