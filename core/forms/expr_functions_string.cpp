@@ -184,27 +184,35 @@ class PatternTooLarge : public std::regex_error {
 constexpr size_t kMaxPatternBytes = 2000;
 constexpr long kMaxRepetition = 1000;
 
+// The number written from `pattern[at]` on (digits, or digits and commas inside a brace),
+// refused past kMaxRepetition before it can overflow.
+void check_count(const std::string& pattern, size_t at, bool commas, const char* what) {
+  long count = 0;
+  for (size_t j = at; j < pattern.size(); ++j) {
+    char c = pattern[j];
+    if (c >= '0' && c <= '9') {
+      count = count * 10 + (c - '0');
+      if (count > kMaxRepetition) throw PatternTooLarge(what);
+    } else if (c == ',' && commas) {
+      count = 0;
+    } else {
+      return;
+    }
+  }
+}
+
 void check_pattern_size(const std::string& pattern) {
   if (pattern.size() > kMaxPatternBytes)
     throw PatternTooLarge("the pattern is longer than 2000 bytes");
   for (size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i] == '\\') {
-      ++i;  // an escaped '{' is a literal
-      continue;
-    }
-    if (pattern[i] != '{') continue;
-    long count = 0;
-    for (size_t j = i + 1; j < pattern.size(); ++j) {
-      char c = pattern[j];
-      if (c >= '0' && c <= '9') {
-        count = count * 10 + (c - '0');
-        if (count > kMaxRepetition)
-          throw PatternTooLarge("a repetition count ({n} or {n,m}) is over 1000");
-      } else if (c == ',') {
-        count = 0;
-      } else {
-        break;
-      }
+      // A back-reference (\N) is read as a number too; any other escaped character is
+      // skipped (an escaped '{' is a literal).
+      if (i + 1 < pattern.size())
+        check_count(pattern, i + 1, false, "a back-reference number is over 1000");
+      ++i;
+    } else if (pattern[i] == '{') {
+      check_count(pattern, i + 1, true, "a repetition count ({n} or {n,m}) is over 1000");
     }
   }
 }

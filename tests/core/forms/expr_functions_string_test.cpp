@@ -78,6 +78,8 @@ TEST_CASE("regex refuses repetition counts over 1000 and patterns over 2000 byte
         std::string::npos);
   CHECK(error_of("regex('1', '" + std::string(2001, 'a') + "')").find("longer than 2000") !=
         std::string::npos);
+  CHECK(error_of("regex('1', '(1)\\2222222222222222222222')").find("back-reference") !=
+        std::string::npos);
   CHECK(eval_bool("regex('aaa', 'a{1,1000}')"));
   CHECK(eval_bool("regex('{99999}', '\\{99999\\}')"));  // an escaped brace is a literal
 }
