@@ -107,4 +107,18 @@ HttpResult curl(const std::string& url, const std::filesystem::path& ca,
   return http;
 }
 
+void init_demo_county(const std::filesystem::path& data) {
+  auto init = run_process(server_path(), {"init", "--data", data.string(), "--county", "640323",
+                                          "--name", "Yanchi", "--demo"});
+  if (init.exit_code != 0) throw std::runtime_error("doorstep-server init failed: " + init.err);
+}
+
+std::string create_token(const std::filesystem::path& data, const std::string& role,
+                         const std::string& scope) {
+  auto made = run_process(server_path(), {"token", "create", "--data", data.string(), "--role",
+                                          role, "--scope", scope, "--json"});
+  if (made.exit_code != 0) throw std::runtime_error("token create failed: " + made.err);
+  return nlohmann::json::parse(made.out)["token"].get<std::string>();
+}
+
 }  // namespace doorstep::test

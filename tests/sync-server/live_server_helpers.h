@@ -54,4 +54,12 @@ struct HttpResult {
 HttpResult curl(const std::string& url, const std::filesystem::path& ca,
                 const std::vector<std::string>& extra = {});
 
+// `doorstep-server init --demo` of county 640323 (Yanchi) in `data`; fails the test if it
+// fails.
+void init_demo_county(const std::filesystem::path& data);
+
+// A one-time enrollment token for `role` at `scope`, from `doorstep-server token create`.
+std::string create_token(const std::filesystem::path& data, const std::string& role,
+                         const std::string& scope);
+
 }  // namespace doorstep::test

@@ -35,12 +35,8 @@ struct EnrolledWorker {
   std::unique_ptr<LiveServer> server;
 
   EnrolledWorker() {
-    auto init = run_process(server_path(), {"init", "--data", data.string(), "--county", "640323",
-                                            "--name", "Yanchi", "--demo"});
-    REQUIRE_MESSAGE(init.exit_code == 0, init.err);
-    auto made = run_process(server_path(), {"token", "create", "--data", data.string(), "--role",
-                                            "grid-worker", "--scope", kGrid, "--json"});
-    REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+    init_demo_county(data);
+    std::string made = create_token(data, "grid-worker", kGrid);
     server = std::make_unique<LiveServer>(data);
     store::InitOptions options;
     options.name = "li-wei";
@@ -48,8 +44,7 @@ struct EnrolledWorker {
     options.scope = kGrid;
     store::Store::create(db, options);
     auto enrolled = run_cli({"enroll", "--db", db.string(), "--server", server->url(), "--token",
-                             json::parse(made.out)["token"].get<std::string>(), "--fingerprint",
-                             server->fingerprint()});
+                             made, "--fingerprint", server->fingerprint()});
     REQUIRE_MESSAGE(enrolled.exit_code == 0, enrolled.err);
   }
 

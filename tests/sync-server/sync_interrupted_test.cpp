@@ -157,21 +157,16 @@ struct InterruptedSync {
   int port = 0;
 
   explicit InterruptedSync(int households) {
-    auto init = run_process(server_path(), {"init", "--data", data.string(), "--county", "640323",
-                                            "--name", "Yanchi", "--demo"});
-    REQUIRE_MESSAGE(init.exit_code == 0, init.err);
-    auto token = run_process(server_path(), {"token", "create", "--data", data.string(), "--role",
-                                             "grid-worker", "--scope", kGrid, "--json"});
-    REQUIRE_MESSAGE(token.exit_code == 0, token.err);
+    init_demo_county(data);
+    std::string token = create_token(data, "grid-worker", kGrid);
     store::InitOptions options;
     options.name = "li-wei";
     options.scope = kGrid;
     store::Store::create(db, options);
     LiveServer server(data);
     port = server.port();
-    auto enrolled =
-        run_cli({"enroll", "--db", db.string(), "--server", server.url(), "--token",
-                 json::parse(token.out)["token"], "--fingerprint", server.fingerprint()});
+    auto enrolled = run_cli({"enroll", "--db", db.string(), "--server", server.url(), "--token",
+                             token, "--fingerprint", server.fingerprint()});
     REQUIRE_MESSAGE(enrolled.exit_code == 0, enrolled.err);
     auto synced = run_cli({"sync", "--db", db.string()});
     REQUIRE_MESSAGE(synced.exit_code == 0, synced.err);

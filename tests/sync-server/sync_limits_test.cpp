@@ -32,20 +32,15 @@ struct EnrolledPhone {
   std::unique_ptr<LiveServer> server;
 
   EnrolledPhone() {
-    auto init = run_process(server_path(), {"init", "--data", data.string(), "--county", "640323",
-                                            "--name", "Yanchi", "--demo"});
-    REQUIRE_MESSAGE(init.exit_code == 0, init.err);
-    auto token = run_process(server_path(), {"token", "create", "--data", data.string(), "--role",
-                                             "grid-worker", "--scope", kGrid, "--json"});
-    REQUIRE_MESSAGE(token.exit_code == 0, token.err);
+    init_demo_county(data);
+    std::string token = create_token(data, "grid-worker", kGrid);
     store::InitOptions options;
     options.name = "li-wei";
     options.scope = kGrid;
     store::Store::create(db, options);
     server = std::make_unique<LiveServer>(data);
-    auto enrolled =
-        run_cli({"enroll", "--db", db.string(), "--server", server->url(), "--token",
-                 json::parse(token.out)["token"], "--fingerprint", server->fingerprint()});
+    auto enrolled = run_cli({"enroll", "--db", db.string(), "--server", server->url(), "--token",
+                             token, "--fingerprint", server->fingerprint()});
     REQUIRE_MESSAGE(enrolled.exit_code == 0, enrolled.err);
   }
   // The phone's store as an older version without limits wrote to it.
@@ -172,10 +167,9 @@ TEST_CASE("the county's settings.json sets the limits its server and its devices
   options.name = "wang-fang";
   options.scope = kGrid;
   store::Store::create(other, options);
-  auto token = run_process(server_path(), {"token", "create", "--data", phone.data.string(),
-                                           "--role", "grid-worker", "--scope", kGrid, "--json"});
-  REQUIRE(run_cli({"enroll", "--db", other.string(), "--server", server.url(), "--token",
-                   json::parse(token.out)["token"], "--fingerprint", server.fingerprint()})
+  std::string token = create_token(phone.data, "grid-worker", kGrid);
+  REQUIRE(run_cli({"enroll", "--db", other.string(), "--server", server.url(), "--token", token,
+                   "--fingerprint", server.fingerprint()})
               .exit_code == 0);
   auto refused = run_cli({"household", "add", "--db", other.string(), "--grid", kGrid, "--set",
                           json{{"head_name", std::string(101, 'x')}}.dump()});
