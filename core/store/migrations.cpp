@@ -152,11 +152,32 @@ CREATE TABLE household_grids (
 INSERT INTO household_grids (household, grid) SELECT id, grid FROM records WHERE type = 'household';
 )sql";
 
+// 7: the record is the truth. household_risk holds each household's risk level as the form's
+// rules evaluate its merged current state with the county settings (Store::reclassify), kept
+// up to date in the transaction of every change that touches the household (or, for a change
+// of the county settings, every household). forms holds the form definitions this replica
+// classifies with (from enrollment, or a visit's form), in the order they were installed: the
+// last one is the default for a household without visits.
+constexpr const char* kMigration7 = R"sql(
+CREATE TABLE household_risk (
+  household TEXT PRIMARY KEY,
+  level TEXT NOT NULL,
+  monitoring_type TEXT NOT NULL,
+  risk TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX household_risk_by_level ON household_risk (level);
+CREATE TABLE forms (
+  key TEXT PRIMARY KEY,
+  text TEXT NOT NULL,
+  installed INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> all{kMigration1, kMigration2, kMigration3,
-                                            kMigration4, kMigration5, kMigration6};
+  static const std::vector<const char*> all{kMigration1, kMigration2, kMigration3, kMigration4,
+                                            kMigration5, kMigration6, kMigration7};
   return all;
 }
 
