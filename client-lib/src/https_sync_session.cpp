@@ -2,6 +2,7 @@
 #include "client-lib/src/https_sync_session.h"
 
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 #include <functional>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "core/auth/request_signature.h"
 #include "core/common/error.h"
 #include "core/crypto/certificate.h"
+#include "core/crypto/hash.h"
 #include "core/crypto/revocation_list.h"
 #include "core/sync/change_verifier.h"
 #include "core/sync/exchange.h"
@@ -457,8 +459,7 @@ std::optional<sync::AckMessage> push_alone(sync::Replica& replica, SignedClient&
 // Offers the county again each change it had not taken before this sync (`before`, the
 // outstanding rejections then): after a county raises a limit, or fixes what made it refuse,
 // the change is taken and leaves the list by itself; one still refused stays listed with the
-// county's new reason. A dismissed rejection is not offered again. Each offer is a batch of
-// its own name (the county answers a batch name it has seen with its first ack).
+// county's new reason. A dismissed rejection is not offered again.
 void offer_rejected_again(sync::Replica& replica, SignedClient& client, bool rounds,
                           const std::vector<sync::KeptRejection>& before,
                           const SyncOptions& options, Tally& tally) {
@@ -490,20 +491,25 @@ void offer_rejected_again(sync::Replica& replica, SignedClient& client, bool rou
     batches.back().push_back(
         {rejection.origin, rejection.seq, sync::Blob(held->wire.begin(), held->wire.end())});
   }
-  const std::string batch_prefix =
-      own + ":again:" + std::to_string(static_cast<int64_t>(std::time(nullptr))) + ":";
-  size_t batch_number = 0;
+  const std::string started =
+      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count());
   while (!batches.empty()) {
     std::vector<Offer> batch = std::move(batches.back());
     batches.pop_back();
     if (batch.empty()) continue;
     sync::PushMessage push;
-    push.batch = batch_prefix + std::to_string(batch_number++);
     std::set<std::string> origins;
+    std::string named = started;
     for (const auto& offer : batch) {
       push.changes.push_back(offer.wire);
       if (offer.origin != own || !rounds) origins.insert(offer.origin);
+      named += " " + offer.origin + "." + std::to_string(offer.seq);
     }
+    // Named by this sync's time and the changes it holds: never the name of an earlier
+    // batch with other changes, whose ack the county would answer instead.
+    push.batch = own + ":again:" + crypto::to_hex(crypto::sha256(named)).substr(0, 32);
     for (const auto& origin : origins)
       if (auto der = replica.certificate_for(origin)) push.certificates.push_back(std::move(*der));
     tally.sent += batch.size();
