@@ -181,6 +181,24 @@ TEST_CASE("a rejected change the county takes on a later sync leaves the list by
   CHECK(phone.sync(0)["offered_again"] == 0);
 }
 
+TEST_CASE("each rejected change is offered again and leaves the list only when it is taken") {
+  Phone phone;
+  std::string device = phone.device_id();
+  phone.crowded_household(501);
+  phone.sync(3);
+  phone.crowded_household(502);
+  // The second sync refuses the new one and offers the first again; the third, right after,
+  // offers both: neither is taken, so both stay.
+  CHECK(phone.sync(3)["offered_again"] == 1);
+  json third = phone.sync(3);
+  CHECK(third["offered_again"] == 2);
+  CHECK(third["taken_again"] == 0);
+  json status = phone.status();
+  std::set<std::string> listed;
+  for (const auto& r : status["rejected"]) listed.insert(r["change"]);
+  CHECK(listed == std::set<std::string>{device + ".1", device + ".2"});
+}
+
 TEST_CASE("pending counts the changes the county has not acknowledged, last_sync the server") {
   Phone phone;
   json before = phone.status();
