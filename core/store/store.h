@@ -21,7 +21,9 @@
 // A failed call changes nothing.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -76,6 +78,26 @@ struct VisitInput {
   std::string started;  // ISO 8601 texts as the shell recorded them; may be empty
   std::string ended;
   nlohmann::json gps;  // null or {"lat", "lon", "accuracy"}
+};
+
+// One household as a scan sees it (Store::scan_households): what a listing or an export
+// shows, without its whole record.
+struct HouseholdOverview {
+  std::string id;
+  std::string grid;
+  nlohmann::json fields = nlohmann::json::object();  // the asked-for fields that have a value
+  int64_t members = 0;                               // its member records
+  // The newest visit (by HLC time), if it has one.
+  bool visited = false;
+  int64_t visit_wall_ms = 0;
+  std::string visit_author;  // the display name its change was signed under
+  nlohmann::json visit_answers = nlohmann::json::object();  // the asked-for answers it holds
+};
+
+struct HouseholdScan {
+  std::string grid_prefix;                 // "" = every household
+  std::vector<std::string> fields;         // household fields to read
+  std::vector<std::string> visit_answers;  // answers of the newest visit to read
 };
 
 class Store {
@@ -143,6 +165,13 @@ class Store {
   nlohmann::json household(const std::string& id) const;
   nlohmann::json households(const std::string& grid_prefix, const std::string& level) const;
   nlohmann::json history(const std::string& id, const std::string& field) const;
+  // Calls `each` for every household within scan.grid_prefix, in (grid, id) order, one at a
+  // time from one SQL pass: memory does not grow with the number of households. The pass is
+  // one read transaction (a consistent state even while other processes write). An
+  // exception thrown by `each` ends the scan and propagates. Error(InvalidArgument) for a
+  // bad prefix or field name.
+  void scan_households(const HouseholdScan& scan,
+                       const std::function<void(const HouseholdOverview&)>& each) const;
   // The open conflicts (fields whose rule is review) of the records this replica holds; a
   // conflict on a record whose creating change has not arrived yet is listed once it has.
   nlohmann::json conflicts() const;

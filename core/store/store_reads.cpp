@@ -26,6 +26,20 @@ constexpr const char* kHouseholdsInScope =
     "FROM records r WHERE r.type = 'household' AND "
     "(?1 = '' OR r.grid = ?1 OR (r.grid > ?1 || '.' AND r.grid < ?1 || '/')) "
     "AND (?2 = '' OR level = ?2) ORDER BY r.grid, r.id";
+// Households in (grid, id) order off records_by_grid, each with its member count and newest
+// visit, so the scan needs no sort and no memory per household.
+constexpr const char* kScanHouseholds =
+    "SELECT r.id, r.grid, "
+    " (SELECT count(*) FROM records m WHERE m.household = r.id AND m.type = 'member'), "
+    " v.id, v.wall, v.author "
+    "FROM records r LEFT JOIN visits v ON v.id = (SELECT w.id FROM visits w "
+    "  WHERE w.household = r.id ORDER BY w.wall DESC, w.counter DESC, w.op_key DESC LIMIT 1) "
+    "WHERE r.type = 'household' AND "
+    "(?1 = '' OR r.grid = ?1 OR (r.grid > ?1 || '.' AND r.grid < ?1 || '/')) "
+    "ORDER BY r.grid, r.id";
+constexpr const char* kFieldOfRecord =
+    "SELECT value FROM field_values WHERE record_id = ?1 AND field = ?2";
+constexpr const char* kAnswerOfVisit = "SELECT json_extract(content, ?2) FROM visits WHERE id = ?1";
 constexpr const char* kChangesOfHousehold =
     "SELECT body, author, origin FROM changes WHERE household = ?1";
 // Only conflicts of records this replica holds: a relay may deliver edits of a record before
@@ -155,6 +169,52 @@ nlohmann::json Store::households(const std::string& grid_prefix, const std::stri
   }
   select.reset();
   return list;
+}
+
+void Store::scan_households(const HouseholdScan& scan,
+                            const std::function<void(const HouseholdOverview&)>& each) const {
+  if (!scan.grid_prefix.empty()) validate_grid_scope(scan.grid_prefix);
+  std::vector<std::string> answer_paths;
+  for (const auto& name : scan.fields)
+    if (!sync::is_valid_field_name(name))
+      throw Error(ErrorCode::InvalidArgument, "field name '" + name + "' is not valid");
+  for (const auto& name : scan.visit_answers) {
+    if (!sync::is_valid_field_name(name))
+      throw Error(ErrorCode::InvalidArgument, "answer name '" + name + "' is not valid");
+    answer_paths.push_back("$.answers." + name);
+  }
+  sqlite::Database& db = *impl_->db;
+  // Not a cached statement: a callback that throws must not leave it open (and with it the
+  // read transaction).
+  sqlite::Statement select(db, kScanHouseholds);
+  select.bind(1, scan.grid_prefix);
+  HouseholdOverview row;
+  while (select.step()) {
+    row.id = select.text(0);
+    row.grid = select.text(1);
+    row.members = select.int64(2);
+    row.fields = nlohmann::json::object();
+    for (const auto& name : scan.fields) {
+      auto& field = db.cached(kFieldOfRecord).bind(1, row.id).bind(2, name);
+      if (field.step()) row.fields[name] = parse_value(field.text(0));
+      field.reset();
+    }
+    row.visited = !select.is_null(3);
+    row.visit_wall_ms = row.visited ? select.int64(4) : 0;
+    row.visit_author = row.visited ? select.text(5) : std::string();
+    row.visit_answers = nlohmann::json::object();
+    if (row.visited) {
+      std::string visit = select.text(3);
+      for (size_t i = 0; i < answer_paths.size(); ++i) {
+        auto& answer = db.cached(kAnswerOfVisit).bind(1, visit).bind(2, answer_paths[i]);
+        // json_extract gives SQL text for a JSON string, a number for a number.
+        if (answer.step() && !answer.is_null(0))
+          row.visit_answers[scan.visit_answers[i]] = answer.text(0);
+        answer.reset();
+      }
+    }
+    each(row);
+  }
 }
 
 nlohmann::json Store::history(const std::string& id, const std::string& field) const {
