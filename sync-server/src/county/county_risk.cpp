@@ -111,10 +111,18 @@ RiskEvaluationReport CountyRisk::evaluate(
       nlohmann::json risk;
       try {
         if (!params_error_.empty()) throw Error(ErrorCode::InvalidArgument, params_error_);
-        // Only the risk is kept: the rest of the snapshot is not built.
         forms::FormSession session(forms_.at(form_key).loaded, params_, "zh");
         if (!content["answers"].is_null()) forms::apply_answers(session, content["answers"]);
-        risk = forms::risk_to_json(session.snapshot().risk);
+        forms::FormSnapshot snapshot = session.snapshot();
+        risk = forms::risk_to_json(snapshot.risk);
+        // The household-level calculations of this visit (income per capita, ...) are the
+        // county's too, like the level: the export shows them.
+        nlohmann::json calculated = nlohmann::json::object();
+        for (const auto& question : snapshot.questions)
+          if (question.item->type == forms::ItemType::Calculate && question.instance < 0 &&
+              !question.value.empty())
+            calculated[question.item->name] = question.value;
+        risk["calculated"] = std::move(calculated);
       } catch (const Error&) {
         ++report.unevaluated;
         continue;

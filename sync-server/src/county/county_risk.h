@@ -51,7 +51,9 @@ class CountyRisk {
   RiskEvaluationReport evaluate(const std::vector<std::vector<uint8_t>>& changes,
                                 const std::set<std::pair<std::string, uint64_t>>& rejected);
 
-  // household id -> {"level", "rules", "visit", "form_version", "device_level"}.
+  // household id -> {"level", "rules", "monitoring_type", "calculated": {NAME: value} (the
+  // form's household-level calculations, as node strings), "visit", "form_version",
+  // "device_level"}.
   std::optional<nlohmann::json> risk_of(const std::string& household) const;
   // household id -> level, for every household the county evaluated.
   std::map<std::string, std::string> levels() const;
