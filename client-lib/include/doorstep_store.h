@@ -112,11 +112,15 @@ DS_API char* ds_store_visit(ds_store* store, const char* household_id, const cha
 DS_API char* ds_store_conflicts(ds_store* store, ds_error* out_error) DS_NOEXCEPT;
 
 /* Closes the conflict on (record_id, field) with value_json (a JSON value). Fails with
- * DS_ERR_NOT_FOUND if there is no such conflict. */
+ * DS_ERR_NOT_FOUND if there is no such conflict, DS_ERR_OUT_OF_SCOPE if this device's role
+ * is below the field's resolver role (village-leader unless the form's merge rule names
+ * another; the message names it). */
 DS_API bool ds_store_resolve(ds_store* store, const char* record_id, const char* field,
                              const char* value_json, ds_error* out_error) DS_NOEXCEPT;
 
-/* Per-field merge rules as plain data: {"field": "review"|"lww", ...}; replaces the set. */
+/* Per-field merge rules as plain data: {"field": RULE, ...} where RULE is "review", "lww" or
+ * {"rule": "review"|"lww", "resolver": "grid-worker"|"village-leader"|"township"|"county"}
+ * (the "merge" key of a form's question, docs/forms.md); replaces the set. */
 DS_API bool ds_store_set_merge_rules(ds_store* store, const char* rules_json,
                                      ds_error* out_error) DS_NOEXCEPT;
 

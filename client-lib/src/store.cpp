@@ -61,20 +61,6 @@ std::string option(const json& options, const char* key, const std::set<std::str
   return it->get<std::string>();
 }
 
-// Per-field merge rules a form declares with "merge": "review" | "lww" on its questions.
-void collect_merge_rules(const json& items,
-                         std::map<std::string, doorstep::sync::FieldRule>& rules) {
-  if (!items.is_array()) return;
-  for (const auto& item : items) {
-    if (!item.is_object()) continue;
-    if (item.contains("merge") && item["merge"].is_string() && item.contains("name") &&
-        item["name"].is_string())
-      rules[item["name"].get<std::string>()] =
-          doorstep::sync::field_rule_from_string(item["merge"].get<std::string>());
-    if (item.contains("children")) collect_merge_rules(item["children"], rules);
-  }
-}
-
 }  // namespace
 
 extern "C" {
@@ -219,8 +205,7 @@ char* ds_store_visit(ds_store* store, const char* household_id, const char* form
       throw Error(ErrorCode::InvalidArgument,
                   "the answers cannot be finalised with this form:" + problems);
     }
-    std::map<std::string, doorstep::sync::FieldRule> rules;
-    if (form.contains("survey")) collect_merge_rules(form["survey"], rules);
+    auto rules = doorstep::sync::merge_rules_of_form(form);
     if (!rules.empty()) store->store.set_merge_rules(rules);
 
     doorstep::store::VisitInput visit;
@@ -266,13 +251,9 @@ bool ds_store_set_merge_rules(ds_store* store, const char* rules_json,
   return guarded(out_error, false, [&] {
     require_arg(store, "store");
     json rules = parse_object_arg(rules_json, "rules_json");
-    std::map<std::string, doorstep::sync::FieldRule> parsed;
-    for (const auto& [field, rule] : rules.items()) {
-      if (!rule.is_string())
-        throw Error(ErrorCode::InvalidArgument,
-                    "rules_json: the rule of \"" + field + "\" must be a string");
-      parsed[field] = doorstep::sync::field_rule_from_string(rule.get<std::string>());
-    }
+    std::map<std::string, doorstep::sync::MergeRule> parsed;
+    for (const auto& [field, rule] : rules.items())
+      parsed[field] = doorstep::sync::merge_rule_from_json(rule, "rules_json." + field);
     store->store.set_merge_rules(parsed);
     return true;
   });

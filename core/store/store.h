@@ -37,6 +37,7 @@
 #include "core/sync/change_limits.h"
 #include "core/sync/hlc.h"
 #include "core/sync/merge.h"
+#include "core/sync/merge_rules.h"
 
 namespace doorstep::store {
 
@@ -135,8 +136,11 @@ class Store {
   // if there is one.
   void adopt_identity(const std::string& role, const std::string& scope);
 
-  // ---- merge rules: field -> rule, from the form (plain data) ----
-  void set_merge_rules(const std::map<std::string, sync::FieldRule>& rules);
+  // ---- merge rules: field -> rule and resolver role, from the forms (plain data) ----
+  // Replaces the set (writes nothing if it is unchanged). Fields without one: review, and
+  // village leaders and above resolve (core/sync/merge_rules.h).
+  void set_merge_rules(const std::map<std::string, sync::MergeRule>& rules);
+  sync::MergeRule field_merge_rule(const std::string& field) const;
   sync::FieldRule merge_rule(const std::string& field) const;
 
   // ---- local edits, each one signed change ----
@@ -158,7 +162,8 @@ class Store {
   void move_household(const std::string& household_id, const std::string& grid,
                       const std::string& reason);
   // Closes the conflict on (record_id, field) with `value`. Error(NotFound) if the field
-  // has no conflict.
+  // has no conflict; Error(OutOfScope) if this device's role is below the field's resolver
+  // role (field_merge_rule), with a message naming who may resolve it.
   void resolve(const std::string& record_id, const std::string& field, const nlohmann::json& value);
 
   // ---- reads (JSON shapes of the CLI, docs/schema.md) ----

@@ -266,6 +266,13 @@ void Store::resolve(const std::string& record_id, const std::string& field,
     if (!sync::has_conflict(heads))
       throw Error(ErrorCode::NotFound,
                   "field '" + field + "' of record " + record_id + " has no conflict to resolve");
+    sync::MergeRule rule = field_merge_rule(field);
+    crypto::DeviceRole role = crypto::parse_role(impl_->identity.role);
+    if (!sync::may_resolve(role, rule))
+      throw Error(ErrorCode::OutOfScope, "the conflict on field '" + field + "' of record " +
+                                             record_id + " may be resolved by a " +
+                                             std::string(crypto::role_name(rule.resolver)) +
+                                             " or above; this device is a " + impl_->identity.role);
     local.household = record.household;
     local.grid = record.grid;
     sync::Op op;
