@@ -246,6 +246,18 @@ bool ds_store_resolve(ds_store* store, const char* record_id, const char* field,
   });
 }
 
+char* ds_store_propose(ds_store* store, const char* record_id, const char* field,
+                       const char* value_json, const char* note, ds_error* out_error) noexcept {
+  return guarded(out_error, static_cast<char*>(nullptr), [&] {
+    require_arg(store, "store");
+    require_arg(record_id, "record_id");
+    require_arg(field, "field");
+    require_arg(value_json, "value_json");
+    return owned(store->store.propose(record_id, field, parse_arg(value_json, "value_json"),
+                                      note ? note : ""));
+  });
+}
+
 bool ds_store_set_merge_rules(ds_store* store, const char* rules_json,
                               ds_error* out_error) noexcept {
   return guarded(out_error, false, [&] {

@@ -166,6 +166,14 @@ class Store {
   // role (field_merge_rule), with a message naming who may resolve it.
   void resolve(const std::string& record_id, const std::string& field, const nlohmann::json& value);
 
+  // Proposes `value` (with an optional `note`, at most 1000 bytes) for the conflict on
+  // (record_id, field), for whoever may resolve it: a proposal record in the household's
+  // scope (its fields record, field, value, note), so it syncs like the household's other
+  // records and conflicts() lists it beside the conflict's values. Any role in scope may
+  // propose. Returns the proposal's id. Error(NotFound) if the field has no conflict.
+  std::string propose(const std::string& record_id, const std::string& field,
+                      const nlohmann::json& value, const std::string& note);
+
   // ---- reads (JSON shapes of the CLI, docs/schema.md) ----
   nlohmann::json household(const std::string& id) const;
   nlohmann::json households(const std::string& grid_prefix, const std::string& level) const;
@@ -177,8 +185,9 @@ class Store {
   // bad prefix or field name.
   void scan_households(const HouseholdScan& scan,
                        const std::function<void(const HouseholdOverview&)>& each) const;
-  // The open conflicts (fields whose rule is review) of the records this replica holds; a
-  // conflict on a record whose creating change has not arrived yet is listed once it has.
+  // The open conflicts (fields whose rule is review) of the records this replica holds, each
+  // with the proposals made for it; a conflict on a record whose creating change has not
+  // arrived yet is listed once it has.
   nlohmann::json conflicts() const;
 
   // SHA-256 (hex) of the canonical state within a grid prefix ("" = all).

@@ -45,6 +45,8 @@ constexpr const char* kChangesOfHousehold =
 // Only conflicts of records this replica holds: a relay may deliver edits of a record before
 // the change that creates it, and a conflict on a record not held yet cannot be resolved here
 // (a resolve names the record's household and grid). It is listed once the create arrives.
+constexpr const char* kProposalsOfHousehold =
+    "SELECT id, op_key FROM records WHERE household = ?1 AND type = 'proposal' ORDER BY op_key";
 constexpr const char* kAllConflicts =
     "SELECT f.record_id, f.field, r.type, r.household FROM field_values f "
     "JOIN records r ON r.id = f.record_id WHERE f.conflict = 1 ORDER BY f.record_id, f.field";
@@ -87,6 +89,37 @@ nlohmann::json conflict_values(sqlite::Database& db, const std::string& record_i
                       {"time", sync::to_iso8601(h.head.time.wall_ms)},
                       {"op", h.head.op_key}});
   return values;
+}
+
+// The proposals made for the conflict on (record_id, field) of `household`, oldest first:
+// [{"id", "value", "note", "author", "device"}].
+nlohmann::json proposals_for(sqlite::Database& db, const std::string& household,
+                             const std::string& record_id, const std::string& field) {
+  std::vector<std::pair<std::string, std::string>> ids;
+  auto& select = db.cached(kProposalsOfHousehold).bind(1, household);
+  while (select.step()) ids.emplace_back(select.text(0), select.text(1));
+  select.reset();
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& [id, op_key] : ids) {
+    nlohmann::json fields = nlohmann::json::object();
+    auto& values = db.cached(kFieldsOfRecord).bind(1, id);
+    while (values.step()) fields[values.text(0)] = parse_value(values.text(1));
+    values.reset();
+    if (fields.value("record", "") != record_id || fields.value("field", "") != field) continue;
+    sync::OpId created = sync::OpId::parse(op_key);
+    std::string author;
+    auto& by = db.cached(kAuthorOfChange)
+                   .bind(1, created.origin)
+                   .bind(2, static_cast<int64_t>(created.seq));
+    if (by.step()) author = by.text(0);
+    by.reset();
+    list.push_back({{"id", id},
+                    {"value", fields.contains("value") ? fields["value"] : nlohmann::json()},
+                    {"note", fields.value("note", "")},
+                    {"author", author},
+                    {"device", created.origin}});
+  }
+  return list;
 }
 
 // fields {name: value} of a record, and its conflicts (listed per the field's rule). A
@@ -278,11 +311,13 @@ nlohmann::json Store::conflicts() const {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& row : rows) {
     if (merge_rule(row.field) != sync::FieldRule::Review) continue;
-    list.push_back({{"record", row.record},
-                    {"type", row.type},
-                    {"household", row.household},
-                    {"field", row.field},
-                    {"values", conflict_values(*impl_->db, row.record, row.field)}});
+    list.push_back(
+        {{"record", row.record},
+         {"type", row.type},
+         {"household", row.household},
+         {"field", row.field},
+         {"values", conflict_values(*impl_->db, row.record, row.field)},
+         {"proposals", proposals_for(*impl_->db, row.household, row.record, row.field)}});
   }
   return list;
 }

@@ -286,4 +286,32 @@ void Store::resolve(const std::string& record_id, const std::string& field,
   });
 }
 
+std::string Store::propose(const std::string& record_id, const std::string& field,
+                           const nlohmann::json& value, const std::string& note) {
+  if (!sync::is_valid_field_name(field))
+    throw Error(ErrorCode::InvalidArgument, "field name '" + field + "' is not valid");
+  if (note.size() > 1000) throw Error(ErrorCode::InvalidArgument, "--note is over 1000 bytes");
+  nlohmann::json fields = {{"record", record_id}, {"field", field}, {"value", value}};
+  if (!note.empty()) fields["note"] = note;
+  try {
+    sync::canonical_json(fields);
+  } catch (const nlohmann::json::exception&) {
+    throw Error(ErrorCode::InvalidArgument, "the value or --note is not valid UTF-8 text");
+  }
+  std::string id;
+  impl_->commit_local([&](LocalChange& local) {
+    RecordRow record = impl_->require_record(record_id, "record");
+    check_scope(impl_->identity, record.grid);
+    if (!sync::has_conflict(field_heads(*impl_->db, record_id, field)))
+      throw Error(ErrorCode::NotFound, "field '" + field + "' of record " + record_id +
+                                           " has no conflict to propose a value for");
+    local.household = record.household;
+    local.grid = record.grid;
+    id = new_record_id(record.household);
+    local.ops.push_back(create_op("proposal", id, {{"household", record.household}}));
+    diff_fields(*impl_, local, "proposal", id, fields, "", false);
+  });
+  return id;
+}
+
 }  // namespace doorstep::store

@@ -1,6 +1,7 @@
 // Who may close a conflict, end to end: a grid worker and its village leader enrolled online
 // at a real server edit one field concurrently; the worker's resolve is refused by its own
-// device and, forged with its certified key, by the county; the leader's is taken everywhere.
+// device and, forged with its certified key, by the county; it proposes a value instead, which
+// reaches the leader, whose resolve is taken everywhere.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -82,6 +83,24 @@ TEST_CASE(
                          "grid-worker") != std::string::npos);
   CHECK(store::Store::open(t.worker).conflicts().size() == 1);
 
+  // The worker proposes instead; the proposal reaches the leader by ordinary sync.
+  auto proposed = ConflictAtCounty::cli({"conflicts", "propose", "--db", t.worker.string(),
+                                         "--record", t.household, "--field", "income", "--value",
+                                         "5000", "--note", "工资单核实", "--json"});
+  CHECK(json::parse(proposed.out)["value"] == 5000);
+  ConflictAtCounty::sync(t.worker);
+  ConflictAtCounty::sync(t.leader);
+  auto listed = ConflictAtCounty::cli({"conflicts", "list", "--db", t.leader.string(), "--json"});
+  json conflicts = json::parse(listed.out);
+  REQUIRE(conflicts.size() == 1);
+  REQUIRE(conflicts[0]["proposals"].size() == 1);
+  CHECK(conflicts[0]["proposals"][0]["value"] == 5000);
+  CHECK(conflicts[0]["proposals"][0]["note"] == "工资单核实");
+  CHECK(conflicts[0]["proposals"][0]["author"] == "worker");
+  CHECK(conflicts[0]["values"].size() == 2);
+  auto shown = ConflictAtCounty::cli({"conflicts", "list", "--db", t.leader.string()});
+  CHECK(shown.out.find("proposed: 5000 by worker (工资单核实)") != std::string::npos);
+
   ConflictAtCounty::cli({"conflicts", "resolve", "--db", t.leader.string(), t.household, "income",
                          "--value", "5000"});
   ConflictAtCounty::sync(t.leader);
@@ -90,6 +109,9 @@ TEST_CASE(
   auto worker = store::Store::open(t.worker);
   CHECK(worker.conflicts().empty());
   CHECK(worker.household(t.household)["fields"]["income"] == 5000);
+  for (const auto& db : {t.worker, t.leader}) ConflictAtCounty::cli({"check", "--db", db.string()});
+  auto county_check = run_process(server_path(), {"digest", "--data", t.data.string()});
+  CHECK(county_check.exit_code == 0);
 }
 
 TEST_CASE("a resolve op forged with a grid worker's certified key is rejected by the county") {

@@ -239,3 +239,28 @@ TEST_CASE("a form's resolver role decides who may resolve a field, above or belo
   worker.resolve(r.household, "head_name", "王芳");
   CHECK(worker.household(r.household)["fields"]["head_name"] == "王芳");
 }
+
+TEST_CASE("a proposal for a conflict syncs as a record and is listed beside its values") {
+  TwoReplicas r;
+  TempDir dir;
+  Store worker = make_replica(dir, "worker");
+  trust_each_other({&r.a, &r.b, &worker});
+  send_all(r.a, worker);
+  CHECK_THROWS_WITH_AS(worker.propose(r.household, "income", 5000, ""),
+                       doctest::Contains("no conflict to propose a value for"), doorstep::Error);
+  r.a.set_fields(r.household, {{"income", 5200}});
+  r.b.set_fields(r.household, {{"income", 4800}});
+  r.exchange();
+  send_all(r.a, worker);
+  worker.propose(r.household, "income", 5000, "pay slip");
+  send_all(worker, r.b);
+  json conflicts = r.b.conflicts();
+  REQUIRE(conflicts.size() == 1);
+  REQUIRE(conflicts[0]["proposals"].size() == 1);
+  CHECK(conflicts[0]["proposals"][0]["value"] == 5000);
+  CHECK(conflicts[0]["proposals"][0]["note"] == "pay slip");
+  CHECK(conflicts[0]["proposals"][0]["author"] == "worker");
+  CHECK(r.a.conflicts()[0]["proposals"].empty());  // not synced there yet
+  CHECK(check_problems(r.b) == "");
+  CHECK(check_problems(worker) == "");
+}
