@@ -141,16 +141,31 @@ DS_API bool ds_store_member_leave(ds_store* store, const char* member_id, const 
 DS_API char* ds_store_county_settings(ds_store* store, ds_error* out_error) DS_NOEXCEPT;
 
 /* Open conflicts listed for review: [{"record", "type", "household", "field",
- * "values": [{"value", "author", "device", "time", "op"}]}], the provisional winner first.
+ * "values": [{"value", "author", "device", "time", "op"}], "proposals": [...]}], the
+ * provisional winner first among the values (proposals: ds_store_propose).
  * Caller frees with ds_free. */
 DS_API char* ds_store_conflicts(ds_store* store, ds_error* out_error) DS_NOEXCEPT;
 
 /* Closes the conflict on (record_id, field) with value_json (a JSON value). Fails with
- * DS_ERR_NOT_FOUND if there is no such conflict. */
+ * DS_ERR_NOT_FOUND if there is no such conflict, DS_ERR_OUT_OF_SCOPE if this device's role
+ * is below the field's resolver role (village-leader unless the form's merge rule names
+ * another; the message names it). */
 DS_API bool ds_store_resolve(ds_store* store, const char* record_id, const char* field,
                              const char* value_json, ds_error* out_error) DS_NOEXCEPT;
 
-/* Per-field merge rules as plain data: {"field": "review"|"lww", ...}; replaces the set. */
+/* Proposes value_json (a JSON value) for the conflict on (record_id, field), with an optional
+ * note (NULL or "" for none, at most 1000 bytes): what a grid worker, who may not resolve,
+ * does. The proposal is a record in the household's scope that syncs to whoever may resolve;
+ * ds_store_conflicts lists it under the conflict's "proposals": [{"id", "value", "note",
+ * "author", "device"}]. Fails with DS_ERR_NOT_FOUND if there is no such conflict. Returns
+ * the proposal's id; caller frees with ds_free. */
+DS_API char* ds_store_propose(ds_store* store, const char* record_id, const char* field,
+                              const char* value_json, const char* note,
+                              ds_error* out_error) DS_NOEXCEPT;
+
+/* Per-field merge rules as plain data: {"field": RULE, ...} where RULE is "review", "lww" or
+ * {"rule": "review"|"lww", "resolver": "grid-worker"|"village-leader"|"township"|"county"}
+ * (the "merge" key of a form's question, docs/forms.md); replaces the set. */
 DS_API bool ds_store_set_merge_rules(ds_store* store, const char* rules_json,
                                      ds_error* out_error) DS_NOEXCEPT;
 

@@ -61,20 +61,6 @@ std::string option(const json& options, const char* key, const std::set<std::str
   return it->get<std::string>();
 }
 
-// Per-field merge rules a form declares with "merge": "review" | "lww" on its questions.
-void collect_merge_rules(const json& items,
-                         std::map<std::string, doorstep::sync::FieldRule>& rules) {
-  if (!items.is_array()) return;
-  for (const auto& item : items) {
-    if (!item.is_object()) continue;
-    if (item.contains("merge") && item["merge"].is_string() && item.contains("name") &&
-        item["name"].is_string())
-      rules[item["name"].get<std::string>()] =
-          doorstep::sync::field_rule_from_string(item["merge"].get<std::string>());
-    if (item.contains("children")) collect_merge_rules(item["children"], rules);
-  }
-}
-
 // Whether an answer of `item` may be taken from the stored state for a revisit: a question a
 // person answers, not a calculation, and not one whose default the form computes afresh
 // (the visit date, an age from the ID number): those are computed again for this visit.
@@ -239,8 +225,7 @@ json store_visit(ds_store* store, const char* household_id, const char* form_jso
   }
   add_computed_values(answers, snapshot);
   doorstep::sync::check_visit_answers(answers, store->store.change_limits());
-  std::map<std::string, doorstep::sync::FieldRule> rules;
-  if (form.contains("survey")) collect_merge_rules(form["survey"], rules);
+  auto rules = doorstep::sync::merge_rules_of_form(form);
   if (!rules.empty()) store->store.set_merge_rules(rules);
   // The form this visit used is one this replica classifies with from now on.
   std::string key =
@@ -482,18 +467,26 @@ bool ds_store_resolve(ds_store* store, const char* record_id, const char* field,
   });
 }
 
+char* ds_store_propose(ds_store* store, const char* record_id, const char* field,
+                       const char* value_json, const char* note, ds_error* out_error) noexcept {
+  return guarded(out_error, static_cast<char*>(nullptr), [&] {
+    require_arg(store, "store");
+    require_arg(record_id, "record_id");
+    require_arg(field, "field");
+    require_arg(value_json, "value_json");
+    return owned(store->store.propose(record_id, field, parse_arg(value_json, "value_json"),
+                                      note ? note : ""));
+  });
+}
+
 bool ds_store_set_merge_rules(ds_store* store, const char* rules_json,
                               ds_error* out_error) noexcept {
   return guarded(out_error, false, [&] {
     require_arg(store, "store");
     json rules = parse_object_arg(rules_json, "rules_json");
-    std::map<std::string, doorstep::sync::FieldRule> parsed;
-    for (const auto& [field, rule] : rules.items()) {
-      if (!rule.is_string())
-        throw Error(ErrorCode::InvalidArgument,
-                    "rules_json: the rule of \"" + field + "\" must be a string");
-      parsed[field] = doorstep::sync::field_rule_from_string(rule.get<std::string>());
-    }
+    std::map<std::string, doorstep::sync::MergeRule> parsed;
+    for (const auto& [field, rule] : rules.items())
+      parsed[field] = doorstep::sync::merge_rule_from_json(rule, "rules_json." + field);
     store->store.set_merge_rules(parsed);
     return true;
   });

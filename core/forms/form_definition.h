@@ -65,6 +65,10 @@ struct FormItem {
   std::string default_value;                     // a literal default
   bool read_only = false;
   std::string appearance;
+  // The "merge" key (docs/forms.md, "Merge rules"): "review" | "lww", and the role that
+  // may resolve a conflict on it; both empty when the question declares none.
+  std::string merge_rule;
+  std::string merge_resolver;
 
   int index = 0;    // position in FormDefinition::items
   int parent = -1;  // enclosing group or repeat, -1 at the top level

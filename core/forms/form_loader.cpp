@@ -18,6 +18,7 @@ namespace {
 using nlohmann::json;
 
 const std::set<std::string> kItemKeys = {"type",
+                                         "merge",
                                          "name",
                                          "label",
                                          "hint",
@@ -422,6 +423,8 @@ class FormReader {
         item.choice_filter = expression(value, kp, owner, key);
       } else if (key == "repeat_count") {
         item.repeat_count = expression(value, kp, owner, key);
+      } else if (key == "merge") {
+        read_merge(value, kp, owner, item);
       }
     }
     if (item.type == ItemType::Calculate && !entry.contains("calculation"))
@@ -456,6 +459,53 @@ class FormReader {
       }
     }
     return index;
+  }
+
+  // "merge": "review" | "lww" | {"rule": ..., "resolver": ROLE}; the same vocabulary as
+  // core/sync/merge_rules.h, which turns it into the store's rules.
+  void read_merge(const json& value, const std::string& kp, const std::string& owner,
+                  FormItem& item) {
+    static const std::set<std::string> kRules = {"review", "lww"};
+    static const std::set<std::string> kRoles = {"grid-worker", "village-leader", "township",
+                                                 "county"};
+    if (!is_answerable(item.type)) {
+      issues_.at_key(
+          kp, "merge on " + owner + ", which is not a question (only answers become fields)");
+      return;
+    }
+    auto rule_of = [&](const json& rule, const std::string& at) {
+      if (rule.is_string() && kRules.count(rule.get<std::string>())) {
+        item.merge_rule = rule.get<std::string>();
+      } else {
+        issues_.at_value(at, "the merge rule of " + owner + " must be \"review\" or \"lww\"");
+      }
+    };
+    if (value.is_string()) {
+      rule_of(value, kp);
+      return;
+    }
+    if (!value.is_object()) {
+      issues_.at_value(
+          kp, "merge of " + owner + " must be \"review\", \"lww\" or {\"rule\", \"resolver\"}");
+      return;
+    }
+    item.merge_rule = "review";
+    for (const auto& [key, member] : value.items()) {
+      std::string at = kp + "/" + JsonPositions::escape(key);
+      if (key == "rule") {
+        rule_of(member, at);
+      } else if (key == "resolver") {
+        if (member.is_string() && kRoles.count(member.get<std::string>()))
+          item.merge_resolver = member.get<std::string>();
+        else
+          issues_.at_value(at, "the merge resolver of " + owner +
+                                   " must be one of grid-worker, village-leader, township, "
+                                   "county");
+      } else {
+        issues_.at_key(at, "unknown key '" + key + "' in the merge of " + owner +
+                               " (expected rule, resolver)");
+      }
+    }
   }
 
   void read_required(const json& value, const std::string& kp, const std::string& owner,

@@ -102,9 +102,12 @@ std::map<std::string, std::string> params_from_settings(const forms::FormDefinit
 
 std::optional<json> HouseholdClassifier::classify(const json& state, const json& settings,
                                                   double today_seconds) const {
-  std::shared_ptr<const forms::FormDefinition> form;
-  if (state.contains("form_version") && state["form_version"].is_string())
-    form = this->form(state["form_version"].get<std::string>());
+  // A household nobody has visited yet has no level: green would say it was checked.
+  if (!state.contains("form_version") || !state["form_version"].is_string() ||
+      state["form_version"].get<std::string>().empty())
+    return std::nullopt;
+  std::shared_ptr<const forms::FormDefinition> form =
+      this->form(state["form_version"].get<std::string>());
   if (!form) form = this->form(default_);
   if (!form) return std::nullopt;
   double now = today_seconds >= 0 ? today_seconds : static_cast<double>(std::time(nullptr));

@@ -12,7 +12,7 @@
 // language for a shell to show.
 //
 // Which form: the one of the household's newest visit if this classifier holds it, else the
-// default form (the last one added). Parameters: the form's defaults, overridden by the county
+// default form (the last one added). A household without a visit has no level (nullopt). Parameters: the form's defaults, overridden by the county
 // settings: a setting named like a parameter (`poverty_line`) applies to every year, one named
 // PARAM_YEAR (`poverty_line_2026`) to that year and those after it until a later year's
 // setting; the year is the one of the evaluation date.

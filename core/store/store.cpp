@@ -42,6 +42,7 @@ constexpr const char* kCountMembers =
 constexpr const char* kDeleteRules = "DELETE FROM merge_rules";
 constexpr const char* kInsertRule = "INSERT INTO merge_rules (field, rule) VALUES (?1, ?2)";
 constexpr const char* kSelectRule = "SELECT rule FROM merge_rules WHERE field = ?1";
+constexpr const char* kSelectAllRules = "SELECT field, rule FROM merge_rules";
 constexpr const char* kSelectRecord =
     "SELECT r.id, r.type, r.household, coalesce(h.grid, r.grid), r.op_key FROM records r "
     "LEFT JOIN records h ON h.id = r.household AND h.type = 'household' WHERE r.id = ?1";
@@ -280,24 +281,33 @@ void Store::adopt_identity(const std::string& role, const std::string& scope) {
   impl_->identity.scope = scope;
 }
 
-void Store::set_merge_rules(const std::map<std::string, sync::FieldRule>& rules) {
+void Store::set_merge_rules(const std::map<std::string, sync::MergeRule>& rules) {
   for (const auto& [field, rule] : rules)
     if (!sync::is_valid_field_name(field))
       throw Error(ErrorCode::InvalidArgument,
                   "merge rules: field name '" + field + "' is not valid");
+  // Every open of a county sets its forms' rules: unchanged rules write nothing.
+  std::map<std::string, sync::MergeRule> current;
+  auto& select = impl_->db->cached(kSelectAllRules);
+  while (select.step()) current[select.text(0)] = sync::from_stored(select.text(1));
+  select.reset();
+  if (current == rules) return;
   sqlite::Transaction transaction(*impl_->db);
   impl_->db->cached(kDeleteRules).run();
   for (const auto& [field, rule] : rules)
-    impl_->db->cached(kInsertRule).bind(1, field).bind(2, sync::to_string(rule)).run();
+    impl_->db->cached(kInsertRule).bind(1, field).bind(2, sync::to_stored(rule)).run();
   transaction.commit();
 }
 
-sync::FieldRule Store::merge_rule(const std::string& field) const {
+sync::MergeRule Store::field_merge_rule(const std::string& field) const {
   auto& select = impl_->db->cached(kSelectRule).bind(1, field);
-  sync::FieldRule rule =
-      select.step() ? sync::field_rule_from_string(select.text(0)) : sync::FieldRule::Review;
+  sync::MergeRule rule = select.step() ? sync::from_stored(select.text(0)) : sync::MergeRule();
   select.reset();
   return rule;
+}
+
+sync::FieldRule Store::merge_rule(const std::string& field) const {
+  return field_merge_rule(field).rule;
 }
 
 void Store::observe_time(const sync::Hlc& time) {

@@ -21,6 +21,7 @@
 // A failed call changes nothing.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -37,6 +38,7 @@
 #include "core/sync/change_limits.h"
 #include "core/sync/hlc.h"
 #include "core/sync/merge.h"
+#include "core/sync/merge_rules.h"
 
 namespace doorstep::store {
 
@@ -80,6 +82,26 @@ struct VisitInput {
   nlohmann::json gps;  // null or {"lat", "lon", "accuracy"}
 };
 
+// One household as a scan sees it (Store::scan_households): what a listing or an export
+// shows, without its whole record.
+struct HouseholdOverview {
+  std::string id;
+  std::string grid;
+  nlohmann::json fields = nlohmann::json::object();  // the asked-for fields that have a value
+  int64_t members = 0;                               // its member records
+  // The newest visit (by HLC time), if it has one.
+  bool visited = false;
+  int64_t visit_wall_ms = 0;
+  std::string visit_author;  // the display name its change was signed under
+  nlohmann::json visit_answers = nlohmann::json::object();  // the asked-for answers it holds
+};
+
+struct HouseholdScan {
+  std::string grid_prefix;                 // "" = every household
+  std::vector<std::string> fields;         // household fields to read
+  std::vector<std::string> visit_answers;  // answers of the newest visit to read
+};
+
 class Store {
  public:
   // Creates a new database with a new device key (`doorstep init`). Error(Conflict) if a
@@ -115,8 +137,11 @@ class Store {
   // if there is one.
   void adopt_identity(const std::string& role, const std::string& scope);
 
-  // ---- merge rules: field -> rule, from the form (plain data) ----
-  void set_merge_rules(const std::map<std::string, sync::FieldRule>& rules);
+  // ---- merge rules: field -> rule and resolver role, from the forms (plain data) ----
+  // Replaces the set (writes nothing if it is unchanged). Fields without one: review, and
+  // village leaders and above resolve (core/sync/merge_rules.h).
+  void set_merge_rules(const std::map<std::string, sync::MergeRule>& rules);
+  sync::MergeRule field_merge_rule(const std::string& field) const;
   sync::FieldRule merge_rule(const std::string& field) const;
 
   // ---- local edits, each one signed change ----
@@ -138,7 +163,8 @@ class Store {
   void move_household(const std::string& household_id, const std::string& grid,
                       const std::string& reason);
   // Closes the conflict on (record_id, field) with `value`. Error(NotFound) if the field
-  // has no conflict.
+  // has no conflict; Error(OutOfScope) if this device's role is below the field's resolver
+  // role (field_merge_rule), with a message naming who may resolve it.
   void resolve(const std::string& record_id, const std::string& field, const nlohmann::json& value);
 
   // ---- the record is the truth: risk from the merged state ----
@@ -189,13 +215,28 @@ class Store {
   // `reason`: moved_out | deceased | married_out | other; `date`: YYYY-MM-DD.
   void member_leave(const std::string& member_id, const std::string& reason,
                     const std::string& date, const std::string& note = "");
+  // Proposes `value` (with an optional `note`, at most 1000 bytes) for the conflict on
+  // (record_id, field), for whoever may resolve it: a proposal record in the household's
+  // scope (its fields record, field, value, note), so it syncs like the household's other
+  // records and conflicts() lists it beside the conflict's values. Any role in scope may
+  // propose. Returns the proposal's id. Error(NotFound) if the field has no conflict.
+  std::string propose(const std::string& record_id, const std::string& field,
+                      const nlohmann::json& value, const std::string& note);
 
   // ---- reads (JSON shapes of the CLI, docs/schema.md) ----
   nlohmann::json household(const std::string& id) const;
   nlohmann::json households(const std::string& grid_prefix, const std::string& level) const;
   nlohmann::json history(const std::string& id, const std::string& field) const;
-  // The open conflicts (fields whose rule is review) of the records this replica holds; a
-  // conflict on a record whose creating change has not arrived yet is listed once it has.
+  // Calls `each` for every household within scan.grid_prefix, in (grid, id) order, one at a
+  // time from one SQL pass: memory does not grow with the number of households. The pass is
+  // one read transaction (a consistent state even while other processes write). An
+  // exception thrown by `each` ends the scan and propagates. Error(InvalidArgument) for a
+  // bad prefix or field name.
+  void scan_households(const HouseholdScan& scan,
+                       const std::function<void(const HouseholdOverview&)>& each) const;
+  // The open conflicts (fields whose rule is review) of the records this replica holds, each
+  // with the proposals made for it; a conflict on a record whose creating change has not
+  // arrived yet is listed once it has.
   nlohmann::json conflicts() const;
 
   // SHA-256 (hex) of the canonical state within a grid prefix ("" = all).

@@ -25,11 +25,29 @@ constexpr const char* kHouseholdsInScope =
     "FROM records r WHERE r.type = 'household' AND "
     "(?1 = '' OR r.grid = ?1 OR (r.grid > ?1 || '.' AND r.grid < ?1 || '/')) "
     "AND (?2 = '' OR level = ?2) ORDER BY r.grid, r.id";
+// Households in (grid, id) order off records_by_grid, each with its member count and newest
+// visit, so the scan needs no sort and no memory per household.
+constexpr const char* kScanHouseholds =
+    "SELECT r.id, r.grid, "
+    " (SELECT count(*) FROM records m WHERE m.household = r.id AND m.type = 'member' "
+    "  AND NOT EXISTS (SELECT 1 FROM field_values d WHERE d.record_id = m.id "
+    "  AND d.field = 'departure')), "
+    " v.id, v.wall, v.author "
+    "FROM records r LEFT JOIN visits v ON v.id = (SELECT w.id FROM visits w "
+    "  WHERE w.household = r.id ORDER BY w.wall DESC, w.counter DESC, w.op_key DESC LIMIT 1) "
+    "WHERE r.type = 'household' AND "
+    "(?1 = '' OR r.grid = ?1 OR (r.grid > ?1 || '.' AND r.grid < ?1 || '/')) "
+    "ORDER BY r.grid, r.id";
+constexpr const char* kFieldOfRecord =
+    "SELECT value FROM field_values WHERE record_id = ?1 AND field = ?2";
+constexpr const char* kAnswerOfVisit = "SELECT json_extract(content, ?2) FROM visits WHERE id = ?1";
 constexpr const char* kChangesOfHousehold =
     "SELECT body, author, origin FROM changes WHERE household = ?1";
 // Only conflicts of records this replica holds: a relay may deliver edits of a record before
 // the change that creates it, and a conflict on a record not held yet cannot be resolved here
 // (a resolve names the record's household and grid). It is listed once the create arrives.
+constexpr const char* kProposalsOfHousehold =
+    "SELECT id, op_key FROM records WHERE household = ?1 AND type = 'proposal' ORDER BY op_key";
 constexpr const char* kAllConflicts =
     "SELECT f.record_id, f.field, r.type, r.household FROM field_values f "
     "JOIN records r ON r.id = f.record_id WHERE f.conflict = 1 ORDER BY f.record_id, f.field";
@@ -72,6 +90,37 @@ nlohmann::json conflict_values(sqlite::Database& db, const std::string& record_i
                       {"time", sync::to_iso8601(h.head.time.wall_ms)},
                       {"op", h.head.op_key}});
   return values;
+}
+
+// The proposals made for the conflict on (record_id, field) of `household`, oldest first:
+// [{"id", "value", "note", "author", "device"}].
+nlohmann::json proposals_for(sqlite::Database& db, const std::string& household,
+                             const std::string& record_id, const std::string& field) {
+  std::vector<std::pair<std::string, std::string>> ids;
+  auto& select = db.cached(kProposalsOfHousehold).bind(1, household);
+  while (select.step()) ids.emplace_back(select.text(0), select.text(1));
+  select.reset();
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& [id, op_key] : ids) {
+    nlohmann::json fields = nlohmann::json::object();
+    auto& values = db.cached(kFieldsOfRecord).bind(1, id);
+    while (values.step()) fields[values.text(0)] = parse_value(values.text(1));
+    values.reset();
+    if (fields.value("record", "") != record_id || fields.value("field", "") != field) continue;
+    sync::OpId created = sync::OpId::parse(op_key);
+    std::string author;
+    auto& by = db.cached(kAuthorOfChange)
+                   .bind(1, created.origin)
+                   .bind(2, static_cast<int64_t>(created.seq));
+    if (by.step()) author = by.text(0);
+    by.reset();
+    list.push_back({{"id", id},
+                    {"value", fields.contains("value") ? fields["value"] : nlohmann::json()},
+                    {"note", fields.value("note", "")},
+                    {"author", author},
+                    {"device", created.origin}});
+  }
+  return list;
 }
 
 // fields {name: value} of a record, and its conflicts (listed per the field's rule). A
@@ -160,6 +209,52 @@ nlohmann::json Store::households(const std::string& grid_prefix, const std::stri
   return list;
 }
 
+void Store::scan_households(const HouseholdScan& scan,
+                            const std::function<void(const HouseholdOverview&)>& each) const {
+  if (!scan.grid_prefix.empty()) validate_grid_scope(scan.grid_prefix);
+  std::vector<std::string> answer_paths;
+  for (const auto& name : scan.fields)
+    if (!sync::is_valid_field_name(name))
+      throw Error(ErrorCode::InvalidArgument, "field name '" + name + "' is not valid");
+  for (const auto& name : scan.visit_answers) {
+    if (!sync::is_valid_field_name(name))
+      throw Error(ErrorCode::InvalidArgument, "answer name '" + name + "' is not valid");
+    answer_paths.push_back("$.answers." + name);
+  }
+  sqlite::Database& db = *impl_->db;
+  // Not a cached statement: a callback that throws must not leave it open (and with it the
+  // read transaction).
+  sqlite::Statement select(db, kScanHouseholds);
+  select.bind(1, scan.grid_prefix);
+  HouseholdOverview row;
+  while (select.step()) {
+    row.id = select.text(0);
+    row.grid = select.text(1);
+    row.members = select.int64(2);
+    row.fields = nlohmann::json::object();
+    for (const auto& name : scan.fields) {
+      auto& field = db.cached(kFieldOfRecord).bind(1, row.id).bind(2, name);
+      if (field.step()) row.fields[name] = parse_value(field.text(0));
+      field.reset();
+    }
+    row.visited = !select.is_null(3);
+    row.visit_wall_ms = row.visited ? select.int64(4) : 0;
+    row.visit_author = row.visited ? select.text(5) : std::string();
+    row.visit_answers = nlohmann::json::object();
+    if (row.visited) {
+      std::string visit = select.text(3);
+      for (size_t i = 0; i < answer_paths.size(); ++i) {
+        auto& answer = db.cached(kAnswerOfVisit).bind(1, visit).bind(2, answer_paths[i]);
+        // json_extract gives SQL text for a JSON string, a number for a number.
+        if (answer.step() && !answer.is_null(0))
+          row.visit_answers[scan.visit_answers[i]] = answer.text(0);
+        answer.reset();
+      }
+    }
+    each(row);
+  }
+}
+
 nlohmann::json Store::history(const std::string& id, const std::string& field) const {
   auto row = impl_->find_record(id);
   if (!row || row->type != "household")
@@ -221,11 +316,13 @@ nlohmann::json Store::conflicts() const {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& row : rows) {
     if (merge_rule(row.field) != sync::FieldRule::Review) continue;
-    list.push_back({{"record", row.record},
-                    {"type", row.type},
-                    {"household", row.household},
-                    {"field", row.field},
-                    {"values", conflict_values(*impl_->db, row.record, row.field)}});
+    list.push_back(
+        {{"record", row.record},
+         {"type", row.type},
+         {"household", row.household},
+         {"field", row.field},
+         {"values", conflict_values(*impl_->db, row.record, row.field)},
+         {"proposals", proposals_for(*impl_->db, row.household, row.record, row.field)}});
   }
   return list;
 }

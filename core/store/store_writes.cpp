@@ -272,6 +272,13 @@ void Store::resolve(const std::string& record_id, const std::string& field,
     if (!sync::has_conflict(heads))
       throw Error(ErrorCode::NotFound,
                   "field '" + field + "' of record " + record_id + " has no conflict to resolve");
+    sync::MergeRule rule = field_merge_rule(field);
+    crypto::DeviceRole role = crypto::parse_role(impl_->identity.role);
+    if (!sync::may_resolve(role, rule))
+      throw Error(ErrorCode::OutOfScope, "the conflict on field '" + field + "' of record " +
+                                             record_id + " may be resolved by a " +
+                                             std::string(crypto::role_name(rule.resolver)) +
+                                             " or above; this device is a " + impl_->identity.role);
     local.household = record.household;
     local.grid = record.grid;
     sync::Op op;
@@ -283,6 +290,34 @@ void Store::resolve(const std::string& record_id, const std::string& field,
     op.pred = head_ids(*impl_->db, record_id, field);
     local.ops.push_back(std::move(op));
   });
+}
+
+std::string Store::propose(const std::string& record_id, const std::string& field,
+                           const nlohmann::json& value, const std::string& note) {
+  if (!sync::is_valid_field_name(field))
+    throw Error(ErrorCode::InvalidArgument, "field name '" + field + "' is not valid");
+  if (note.size() > 1000) throw Error(ErrorCode::InvalidArgument, "--note is over 1000 bytes");
+  nlohmann::json fields = {{"record", record_id}, {"field", field}, {"value", value}};
+  if (!note.empty()) fields["note"] = note;
+  try {
+    sync::canonical_json(fields);
+  } catch (const nlohmann::json::exception&) {
+    throw Error(ErrorCode::InvalidArgument, "the value or --note is not valid UTF-8 text");
+  }
+  std::string id;
+  impl_->commit_local([&](LocalChange& local) {
+    RecordRow record = impl_->require_record(record_id, "record");
+    check_scope(impl_->identity, record.grid);
+    if (!sync::has_conflict(field_heads(*impl_->db, record_id, field)))
+      throw Error(ErrorCode::NotFound, "field '" + field + "' of record " + record_id +
+                                           " has no conflict to propose a value for");
+    local.household = record.household;
+    local.grid = record.grid;
+    id = new_record_id(record.household);
+    local.ops.push_back(create_op("proposal", id, {{"household", record.household}}));
+    diff_fields(*impl_, local, "proposal", id, fields, "", false);
+  });
+  return id;
 }
 
 }  // namespace doorstep::store

@@ -126,6 +126,18 @@ std::optional<Rejection> ChangeVerifier::admit(const SignedChange& signed_change
                                                   claims.scope + " of device " + change.origin +
                                                   " (" + role + ")"};
   }
+  // Closing a conflict is the decision of the role the field's merge rule names, judged by
+  // the certified role, never by what the change says.
+  for (const Op& op : change.ops) {
+    if (op.kind != OpKind::Resolve) continue;
+    MergeRule rule = replica_.store().field_merge_rule(op.field);
+    if (!may_resolve(claims.role, rule))
+      return Rejection{ErrorCode::OutOfScope, "the resolve of field '" + op.field + "' of record " +
+                                                  op.record_id + " by device " + change.origin +
+                                                  " (" + role + ") is refused: a " +
+                                                  std::string(crypto::role_name(rule.resolver)) +
+                                                  " or above may resolve it"};
+  }
   if (!store::grid_within(change.grid, own_scope_))
     return Rejection{ErrorCode::OutOfScope, "household " + change.household + " at grid " +
                                                 change.grid + " is outside this replica's scope " +

@@ -8,7 +8,9 @@
 //   3. it lies within the origin's scope: a household change's grid (and the grid a move
 //      takes the household to) is within the scope of the origin's certificate; a
 //      county-level change comes from a county-role device;
-//   4. it lies within this replica's own scope (an importer never takes what it may not hold).
+//   4. a resolve op comes from a device whose certified role is at least the resolver role
+//      of the field's merge rule held here (merge_rules.h; village-leader by default);
+//   5. it lies within this replica's own scope (an importer never takes what it may not hold).
 // Every refusal is a Rejection with a reason naming the device, household, grid and scope.
 // Whether the grid a change states is its household's is checked where it is written
 // (store/op_log.h): against the grid stored with the record, never the change's word.

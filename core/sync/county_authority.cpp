@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "core/common/bounded_decode.h"
@@ -16,6 +17,7 @@
 #include "core/store/grid_path.h"
 #include "core/sync/change_limits.h"
 #include "core/sync/divisions.h"
+#include "core/sync/merge_rules.h"
 
 namespace doorstep::sync {
 namespace {
@@ -141,6 +143,29 @@ void install_county_forms(store::Store& store, const fs::path& dir) {
     added = true;
   }
   if (added) store.refresh_classifier();
+}
+
+// The merge rules of the county's forms (DIR/forms/*.json), which decide who may resolve a
+// conflict on each field at the county as on the devices (merge_rules.h). A file that is not
+// JSON is not a form and is skipped, as the county's risk evaluation skips it; a form with a
+// malformed "merge" key stops the county from opening, naming the file.
+void adopt_form_merge_rules(store::Store& store, const fs::path& dir) {
+  std::map<std::string, MergeRule> rules;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir / "forms", ec))
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    auto form = nlohmann::json::parse(read_text(file), nullptr, false);
+    if (form.is_discarded()) continue;
+    try {
+      for (auto& [field, rule] : merge_rules_of_form(form)) rules[field] = rule;
+    } catch (const Error& e) {
+      throw Error(ErrorCode::InvalidArgument, file.string() + ": " + e.what());
+    }
+  }
+  store.set_merge_rules(rules);
 }
 
 }  // namespace
@@ -276,6 +301,7 @@ CountyAuthority CountyAuthority::init(const fs::path& dir, const CountyInitOptio
   // every month). Thresholds stay the form's defaults until the county sets its own.
   impl->store->set_county_settings(
       {{"home_visit_interval_days", 30}, {"phone_checkin_interval_days", 15}});
+  adopt_form_merge_rules(*impl->store, dir);
   write_text(
       dir / "county.json",
       nlohmann::json{{"code", options.code}, {"name", options.name}, {"created", now}}.dump(2) +
@@ -319,6 +345,7 @@ CountyAuthority CountyAuthority::open(const fs::path& dir) {
   }
   impl->replica = std::make_unique<Replica>(*impl->store);
   impl->db().exec(kSchema);
+  adopt_form_merge_rules(*impl->store, dir);
   return CountyAuthority(std::move(impl));
 }
 

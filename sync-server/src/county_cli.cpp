@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 namespace doorstep::server {
@@ -33,6 +34,32 @@ void write_output_file(const std::filesystem::path& path, const std::string& con
   ::close(fd);
   if (!ok) throw cli::Failure("cannot write '" + temp.string() + "': " + std::strerror(saved));
   std::filesystem::rename(temp, path);
+}
+
+void write_output_stream(const std::filesystem::path& path,
+                         const std::function<void(std::ostream&)>& write) {
+  std::filesystem::path temp = path.string() + ".tmp";
+  try {
+    {
+      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+      if (!out)
+        throw cli::Failure("cannot create '" + temp.string() + "': " + std::strerror(errno));
+      write(out);
+      out.flush();
+      if (!out) throw cli::Failure("cannot write '" + temp.string() + "'");
+    }
+    // The bytes are on disk before the name points at them.
+    int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
+    bool synced = fd >= 0 && ::fsync(fd) == 0;
+    int saved = errno;
+    if (fd >= 0) ::close(fd);
+    if (!synced) throw cli::Failure("cannot sync '" + temp.string() + "': " + std::strerror(saved));
+    std::filesystem::rename(temp, path);
+  } catch (...) {
+    std::error_code ignored;  // the failure being reported matters, not the cleanup's
+    std::filesystem::remove(temp, ignored);
+    throw;
+  }
 }
 
 }  // namespace doorstep::server

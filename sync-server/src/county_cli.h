@@ -4,6 +4,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <ostream>
 #include <string>
 
 #include "command.h"
@@ -14,5 +16,10 @@ namespace doorstep::server {
 std::filesystem::path data_dir(const cli::Args& args);
 std::string read_input_file(const std::filesystem::path& path, const std::string& what);
 void write_output_file(const std::filesystem::path& path, const std::string& content);
+// Streams a file: `write` fills PATH.tmp, which is synced and renamed to `path` when it
+// returns. If `write` or the file fails, PATH.tmp is removed and the error propagates: no
+// half file is left under either name.
+void write_output_stream(const std::filesystem::path& path,
+                         const std::function<void(std::ostream&)>& write);
 
 }  // namespace doorstep::server

@@ -15,10 +15,12 @@ namespace doorstep::test {
 // A replica for tests: a real database file; durable=false skips the fsync per commit,
 // which only matters for power loss (the crash test uses the durable default).
 inline store::Store make_replica(const TempDir& dir, const std::string& name,
-                                 const std::string& scope = "") {
+                                 const std::string& scope = "",
+                                 const std::string& role = "grid-worker") {
   store::InitOptions options;
   options.name = name;
   options.scope = scope;
+  options.role = role;
   options.key_secret = "secret of " + name;
   options.durable = false;
   return store::Store::create(dir / (name + ".db"), options);

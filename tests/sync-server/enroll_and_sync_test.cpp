@@ -481,11 +481,11 @@ TEST_CASE("the county record shows levels the server computed, not the ones a ph
   auto exported = run_process(server_path(), {"export", "--data", county.data.string(), "--format",
                                               "csv", "--out", csv.string()});
   REQUIRE(exported.exit_code == 0);
+  // The export shows the county's level too (its columns: county_export_test.cpp).
   auto text = read_file(csv);
-  CHECK(text.rfind("id,grid,township,village,head_name,level,rules\r\n", 0) == 0);
-  CHECK(text.find(household + "," + kGrid1 + ",640323.101,640323.101.200," +
-                  detail["fields"]["head_name"].get<std::string>() + "," +
-                  expected.get<std::string>()) != std::string::npos);
+  CHECK(text.find(household + ",640323.101,") != std::string::npos);
+  CHECK(text.find("," + expected.get<std::string>() + ",") != std::string::npos);
+  CHECK(text.find(",green,") == std::string::npos);
 }
 
 TEST_CASE("the record endpoints answer a device within its scope and refuse outside it") {

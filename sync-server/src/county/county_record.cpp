@@ -1,4 +1,4 @@
-// The county record's queries: paging, level counts, CSV.
+// The county record's queries: paging and level counts.
 #include "county/county_record.h"
 
 #include <map>
@@ -22,22 +22,6 @@ std::string leading_parts(const std::string& path, int parts) {
 std::string level_of(const nlohmann::json& row) {
   return row.contains("level") && row["level"].is_string() ? row["level"].get<std::string>()
                                                            : "none";
-}
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted.push_back('"');
-    quoted.push_back(c);
-  }
-  return quoted + "\"";
-}
-
-std::string text_of(const nlohmann::json& value) {
-  if (value.is_null()) return "";
-  if (value.is_string()) return value.get<std::string>();
-  return value.dump();
 }
 
 // The store's households in `prefix` with the county's levels laid over the phones', then
@@ -100,28 +84,6 @@ nlohmann::json level_summary(const store::Store& store, const CountyLevels& coun
     list.push_back(row);
   }
   return {{"by", by}, {"scope", scope}, {"rows", list}, {"totals", totals}};
-}
-
-size_t export_households_csv(const store::Store& store, const CountyLevels& county_levels,
-                             const std::string& scope, std::ostream& out) {
-  out << "id,grid,township,village,head_name,level,rules\r\n";
-  size_t rows = 0;
-  for (const auto& row : with_county_levels(store, county_levels, scope, "")) {
-    std::string grid = row["grid"].get<std::string>();
-    std::string rules;
-    auto household = store.household(row["id"].get<std::string>());
-    if (household.contains("risk") && household["risk"].contains("rules"))
-      for (const auto& rule : household["risk"]["rules"]) {
-        if (!rules.empty()) rules += ";";
-        rules += rule.is_object() && rule.contains("id") ? text_of(rule["id"]) : text_of(rule);
-      }
-    out << csv_field(row["id"].get<std::string>()) << "," << csv_field(grid) << ","
-        << csv_field(leading_parts(grid, 2)) << "," << csv_field(leading_parts(grid, 3)) << ","
-        << csv_field(text_of(row["head_name"])) << "," << csv_field(level_of(row)) << ","
-        << csv_field(rules) << "\r\n";
-    ++rows;
-  }
-  return rows;
 }
 
 }  // namespace doorstep::server

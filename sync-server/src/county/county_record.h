@@ -1,6 +1,6 @@
-// The county record, read side: households by grid prefix and level (paged), counts by
-// level per township / village / grid, and the CSV export — the same answers for the HTTPS
-// endpoints and for `doorstep-server households / summary / export`.
+// The county record, read side: households by grid prefix and level (paged) and counts by
+// level per township / village / grid — the same answers for the HTTPS endpoints and for
+// `doorstep-server households / summary` (the CSV export is county_export.h).
 //
 // Levels: the county's own evaluation (county_risk.h) where it has one, given as
 // `county_levels` (household id -> level); else the level the phone computed.
@@ -11,7 +11,6 @@
 
 #include <cstddef>
 #include <map>
-#include <ostream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -35,10 +34,5 @@ nlohmann::json households_page(const store::Store& store, const CountyLevels& co
 // "green", "none", "total"}], "totals": {...}} sorted by division.
 nlohmann::json level_summary(const store::Store& store, const CountyLevels& county_levels,
                              const std::string& by, const std::string& scope);
-
-// CSV (RFC 4180, UTF-8) of every household in `scope`: id, grid, township, village,
-// head_name, level, rules. Returns the number of rows written (header excluded).
-size_t export_households_csv(const store::Store& store, const CountyLevels& county_levels,
-                             const std::string& scope, std::ostream& out);
 
 }  // namespace doorstep::server

@@ -189,3 +189,37 @@ TEST_CASE("groups nested absurdly deep are refused, not recursed into") {
   CHECK(issues_of(nested_groups(500)).find("the form is nested deeper than 160 levels") !=
         std::string::npos);
 }
+
+TEST_CASE("a question's merge key takes a rule, or a rule and the role that resolves it") {
+  json survey = json::array(
+      {item("integer", "income", {{"merge", "lww"}}),
+       item("text", "head_name", {{"merge", {{"rule", "review"}, {"resolver", "township"}}}}),
+       item("text", "notes", {{"merge", {{"resolver", "grid-worker"}}}}), item("text", "plain")});
+  std::string text = form_json(survey).dump(2);
+  CHECK(issues_of(text).empty());
+  auto form = load_form(text, "test.json").form;
+  REQUIRE(form);
+  CHECK(form->find("income")->merge_rule == "lww");
+  CHECK(form->find("income")->merge_resolver.empty());
+  CHECK(form->find("head_name")->merge_rule == "review");
+  CHECK(form->find("head_name")->merge_resolver == "township");
+  CHECK(form->find("notes")->merge_rule == "review");
+  CHECK(form->find("notes")->merge_resolver == "grid-worker");
+  CHECK(form->find("plain")->merge_rule.empty());
+}
+
+TEST_CASE("a bad merge key is reported where it is, naming the item") {
+  expect_issue(form_json(json::array({item("integer", "income", {{"merge", "max"}})})).dump(2),
+               "\"max\"", "the merge rule of 'income' must be \"review\" or \"lww\"");
+  expect_issue(
+      form_json(json::array({item("integer", "income", {{"merge", {{"resolver", "mayor"}}}})}))
+          .dump(2),
+      "\"mayor\"", "the merge resolver of 'income' must be one of grid-worker");
+  expect_issue(
+      form_json(json::array({item("integer", "income", {{"merge", {{"who", "county"}}}})})).dump(2),
+      "\"who\"", "unknown key 'who' in the merge of 'income'");
+  expect_issue(form_json(json::array({item("integer", "income", {{"merge", 3}})})).dump(2), "3",
+               "merge of 'income' must be");
+  expect_issue(form_json(json::array({item("note", "intro", {{"merge", "lww"}})})).dump(2),
+               "\"merge\"", "merge on 'intro', which is not a question");
+}

@@ -42,7 +42,9 @@ class Simulation {
     doorstep::test::TempDir dir;
     size_t n = pick(3, 7);
     for (size_t i = 0; i < n; ++i)
-      replicas_.push_back(doorstep::test::make_replica(dir, "r" + std::to_string(i)));
+      // Village leaders, who may resolve the conflicts the run makes.
+      replicas_.push_back(
+          doorstep::test::make_replica(dir, "r" + std::to_string(i), "", "village-leader"));
     std::vector<Store*> all;
     for (auto& r : replicas_) all.push_back(&r);
     doorstep::test::trust_each_other(all);

@@ -19,8 +19,9 @@ namespace {
 
 struct TwoReplicas {
   TempDir dir;
-  Store a = make_replica(dir, "a");
-  Store b = make_replica(dir, "b");
+  // Village leaders: the role that resolves conflicts unless a form names another.
+  Store a = make_replica(dir, "a", "", "village-leader");
+  Store b = make_replica(dir, "b", "", "village-leader");
   std::string household;
 
   TwoReplicas() {
@@ -84,7 +85,8 @@ TEST_CASE("concurrent edits of one field to the same value are not a conflict") 
 
 TEST_CASE("a resolve op closes the conflict on every replica it reaches") {
   TempDir dir;
-  Store a = make_replica(dir, "a"), b = make_replica(dir, "b"), c = make_replica(dir, "c");
+  Store a = make_replica(dir, "a"), c = make_replica(dir, "c");
+  Store b = make_replica(dir, "b", "", "village-leader");  // who resolves
   trust_each_other({&a, &b, &c});
   std::string h = a.add_household("640323.101.200.07", {{"income", 4000}});
   send_all(a, b);
@@ -159,7 +161,7 @@ TEST_CASE("a skewed clock never rejects an op and only picks the provisional win
 TEST_CASE("a conflict on a record whose create has not arrived is listed once it has") {
   TwoReplicas r;
   TempDir dir;
-  Store relayed = make_replica(dir, "relayed");
+  Store relayed = make_replica(dir, "relayed", "", "village-leader");
   trust_each_other({&r.a, &r.b, &relayed});
   std::string member = r.a.add_member(r.household, {{"name", "王小明"}});
   r.exchange();
@@ -188,4 +190,77 @@ TEST_CASE("a conflict on a record whose create has not arrived is listed once it
   relayed.resolve(member, "age", 8);
   CHECK(relayed.conflicts().empty());
   CHECK(check_problems(relayed) == "");
+}
+
+TEST_CASE(
+    "a grid worker's resolve is refused naming who may resolve, and a village leader's works") {
+  TwoReplicas r;
+  TempDir dir;
+  Store worker = make_replica(dir, "worker");
+  trust_each_other({&r.a, &r.b, &worker});
+  r.a.set_fields(r.household, {{"income", 5200}});
+  r.b.set_fields(r.household, {{"income", 4800}});
+  r.exchange();
+  send_all(r.a, worker);
+  send_all(r.b, worker);
+  REQUIRE(worker.conflicts().size() == 1);
+  std::string before = worker.digest();
+  CHECK_THROWS_WITH_AS(worker.resolve(r.household, "income", 5000),
+                       doctest::Contains("may be resolved by a village-leader or above; this "
+                                         "device is a grid-worker"),
+                       doorstep::Error);
+  CHECK(worker.digest() == before);  // nothing written
+  r.a.resolve(r.household, "income", 5000);
+  send_all(r.a, worker);
+  CHECK(worker.conflicts().empty());
+  CHECK(worker.household(r.household)["fields"]["income"] == 5000);
+}
+
+TEST_CASE("a form's resolver role decides who may resolve a field, above or below the default") {
+  TwoReplicas r;
+  TempDir dir;
+  Store worker = make_replica(dir, "worker");
+  trust_each_other({&r.a, &r.b, &worker});
+  r.a.set_fields(r.household, {{"income", 5200}, {"head_name", "王芳芳"}});
+  r.b.set_fields(r.household, {{"income", 4800}, {"head_name", "王方"}});
+  r.exchange();
+  send_all(r.a, worker);
+  send_all(r.b, worker);
+  std::map<std::string, doorstep::sync::MergeRule> rules = {
+      {"income", {FieldRule::Review, doorstep::crypto::DeviceRole::Township}},
+      {"head_name", {FieldRule::Review, doorstep::crypto::DeviceRole::GridWorker}}};
+  r.a.set_merge_rules(rules);
+  worker.set_merge_rules(rules);
+  CHECK(r.a.field_merge_rule("income").resolver == doorstep::crypto::DeviceRole::Township);
+  CHECK_THROWS_WITH_AS(r.a.resolve(r.household, "income", 5000),
+                       doctest::Contains("may be resolved by a township or above; this device "
+                                         "is a village-leader"),
+                       doorstep::Error);
+  worker.resolve(r.household, "head_name", "王芳");
+  CHECK(worker.household(r.household)["fields"]["head_name"] == "王芳");
+}
+
+TEST_CASE("a proposal for a conflict syncs as a record and is listed beside its values") {
+  TwoReplicas r;
+  TempDir dir;
+  Store worker = make_replica(dir, "worker");
+  trust_each_other({&r.a, &r.b, &worker});
+  send_all(r.a, worker);
+  CHECK_THROWS_WITH_AS(worker.propose(r.household, "income", 5000, ""),
+                       doctest::Contains("no conflict to propose a value for"), doorstep::Error);
+  r.a.set_fields(r.household, {{"income", 5200}});
+  r.b.set_fields(r.household, {{"income", 4800}});
+  r.exchange();
+  send_all(r.a, worker);
+  worker.propose(r.household, "income", 5000, "pay slip");
+  send_all(worker, r.b);
+  json conflicts = r.b.conflicts();
+  REQUIRE(conflicts.size() == 1);
+  REQUIRE(conflicts[0]["proposals"].size() == 1);
+  CHECK(conflicts[0]["proposals"][0]["value"] == 5000);
+  CHECK(conflicts[0]["proposals"][0]["note"] == "pay slip");
+  CHECK(conflicts[0]["proposals"][0]["author"] == "worker");
+  CHECK(r.a.conflicts()[0]["proposals"].empty());  // not synced there yet
+  CHECK(check_problems(r.b) == "");
+  CHECK(check_problems(worker) == "");
 }
