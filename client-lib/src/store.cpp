@@ -207,7 +207,13 @@ char* ds_store_visit(ds_store* store, const char* household_id, const char* form
         form["settings"].contains("default_language") &&
         form["settings"]["default_language"].is_string())
       language = form["settings"]["default_language"].get<std::string>();
-    json snapshot = doorstep::forms::evaluate_form(form_json, answers_json,
+    // A member's "member_id" tells the store which member the answers are about; it is no
+    // question of the form, so the evaluation does not see it.
+    json evaluated = answers;
+    if (auto members = evaluated.find("members"); members != evaluated.end() && members->is_array())
+      for (auto& member : *members)
+        if (member.is_object()) member.erase("member_id");
+    json snapshot = doorstep::forms::evaluate_form(form_json, evaluated.dump(),
                                                    params_json ? params_json : "", language);
     if (!snapshot.value("can_finalise", false)) {
       std::string problems;
@@ -229,6 +235,9 @@ char* ds_store_visit(ds_store* store, const char* household_id, const char* form
     visit.form_version = snapshot.value("version", std::string());
     visit.answers = answers;
     visit.risk = snapshot["risk"];
+    // The visit keeps the codes; labels are for the screen, in whatever language it shows.
+    visit.risk.erase("level_label");
+    visit.risk.erase("monitoring_type_label");
     if (answers.contains("location")) visit.gps = answers["location"];
     std::string id = store->store.record_visit(visit);
     return owned(json{{"visit_id", id}, {"risk", visit.risk}}.dump());
@@ -282,6 +291,47 @@ char* ds_store_digest(ds_store* store, const char* scope, ds_error* out_error) n
   return guarded(out_error, static_cast<char*>(nullptr), [&] {
     require_arg(store, "store");
     return owned(store->store.digest(text_or_empty(scope)));
+  });
+}
+
+bool ds_draft_save(ds_store* store, const char* draft_json, ds_error* out_error) noexcept {
+  return guarded(out_error, false, [&] {
+    require_arg(store, "store");
+    require_arg(draft_json, "draft_json");
+    store->store.save_draft(parse_object_arg(draft_json, "draft_json"));
+    return true;
+  });
+}
+
+char* ds_draft_load(ds_store* store, const char* form_id, const char* household_id,
+                    ds_error* out_error) noexcept {
+  return guarded(out_error, static_cast<char*>(nullptr), [&] {
+    require_arg(store, "store");
+    require_arg(form_id, "form_id");
+    std::string household = text_or_empty(household_id);
+    auto draft = store->store.draft(form_id, household);
+    if (!draft)
+      throw Error(ErrorCode::NotFound, std::string("no draft of form '") + form_id + "'" +
+                                           (household.empty() ? std::string(" without a household")
+                                                              : " for household " + household));
+    return owned(draft->dump());
+  });
+}
+
+char* ds_draft_list(ds_store* store, ds_error* out_error) noexcept {
+  return guarded(out_error, static_cast<char*>(nullptr), [&] {
+    require_arg(store, "store");
+    return owned(store->store.drafts().dump());
+  });
+}
+
+int32_t ds_draft_discard(ds_store* store, const char* form_id, const char* household_id,
+                         ds_error* out_error) noexcept {
+  return guarded(out_error, int32_t{-1}, [&] {
+    require_arg(store, "store");
+    require_arg(form_id, "form_id");
+    return store->store.discard_draft(form_id, text_or_empty(household_id)) ? int32_t{1}
+                                                                            : int32_t{0};
   });
 }
 
