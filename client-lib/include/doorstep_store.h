@@ -97,7 +97,9 @@ DS_API char* ds_store_change_limits(ds_store* store, ds_error* out_error) DS_NOE
 /* Stores a finalised visit of `household_id`: form_json is the form definition (its "id"
  * and "version", and per-field merge rules), answers_json the answers object (scalar answers
  * update household fields, the "members" repeat updates members matched by "member_id",
- * else "id_number"), params_json the county settings for the risk rules (may be NULL).
+ * else "id_number"; "member_id" is not shown to the form), params_json the county settings
+ * for the risk rules (may be NULL). The draft of the form and household (ds_draft_save) is
+ * deleted in the same transaction.
  * Answers beyond the county's size limits (ds_store_change_limits) fail with
  * DS_ERR_INVALID_ARGUMENT naming the answer ("answers.notes") and the setting, before the
  * form is evaluated.
