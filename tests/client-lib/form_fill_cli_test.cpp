@@ -171,7 +171,7 @@ const std::string kConfirmEverything =
 
 }  // namespace
 
-TEST_CASE("a draft survives kill -9 after every answer typed and finalises with all of them") {
+TEST_CASE("a draft survives kill -9 after four answers and finalises with every one of them") {
   Device device;
   std::string household = device.visited_household("green");
   {
@@ -345,6 +345,15 @@ TEST_CASE("a location and a photo say what they expect and refuse what does not 
   json answers = json::parse(result.out.substr(json_start));
   CHECK(answers["location"] == "38.5 106.2 1350 5");
   CHECK(answers["dwelling_photo"] == (dir / "house.jpg").string());
+}
+
+TEST_CASE("form fill refuses an unknown household before asking anything") {
+  Device device;
+  auto result = run_cli(device.fill("0123456789abcdef"), "e\n");
+  CHECK(result.exit_code == 1);
+  CHECK(result.err.find("0123456789abcdef") != std::string::npos);
+  CHECK(result.out.find("*") == std::string::npos);
+  CHECK(device.run_json({"household", "list"}).empty());
 }
 
 TEST_CASE("form fill refuses --resume without a database and together with --discard-draft") {
