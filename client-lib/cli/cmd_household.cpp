@@ -127,6 +127,26 @@ int run_move(const std::vector<std::string>& argv) {
   return 0;
 }
 
+int run_member_leave(const std::vector<std::string>& argv) {
+  Args args("household member-leave", argv,
+            {{"member", true}, {"reason", true}, {"date", true}, {"note", true}});
+  args.expect_at_most(0);
+  std::string member = args.required("member");
+  std::string reason = args.required("reason");
+  std::string date = args.required("date");
+  std::string note = args.value_or("note", "");
+  StoreHandle store = open_store(args);
+  ds_error error{};
+  if (!ds_store_member_leave(store.get(), member.c_str(), reason.c_str(), date.c_str(),
+                             note.empty() ? nullptr : note.c_str(), &error))
+    fail(error);
+  if (args.json())
+    std::cout << json{{"member", member}, {"reason", reason}, {"date", date}}.dump() << "\n";
+  else
+    std::cout << "member " << member << " left (" << reason << ", " << date << ")\n";
+  return 0;
+}
+
 int run_history(const std::vector<std::string>& argv) {
   Args args("household history", argv, {{"field", true}});
   std::string id = args.positional(0, "ID");
@@ -182,6 +202,13 @@ const CommandRegistration move_command{
      "leader within a village, a township, the county) may move it. The move is an op of the\n"
      "household like any edit: it syncs, and `household history` shows it with its reason.\n",
      run_move}};
+const CommandRegistration member_leave_command{
+    {"household member-leave", "record that a member left the household, with reason and date",
+     "usage: PROGRAM household member-leave --db PATH --member ID --reason "
+     "moved_out|deceased|married_out|other --date YYYY-MM-DD [--note TEXT] [--json]\n\n"
+     "A visit that leaves a member out never removes it: a member leaves only by this op. It\n"
+     "stays in the history and under former_members, and no longer counts for the risk level.\n",
+     run_member_leave}};
 const CommandRegistration history_command{
     {"household history", "every op on a household: who, when, what it superseded",
      "usage: PROGRAM household history --db PATH ID [--field F] [--json]\n", run_history}};

@@ -13,7 +13,12 @@ using nlohmann::json;
 
 int run_visit(const std::vector<std::string>& argv) {
   Args args("visit", argv,
-            {{"household", true}, {"form", true}, {"answers", true}, {"params", true}});
+            {{"household", true},
+             {"form", true},
+             {"answers", true},
+             {"params", true},
+             {"prefill", false},
+             {"lang", true}});
   args.expect_at_most(0);
   std::string household = args.required("household");
   std::string form_path = args.required("form");
@@ -36,17 +41,33 @@ int run_visit(const std::vector<std::string>& argv) {
     names.push_back({"params_json", "--params " + *path});
     names.push_back({"params is not valid", "--params " + *path + " is not valid"});
   }
-  std::string text = take_string_naming(
-      ds_store_visit(store.get(), household.c_str(), form.c_str(), answers.c_str(),
-                     params.empty() ? nullptr : params.c_str(), &error),
-      error, names);
+  // The params file is read as JSON here so that the options object can carry it; its
+  // errors still name the file.
+  json options = json::object();
+  if (!params.empty()) {
+    try {
+      options["params"] = json::parse(params);
+    } catch (const json::parse_error& e) {
+      throw Failure("--params " + *args.value("params") + " is not valid JSON (at byte " +
+                    std::to_string(e.byte) + ")");
+    }
+  }
+  if (args.has("prefill")) options["prefill"] = true;
+  if (auto lang = args.value("lang")) options["language"] = *lang;
+  std::string text =
+      take_string_naming(ds_store_visit_with(store.get(), household.c_str(), form.c_str(),
+                                             answers.c_str(), options.dump().c_str(), &error),
+                         error, names);
   if (args.json()) {
     std::cout << text << "\n";
     return 0;
   }
   json result = json::parse(text);
   std::cout << "visit " << result["visit_id"].get<std::string>() << "\n";
-  std::cout << "risk: " << value_text(result["risk"]["level"]) << "\n";
+  std::cout << "risk: " << value_text(result["risk"]["level"]);
+  if (result["risk"].contains("monitoring_type_label"))
+    std::cout << " (" << value_text(result["risk"]["monitoring_type_label"]) << ")";
+  std::cout << "\n";
   for (const auto& rule : result["risk"]["rules"])
     std::cout << "  " << value_text(rule.value("id", json(""))) << ": "
               << value_text(rule.value("message", json(""))) << "\n";
@@ -56,10 +77,14 @@ int run_visit(const std::vector<std::string>& argv) {
 const CommandRegistration visit_command{
     {"visit", "store a visit of a household and print its risk level",
      "usage: PROGRAM visit --db PATH --household ID --form FILE --answers FILE [--params FILE] "
-     "[--json]\n\n"
+     "[--prefill] [--lang zh|en] [--json]\n\n"
      "Evaluates the answers with the form (and the county params), stores the visit with its\n"
      "risk result, and updates the household's and members' fields that changed. Members in\n"
-     "the answers are matched by member_id, else by id_number.\n",
+     "the answers are matched by member_id, else by id_number. Nothing the file leaves out is\n"
+     "removed; the household's level comes from its whole merged state after the visit.\n"
+     "--prefill takes every answer the file does not give from the household's current\n"
+     "state, so a revisit file may hold only what changed ({\"visit_date\": \"2026-12-01\"}).\n"
+     "--params overrides the county settings for an offline evaluation only.\n",
      run_visit}};
 
 }  // namespace

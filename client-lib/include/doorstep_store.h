@@ -68,7 +68,10 @@ DS_API bool ds_store_household_move(ds_store* store, const char* household_id, c
 DS_API int64_t ds_store_household_set(ds_store* store, const char* record_id,
                                       const char* fields_json, ds_error* out_error) DS_NOEXCEPT;
 
-/* {"id", "grid", "fields": {...}, "members": [{"id", "fields"}], "risk": {"level", "rules"},
+/* {"id", "grid", "fields": {...}, "members": [{"id", "fields"}] (current members),
+ * "former_members": [...] (only if any left), "risk": {"level", "monitoring_type",
+ * "monitoring_type_label", "rules": [{"id", "level", "values", "message"}]} (from the
+ * household's merged state; level null if no form is known),
  * "conflicts": [{"record", "field", "values": [{"value", "author", "device", "time", "op"}]}],
  * "visits": [{"id", "time", "author", "level"}]}. Caller frees with ds_free. */
 DS_API char* ds_store_household_show(ds_store* store, const char* household_id,
@@ -97,16 +100,47 @@ DS_API char* ds_store_change_limits(ds_store* store, ds_error* out_error) DS_NOE
 /* Stores a finalised visit of `household_id`: form_json is the form definition (its "id"
  * and "version", and per-field merge rules), answers_json the answers object (scalar answers
  * update household fields, the "members" repeat updates members matched by "member_id",
- * else "id_number"; "member_id" is not shown to the form), params_json the county settings
- * for the risk rules (may be NULL). The draft of the form and household (ds_draft_save) is
+ * else "id_number"; "member_id" is not shown to the form), params_json parameters for the
+ * risk rules of an offline evaluation (NULL: the county settings this device holds decide,
+ * see ds_store_county_settings). The draft of the form and household (ds_draft_save) is
  * deleted in the same transaction.
  * Answers beyond the county's size limits (ds_store_change_limits) fail with
  * DS_ERR_INVALID_ARGUMENT naming the answer ("answers.notes") and the setting, before the
- * form is evaluated.
- * Returns {"visit_id", "risk": {"level", "rules"}}; caller frees with ds_free. */
+ * form is evaluated. A visit never removes what it leaves out: a member or an answer the
+ * file omits keeps its stored value. Defaults and calculations the form computes (the visit
+ * date, an age from the ID number, the per-capita income) are stored like answers. The form
+ * becomes one this device classifies households with.
+ * Returns {"visit_id", "risk": {"level", "monitoring_type", "monitoring_type_label",
+ * "rules": [{"id", "level", "values", "message"}], "form_version"}, "visit_risk": {...}}:
+ * "risk" is the household's level from its merged state after the visit (what the county
+ * computes too), "visit_risk" the evaluation of the answers as given. Caller frees with
+ * ds_free. */
 DS_API char* ds_store_visit(ds_store* store, const char* household_id, const char* form_json,
                             const char* answers_json, const char* params_json,
                             ds_error* out_error) DS_NOEXCEPT;
+
+/* As ds_store_visit, with options_json {"params": {...} | null, "prefill": true|false,
+ * "language": "zh"|"en"} (NULL = none). With "prefill", every answer the file does not give
+ * is taken from the household's current state (members matched by member_id, else id_number;
+ * a member the file leaves out keeps all its answers), except the answers whose default the
+ * form computes (the visit date, an age from the ID number), which are computed afresh: a
+ * revisit file may hold only what changed. */
+DS_API char* ds_store_visit_with(ds_store* store, const char* household_id, const char* form_json,
+                                 const char* answers_json, const char* options_json,
+                                 ds_error* out_error) DS_NOEXCEPT;
+
+/* Records that a member left the household: reason is moved_out | deceased | married_out |
+ * other, date YYYY-MM-DD, note optional text (NULL). The member stays in the history and under
+ * "former_members" of ds_store_household_show, and no longer counts for the risk level.
+ * DS_ERR_CONFLICT if it left already. */
+DS_API bool ds_store_member_leave(ds_store* store, const char* member_id, const char* reason,
+                                  const char* date, const char* note,
+                                  ds_error* out_error) DS_NOEXCEPT;
+
+/* The county settings this device holds (the county-level record "settings", synced from
+ * the county): {"poverty_line_2026": 6000, "home_visit_interval_days": 30, ...}; {} before
+ * any arrived. Caller frees with ds_free. */
+DS_API char* ds_store_county_settings(ds_store* store, ds_error* out_error) DS_NOEXCEPT;
 
 /* Open conflicts listed for review: [{"record", "type", "household", "field",
  * "values": [{"value", "author", "device", "time", "op"}]}], the provisional winner first.

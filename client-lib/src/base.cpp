@@ -8,9 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/forms/utf8.h"
+#include "core/rules/household_classifier.h"
 
 namespace doorstep::abi {
 namespace {
+
+// Every store the C ABI opens keeps its households' risk from their merged state, with the
+// forms it holds (core/rules/household_classifier.h).
+[[maybe_unused]] const bool kFormClassifier = (rules::use_form_classifier(), true);
 
 // internal_info holds a message id below kMaxId; errors the core marks transient explicitly
 // (beyond what their domain and code imply) also carry kTransientFlag.

@@ -2,6 +2,7 @@
 // engine: the form, the answers and the county params are evaluated here (risk level and
 // the rules that fired), and the store keeps the result with the visit; the store itself
 // knows nothing of forms beyond their id and version.
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -9,6 +10,8 @@
 #include "core/common/bounded_decode.h"
 #include "core/crypto/hash.h"
 #include "core/forms/form_evaluation.h"
+#include "core/forms/form_loader.h"
+#include "core/rules/household_classifier.h"
 #include "core/store/store.h"
 
 struct ds_store {
@@ -73,6 +76,202 @@ void collect_merge_rules(const json& items,
           doorstep::sync::field_rule_from_string(item["merge"].get<std::string>());
     if (item.contains("children")) collect_merge_rules(item["children"], rules);
   }
+}
+
+// Whether an answer of `item` may be taken from the stored state for a revisit: a question a
+// person answers, not a calculation, and not one whose default the form computes afresh
+// (the visit date, an age from the ID number): those are computed again for this visit.
+bool prefillable(const doorstep::forms::FormItem* item, int repeat) {
+  return item && item->repeat == repeat && doorstep::forms::is_answerable(item->type) &&
+         !item->calculation && !item->default_expression && !item->read_only;
+}
+
+// The members of a stored state matched to the answers' entries: by member_id, else by
+// id_number. Returns, per stored member, the index of its entry or -1.
+std::vector<long> match_members(const json& stored, const json& given) {
+  std::vector<long> matched;
+  std::set<size_t> used;
+  for (const auto& member : stored) {
+    long found = -1;
+    const json& fields = member["fields"];
+    for (size_t i = 0; i < given.size() && found < 0; ++i) {
+      if (used.count(i) || !given[i].is_object()) continue;
+      const json& entry = given[i];
+      if (entry.contains("member_id") && entry["member_id"] == member["id"])
+        found = long(i);
+      else if (!entry.contains("member_id") && entry.contains("id_number") &&
+               fields.contains("id_number") && entry["id_number"] == fields["id_number"])
+        found = long(i);
+    }
+    if (found >= 0) used.insert(size_t(found));
+    matched.push_back(found);
+  }
+  return matched;
+}
+
+// A revisit from the current state: every answer the file does not give is taken from the
+// household's state (`state`, Store::household_state), members included — a member the file
+// leaves out keeps its answers, so nothing disappears by omission.
+json prefill_answers(const doorstep::forms::FormDefinition& form, const json& state,
+                     const json& answers) {
+  json out = answers;
+  for (const auto& [name, value] : state["fields"].items())
+    if (!out.contains(name) && prefillable(form.find(name), -1)) out[name] = value;
+  const doorstep::forms::FormItem* repeat = form.find("members");
+  if (!repeat || repeat->type != doorstep::forms::ItemType::Repeat) return out;
+  json given =
+      out.contains("members") && out["members"].is_array() ? out["members"] : json::array();
+  std::vector<long> matched = match_members(state["members"], given);
+  json members = json::array();
+  std::set<size_t> used;
+  for (size_t m = 0; m < matched.size(); ++m) {
+    const json& stored = state["members"][m];
+    json entry = json::object();
+    for (const auto& [name, value] : stored["fields"].items())
+      if (prefillable(form.find(name), repeat->index)) entry[name] = value;
+    if (matched[m] >= 0) {
+      used.insert(size_t(matched[m]));
+      for (const auto& [name, value] : given[size_t(matched[m])].items()) entry[name] = value;
+    }
+    entry["member_id"] = stored["id"];
+    members.push_back(std::move(entry));
+  }
+  for (size_t i = 0; i < given.size(); ++i)
+    if (!used.count(i)) members.push_back(given[i]);
+  out["members"] = std::move(members);
+  return out;
+}
+
+// The answers as the form session takes them: without the store's member_id.
+json session_answers(const json& answers) {
+  json out = answers;
+  if (out.contains("members") && out["members"].is_array())
+    for (auto& member : out["members"])
+      if (member.is_object()) member.erase("member_id");
+  return out;
+}
+
+// A value the form computed, typed as its question: numbers for integer, decimal and numeric
+// calculations, text otherwise.
+json typed_value(const std::string& type, const std::string& value) {
+  if (type == "integer" || type == "decimal" || type == "calculate") {
+    char* end = nullptr;
+    double number = std::strtod(value.c_str(), &end);
+    if (end && *end == '\0' && !value.empty() && value.find_first_of("xXnN") == std::string::npos) {
+      if (type == "integer" || (number == static_cast<double>(static_cast<int64_t>(number)) &&
+                                value.find('.') == std::string::npos))
+        return static_cast<int64_t>(number);
+      return number;
+    }
+  }
+  return value;
+}
+
+// Defaults and calculations the form computed are stored like answers: every visible item
+// with a value the answers do not give (the visit date, an age from the ID number, the
+// per-capita income).
+void add_computed_values(json& answers, const json& snapshot) {
+  for (const auto& q : snapshot["questions"]) {
+    if (!q.value("visible", false)) continue;
+    std::string type = q.value("type", std::string());
+    if (type == "note" || type == "group" || type == "repeat") continue;
+    std::string value = q.value("value", std::string());
+    if (value.empty()) continue;
+    std::string name = q.value("name", std::string());
+    if (q.contains("instance")) {
+      std::string repeat = q.value("repeat", std::string());
+      size_t instance = q["instance"].get<size_t>();
+      if (!answers.contains(repeat) || !answers[repeat].is_array() ||
+          instance >= answers[repeat].size() || !answers[repeat][instance].is_object())
+        continue;
+      json& entry = answers[repeat][instance];
+      if (!entry.contains(name) || entry[name].is_null()) entry[name] = typed_value(type, value);
+    } else if (!answers.contains(name) || answers[name].is_null()) {
+      answers[name] = typed_value(type, value);
+    }
+  }
+}
+
+std::string form_language(const json& form) {
+  if (form.contains("settings") && form["settings"].is_object() &&
+      form["settings"].contains("default_language") &&
+      form["settings"]["default_language"].is_string())
+    return form["settings"]["default_language"].get<std::string>();
+  return "zh";
+}
+
+// The household's stored risk with its rules' messages in `language` ("" = the form's).
+json rendered_risk(const doorstep::store::Store& store, const json& risk,
+                   const std::string& language) {
+  if (!risk.is_object()) return risk;
+  auto classifier = doorstep::rules::classifier_of(store);
+  return classifier ? classifier->render(risk, language) : risk;
+}
+
+// ds_store_visit and ds_store_visit_with: `params` null = the county settings decide.
+json store_visit(ds_store* store, const char* household_id, const char* form_json,
+                 const char* answers_json, const json& params, bool prefill, std::string language) {
+  json form = parse_object_arg(form_json, "form_json");
+  json given = parse_object_arg(answers_json, "answers_json");
+  // Sizes first: answers the county would refuse are not worth evaluating.
+  doorstep::sync::check_visit_answers(given, store->store.change_limits());
+  if (language.empty()) language = form_language(form);
+  auto definition = doorstep::forms::load_form_or_throw(form_json, "form_json");
+  json answers = given;
+  if (prefill)
+    answers = prefill_answers(*definition, store->store.household_state(household_id), given);
+  // The parameters: those given for an offline evaluation, else the county settings.
+  std::map<std::string, std::string> values;
+  if (!params.is_null())
+    values = doorstep::forms::params_from_json(params);
+  else
+    values = doorstep::rules::params_from_settings(
+        *definition, store->store.county_settings(),
+        std::stoi(doorstep::sync::to_iso8601(doorstep::sync::physical_now_ms()).substr(0, 4)));
+  json snapshot =
+      doorstep::forms::evaluate_form(definition, session_answers(answers), values, language);
+  if (!snapshot.value("can_finalise", false)) {
+    std::string problems;
+    for (const auto& e : snapshot["errors"]) {
+      if (problems.size() > 400) break;
+      problems +=
+          "\n  " + e.value("name", std::string("form")) + ": " + e.value("message", std::string());
+    }
+    throw Error(ErrorCode::InvalidArgument,
+                "the answers cannot be finalised with this form:" + problems);
+  }
+  add_computed_values(answers, snapshot);
+  doorstep::sync::check_visit_answers(answers, store->store.change_limits());
+  std::map<std::string, doorstep::sync::FieldRule> rules;
+  if (form.contains("survey")) collect_merge_rules(form["survey"], rules);
+  if (!rules.empty()) store->store.set_merge_rules(rules);
+  // The form this visit used is one this replica classifies with from now on.
+  std::string key =
+      snapshot.value("form_id", std::string()) + "@" + snapshot.value("version", std::string());
+  bool known = false;
+  for (const auto& [k, text] : store->store.forms()) known = known || k == key;
+  if (!known) {
+    store->store.install_form(key, form.dump());
+    store->store.refresh_classifier();
+  }
+
+  doorstep::store::VisitInput visit;
+  visit.household_id = household_id;
+  visit.form_id = snapshot.value("form_id", std::string());
+  visit.form_version = snapshot.value("version", std::string());
+  visit.answers = answers;
+  visit.risk = snapshot["risk"];  // what the visitor was shown
+  // The visit keeps the codes; labels are for the screen, in whatever language it shows.
+  visit.risk.erase("level_label");
+  visit.risk.erase("monitoring_type_label");
+  if (answers.contains("location")) visit.gps = answers["location"];
+  std::string id = store->store.record_visit(visit);
+  // The household's level is that of its merged state after the visit.
+  json risk = store->store.household_risk(household_id);
+  if (!risk.is_object()) risk = snapshot["risk"];
+  return json{{"visit_id", id},
+              {"risk", rendered_risk(store->store, risk, language)},
+              {"visit_risk", snapshot["risk"]}};
 }
 
 }  // namespace
@@ -169,7 +368,9 @@ char* ds_store_household_show(ds_store* store, const char* household_id,
   return guarded(out_error, static_cast<char*>(nullptr), [&] {
     require_arg(store, "store");
     require_arg(household_id, "household_id");
-    return owned(store->store.household(household_id).dump());
+    json household = store->store.household(household_id);
+    household["risk"] = rendered_risk(store->store, household["risk"], "");
+    return owned(household.dump());
   });
 }
 
@@ -198,49 +399,66 @@ char* ds_store_visit(ds_store* store, const char* household_id, const char* form
     require_arg(household_id, "household_id");
     require_arg(form_json, "form_json");
     require_arg(answers_json, "answers_json");
-    json form = parse_object_arg(form_json, "form_json");
-    json answers = parse_object_arg(answers_json, "answers_json");
-    // Sizes first: answers the county would refuse are not worth evaluating.
-    doorstep::sync::check_visit_answers(answers, store->store.change_limits());
-    std::string language = "zh";
-    if (form.contains("settings") && form["settings"].is_object() &&
-        form["settings"].contains("default_language") &&
-        form["settings"]["default_language"].is_string())
-      language = form["settings"]["default_language"].get<std::string>();
-    // A member's "member_id" tells the store which member the answers are about; it is no
-    // question of the form, so the evaluation does not see it.
-    json evaluated = answers;
-    if (auto members = evaluated.find("members"); members != evaluated.end() && members->is_array())
-      for (auto& member : *members)
-        if (member.is_object()) member.erase("member_id");
-    json snapshot = doorstep::forms::evaluate_form(form_json, evaluated.dump(),
-                                                   params_json ? params_json : "", language);
-    if (!snapshot.value("can_finalise", false)) {
-      std::string problems;
-      for (const auto& e : snapshot["errors"]) {
-        if (problems.size() > 400) break;
-        problems += "\n  " + e.value("name", std::string("form")) + ": " +
-                    e.value("message", std::string());
-      }
-      throw Error(ErrorCode::InvalidArgument,
-                  "the answers cannot be finalised with this form:" + problems);
-    }
-    std::map<std::string, doorstep::sync::FieldRule> rules;
-    if (form.contains("survey")) collect_merge_rules(form["survey"], rules);
-    if (!rules.empty()) store->store.set_merge_rules(rules);
+    json params = parse_arg(params_json, "params_json");
+    if (!params.is_null() && !params.is_object())
+      throw Error(ErrorCode::InvalidArgument, "params is not valid: a JSON object {name: value}");
+    return owned(
+        store_visit(store, household_id, form_json, answers_json, params, false, "").dump());
+  });
+}
 
-    doorstep::store::VisitInput visit;
-    visit.household_id = household_id;
-    visit.form_id = snapshot.value("form_id", std::string());
-    visit.form_version = snapshot.value("version", std::string());
-    visit.answers = answers;
-    visit.risk = snapshot["risk"];
-    // The visit keeps the codes; labels are for the screen, in whatever language it shows.
-    visit.risk.erase("level_label");
-    visit.risk.erase("monitoring_type_label");
-    if (answers.contains("location")) visit.gps = answers["location"];
-    std::string id = store->store.record_visit(visit);
-    return owned(json{{"visit_id", id}, {"risk", visit.risk}}.dump());
+char* ds_store_visit_with(ds_store* store, const char* household_id, const char* form_json,
+                          const char* answers_json, const char* options_json,
+                          ds_error* out_error) noexcept {
+  return guarded(out_error, static_cast<char*>(nullptr), [&] {
+    require_arg(store, "store");
+    require_arg(household_id, "household_id");
+    require_arg(form_json, "form_json");
+    require_arg(answers_json, "answers_json");
+    json options = parse_object_arg(options_json, "options_json");
+    json params;
+    bool prefill = false;
+    std::string language;
+    for (const auto& [name, value] : options.items()) {
+      if (name == "params") {
+        if (!value.is_null() && !value.is_object())
+          throw Error(ErrorCode::InvalidArgument,
+                      "params is not valid: options.params must be a JSON object {name: value}");
+        params = value;
+      } else if (name == "prefill") {
+        if (!value.is_boolean())
+          throw Error(ErrorCode::InvalidArgument, "options: \"prefill\" must be true or false");
+        prefill = value.get<bool>();
+      } else if (name == "language") {
+        if (!value.is_string())
+          throw Error(ErrorCode::InvalidArgument, "options: \"language\" must be a string");
+        language = value.get<std::string>();
+      } else {
+        throw Error(ErrorCode::InvalidArgument, "options: unknown option \"" + name + "\"");
+      }
+    }
+    return owned(
+        store_visit(store, household_id, form_json, answers_json, params, prefill, language)
+            .dump());
+  });
+}
+
+bool ds_store_member_leave(ds_store* store, const char* member_id, const char* reason,
+                           const char* date, const char* note, ds_error* out_error) noexcept {
+  return guarded(out_error, false, [&] {
+    require_arg(store, "store");
+    require_arg(member_id, "member_id");
+    require_arg(reason, "reason");
+    require_arg(date, "date");
+    store->store.member_leave(member_id, reason, date, text_or_empty(note));
+    return true;
+  });
+}
+
+char* ds_store_county_settings(ds_store* store, ds_error* out_error) noexcept {
+  return guarded(out_error, static_cast<char*>(nullptr), [&] {
+    require_arg(store, "store");
+    return owned(store->store.county_settings().dump());
   });
 }
 

@@ -12,6 +12,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 #include <regex>
+#include <vector>
 
 #include "core/forms/expr_functions.h"
 #include "core/forms/utf8.h"
@@ -201,21 +202,72 @@ void check_count(const std::string& pattern, size_t at, bool commas, const char*
   }
 }
 
+// libstdc++ matches by backtracking, recursing once per step: a repeated item that is itself
+// repeated (`(a+)+`, `a**`) takes exponential time on a subject that almost matches (found by
+// fuzzing: `^s**+**{1,9}` ran for minutes on an empty answer), so such nesting is refused.
+constexpr const char* kNestedRepetition =
+    "a repetition of something already repeated (like (a+)+ or a**) is refused: it can take "
+    "exponential time";
+
 void check_pattern_size(const std::string& pattern) {
   if (pattern.size() > kMaxPatternBytes)
     throw PatternTooLarge("the pattern is longer than 2000 bytes");
+  // Per open group: whether something inside it is repeated.
+  std::vector<bool> groups{false};
+  bool after_repeat = false;            // the previous token was a quantifier
+  bool after_lazy = false;              // ... followed by its lazy '?'
+  bool closed_repeating_group = false;  // the previous token closed a group holding a repeat
   for (size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '\\') {
+    char c = pattern[i];
+    bool quantifier = c == '*' || c == '+' || c == '?' || c == '{';
+    if (quantifier) {
+      if (c == '?' && after_repeat && !after_lazy) {
+        after_lazy = true;  // a lazy quantifier: a*?
+        continue;
+      }
+      if (after_repeat || closed_repeating_group) throw PatternTooLarge(kNestedRepetition);
+      if (c == '{') {
+        check_count(pattern, i + 1, true, "a repetition count ({n} or {n,m}) is over 1000");
+        size_t close = pattern.find('}', i);
+        if (close != std::string::npos) i = close;
+      }
+      groups.back() = true;
+      after_repeat = true;
+      after_lazy = false;
+      closed_repeating_group = false;
+      continue;
+    }
+    after_repeat = after_lazy = closed_repeating_group = false;
+    if (c == '\\') {
       // A back-reference (\N) is read as a number too; any other escaped character is
       // skipped (an escaped '{' is a literal).
       if (i + 1 < pattern.size())
         check_count(pattern, i + 1, false, "a back-reference number is over 1000");
       ++i;
-    } else if (pattern[i] == '{') {
-      check_count(pattern, i + 1, true, "a repetition count ({n} or {n,m}) is over 1000");
+    } else if (c == '[') {
+      // A character class: up to its closing ']' (a ']' first, or escaped, is a member).
+      size_t j = i + 1;
+      if (j < pattern.size() && pattern[j] == '^') ++j;
+      if (j < pattern.size() && pattern[j] == ']') ++j;
+      for (; j < pattern.size() && pattern[j] != ']'; ++j)
+        if (pattern[j] == '\\') ++j;
+      i = j;
+    } else if (c == '(') {
+      groups.push_back(false);
+      // (?:...), (?=...), (?!...): the '?' opens a kind of group, it repeats nothing.
+      if (i + 2 < pattern.size() && pattern[i + 1] == '?') i += 2;
+    } else if (c == ')' && groups.size() > 1) {
+      bool repeats = groups.back();
+      groups.pop_back();
+      if (repeats) groups.back() = true;
+      closed_repeating_group = repeats;
     }
   }
 }
+
+// The matcher recurses once per character of the subject (about 700 bytes of stack each for
+// `(a|b)*`, so 16,000 characters overflowed an 8 MiB stack): regex() reads at most this many.
+constexpr size_t kMaxSubjectCharacters = 2000;
 
 std::shared_ptr<const WideRegex> compile(const std::string& pattern) {
   check_pattern_size(pattern);
@@ -237,6 +289,9 @@ void prepare_regex(Node& call) {
 
 Value fn_regex(const CallArgs& a) {
   std::wstring subject_text = widen(a.string(0));
+  if (subject_text.size() > kMaxSubjectCharacters)
+    a.fail("matches texts of at most 2000 characters; this one has " +
+           std::to_string(subject_text.size()));
   std::shared_ptr<const WideRegex> pattern =
       std::static_pointer_cast<const WideRegex>(a.call().prepared);
   if (!pattern) {

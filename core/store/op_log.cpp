@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/common/error.h"
+#include "core/model/visit.h"
 
 namespace doorstep::store {
 namespace {
@@ -98,10 +99,16 @@ void apply_create(sqlite::Database& db, const sync::Change& change, const sync::
       .bind_static(5, key)
       .run();
   if (op.record_type != "visit") return;
-  nlohmann::json content = nlohmann::json::parse(op.value);
-  std::string level;
-  if (auto risk = content.find("risk"); risk != content.end() && risk->is_object())
-    level = string_member(*risk, "level");
+  model::Visit visit;
+  try {
+    visit = model::Visit::from_json(nlohmann::json::parse(op.value));
+  } catch (const Error&) {
+    // A visit an older version wrote with odd members still counts as a visit; its form and
+    // level are read as far as they are strings.
+    nlohmann::json content = nlohmann::json::parse(op.value);
+    visit.form = string_member(content, "form");
+    visit.form_version = string_member(content, "form_version");
+  }
   db.cached(kUpsertVisit)
       .bind(1, op.record_id)
       .bind(2, change.household)
@@ -109,9 +116,9 @@ void apply_create(sqlite::Database& db, const sync::Change& change, const sync::
       .bind(4, op.time.wall_ms)
       .bind(5, static_cast<int64_t>(op.time.counter))
       .bind(6, change.author)
-      .bind(7, string_member(content, "form"))
-      .bind(8, string_member(content, "form_version"))
-      .bind(9, level)
+      .bind(7, visit.form)
+      .bind(8, visit.form_version)
+      .bind(9, visit.level())
       .bind_static(10, op.value)
       .run();
 }

@@ -186,7 +186,9 @@ Store Store::create(const std::filesystem::path& path, const InitOptions& option
   impl->identity = load_identity(*impl->db);
   impl->key_secret = secret;
   impl->key.emplace(std::move(key));
-  return Store(std::move(impl));
+  Store store(std::move(impl));
+  store.refresh_classifier();
+  return store;
 }
 
 Store Store::open(const std::filesystem::path& path, const OpenOptions& options) {
@@ -198,7 +200,9 @@ Store Store::open(const std::filesystem::path& path, const OpenOptions& options)
   configure(*impl->db, options.durable);
   impl->identity = load_identity(*impl->db);
   impl->key_secret = options.key_secret;
-  return Store(std::move(impl));
+  Store store(std::move(impl));
+  store.refresh_classifier();
+  return store;
 }
 
 const Identity& Store::identity() const {
@@ -234,7 +238,18 @@ std::optional<crypto::PublicKey> Store::trusted_key(const std::string& device_id
 }
 
 const sync::ChangeLimits& Store::change_limits() const {
-  if (!impl_->limits) impl_->limits = sync::enrolled_limits(*impl_->db);
+  if (!impl_->limits) {
+    // Those of the enrollment, overridden by the county settings record where it sets them.
+    nlohmann::json merged = sync::enrolled_limits(*impl_->db).to_json();
+    const nlohmann::json record = impl_->county_settings();
+    for (const auto& [key, value] : record.items())
+      if (merged.contains(key)) merged[key] = value;
+    try {
+      impl_->limits = sync::ChangeLimits::from_settings(merged);
+    } catch (const Error&) {
+      impl_->limits = sync::enrolled_limits(*impl_->db);
+    }
+  }
   return *impl_->limits;
 }
 
@@ -352,6 +367,12 @@ bool Store::Impl::commit_local(const std::function<void(LocalChange&)>& build) {
   sync::SignedChange signed_change = sync::sign_change(std::move(change), signer);
   std::string canonical = signed_change.change.canonical_bytes();
   append_change(*db, signed_change, canonical, crypto::sha256(canonical));
+  // The household's risk follows its state in the same transaction; a change of the county
+  // settings (a county-level change) re-classifies every household.
+  if (signed_change.change.household.empty())
+    reclassify({}, true);
+  else
+    reclassify({signed_change.change.household}, false);
   db->cached(kUpdateSeqAndClock)
       .bind(1, static_cast<int64_t>(seq + 1))
       .bind(2, now.wall_ms)

@@ -22,9 +22,11 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -158,6 +160,55 @@ class Store {
   // Deletes the draft of (form_id, household); false if there was none. record_visit()
   // deletes the draft of its form and household in its own transaction.
   bool discard_draft(const std::string& form_id, const std::string& household);
+
+  // ---- the record is the truth: risk from the merged state ----
+  // A household's risk is the form's rules evaluated over its merged current state
+  // (household_state()) with the county settings (county_settings()). The store knows no forms:
+  // the layer that does installs a classifier (core/rules/household_classifier.h), which
+  // returns the risk JSON or nullopt when it cannot classify (no form). The store then keeps
+  // each household's risk up to date in the transaction of every change that touches it,
+  // local or received, and re-classifies every household when the county settings change.
+  // Installing a classifier classifies the households that have no risk yet.
+  using Classifier = std::function<std::optional<nlohmann::json>(const nlohmann::json& state,
+                                                                 const nlohmann::json& settings)>;
+  void set_classifier(Classifier classifier);
+  // The classifier every Store gets when it is created or opened, from its forms(): set once
+  // per process by the layer that knows forms (rules::use_form_classifier()), so every way a
+  // store is opened (the shell, a sync session, the county server) keeps risk up to date.
+  using ClassifierFactory = std::function<void(Store& store)>;
+  static void set_classifier_factory(ClassifierFactory factory);
+  // Runs the factory again (after forms were installed).
+  void refresh_classifier();
+  bool has_classifier() const;
+  // Re-classifies `households` (every household if `all`); in the caller's transaction if
+  // there is one. Without a classifier, does nothing.
+  void reclassify(const std::set<std::string>& households, bool all = false);
+  // {"fields": {...}, "members": [{"id", "fields"}] (current members: not departed),
+  // "form_version": "FORM@VERSION" of the newest visit or ""}.
+  nlohmann::json household_state(const std::string& id) const;
+  // The stored risk of a household (null if it has none).
+  nlohmann::json household_risk(const std::string& id) const;
+
+  // ---- county settings: the county-level record "settings" (docs/schema.md) ----
+  // Its fields (an empty object before the county wrote any).
+  nlohmann::json county_settings() const;
+  // Sets fields of the county settings record, as one county-level change. Error(Unauthorized)
+  // unless this device's role is county. Returns the number of fields that changed.
+  size_t set_county_settings(const nlohmann::json& fields);
+
+  // ---- the forms this replica classifies with ----
+  // Keeps `text` under `key` ("FORM@VERSION"); a key held already keeps its text and its
+  // place unless `make_default`, which moves it to the end (the default).
+  void install_form(const std::string& key, const std::string& text, bool make_default = true);
+  // (key, text) in install order: the last one is the default.
+  std::vector<std::pair<std::string, std::string>> forms() const;
+
+  // ---- members leave only by an explicit op ----
+  // Marks a member as departed (field "departure" = {"reason", "date", "note"?}): it stays
+  // in the history and under "former_members", no longer among the current members.
+  // `reason`: moved_out | deceased | married_out | other; `date`: YYYY-MM-DD.
+  void member_leave(const std::string& member_id, const std::string& reason,
+                    const std::string& date, const std::string& note = "");
 
   // ---- reads (JSON shapes of the CLI, docs/schema.md) ----
   nlohmann::json household(const std::string& id) const;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,11 +39,17 @@ struct Store::Impl {
   std::string key_secret;  // empty until needed, then from options or PATH.secret
   std::optional<crypto::DeviceKey> key;
   std::optional<sync::ChangeLimits> limits;  // loaded on first use (Store::change_limits)
+  Store::Classifier classifier;              // unset until the layer that knows forms sets it
 
   const crypto::DeviceKey& device_key();
   // Runs `build` inside a write transaction; if it added ops, signs and appends them as
   // the device's next change and commits. Returns false if there was nothing to write.
   bool commit_local(const std::function<void(LocalChange&)>& build);
+
+  // Store::reclassify, for code that holds the Impl (commit_local).
+  void reclassify(const std::set<std::string>& households, bool all);
+  nlohmann::json household_state(const std::string& id) const;
+  nlohmann::json county_settings() const;
 
   std::optional<RecordRow> find_record(const std::string& id) const;
   // The record or Error(NotFound) naming `what`.
@@ -52,6 +59,9 @@ struct Store::Impl {
   std::optional<std::string> current_value(const std::string& record_id, const std::string& field,
                                            bool* in_conflict = nullptr) const;
 };
+
+// The id of the county settings record (a county-level record, household "" and grid "").
+inline constexpr const char* kSettingsRecord = "settings";
 
 // A fresh record id: 16 random lower-case hex digits for a household; for a record of a
 // household (member, visit), the household's id, '-' and 16 random hex digits, so that

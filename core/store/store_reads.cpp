@@ -15,14 +15,13 @@ constexpr const char* kFieldsOfRecord =
 constexpr const char* kMembersOfHousehold =
     "SELECT id FROM records WHERE household = ?1 AND type = 'member' ORDER BY op_key";
 constexpr const char* kVisitsOfHousehold =
-    "SELECT id, wall, author, level, content FROM visits WHERE household = ?1 "
+    "SELECT id, wall, author, level FROM visits WHERE household = ?1 "
     "ORDER BY wall, counter, op_key";
 constexpr const char* kAuthorOfChange = "SELECT author FROM changes WHERE origin = ?1 AND seq = ?2";
 constexpr const char* kHouseholdsInScope =
     "SELECT r.id, r.grid, "
     " (SELECT value FROM field_values f WHERE f.record_id = r.id AND f.field = 'head_name'), "
-    " (SELECT level FROM visits v WHERE v.household = r.id "
-    "  ORDER BY v.wall DESC, v.counter DESC, v.op_key DESC LIMIT 1) AS level "
+    " (SELECT level FROM household_risk h WHERE h.household = r.id) AS level "
     "FROM records r WHERE r.type = 'household' AND "
     "(?1 = '' OR r.grid = ?1 OR (r.grid > ?1 || '.' AND r.grid < ?1 || '/')) "
     "AND (?2 = '' OR level = ?2) ORDER BY r.grid, r.id";
@@ -111,14 +110,18 @@ nlohmann::json Store::household(const std::string& id) const {
   while (members_query.step()) member_ids.push_back(members_query.text(0));
   members_query.reset();
   nlohmann::json members = nlohmann::json::array();
+  nlohmann::json former = nlohmann::json::array();
   for (const auto& member_id : member_ids) {
     nlohmann::json member_fields = nlohmann::json::object();
     record_fields(*this, db, member_id, member_fields, conflicts);
-    members.push_back({{"id", member_id}, {"fields", member_fields}});
+    // A member leaves only by a departure op; it stays readable among the former members.
+    bool departed = member_fields.contains("departure");
+    (departed ? former : members).push_back({{"id", member_id}, {"fields", member_fields}});
   }
 
+  // The household's risk is that of its merged state (Store::reclassify); each visit keeps
+  // the level the visitor was shown.
   nlohmann::json visits = nlohmann::json::array();
-  nlohmann::json risk = {{"level", nullptr}, {"rules", nlohmann::json::array()}};
   auto& visits_query = db.cached(kVisitsOfHousehold).bind(1, id);
   while (visits_query.step()) {
     std::string level = visits_query.text(3);
@@ -126,16 +129,16 @@ nlohmann::json Store::household(const std::string& id) const {
                       {"time", sync::to_iso8601(visits_query.int64(1))},
                       {"author", visits_query.text(2)},
                       {"level", level.empty() ? nlohmann::json() : nlohmann::json(level)}});
-    nlohmann::json content = parse_value(visits_query.text(4));
-    if (content.contains("risk") && content["risk"].is_object()) {
-      risk = content["risk"];
-      if (!risk.contains("level")) risk["level"] = nullptr;
-      if (!risk.contains("rules")) risk["rules"] = nlohmann::json::array();
-    }
   }
   visits_query.reset();
-  return {{"id", id},     {"grid", row->grid},      {"fields", fields}, {"members", members},
-          {"risk", risk}, {"conflicts", conflicts}, {"visits", visits}};
+  nlohmann::json risk = household_risk(id);
+  if (!risk.is_object())
+    risk = {{"level", nullptr}, {"monitoring_type", nullptr}, {"rules", nlohmann::json::array()}};
+  nlohmann::json out = {{"id", id},           {"grid", row->grid}, {"fields", fields},
+                        {"members", members}, {"risk", risk},      {"conflicts", conflicts},
+                        {"visits", visits}};
+  if (!former.empty()) out["former_members"] = std::move(former);
+  return out;
 }
 
 nlohmann::json Store::households(const std::string& grid_prefix, const std::string& level) const {

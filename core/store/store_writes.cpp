@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/common/error.h"
+#include "core/model/visit.h"
 #include "core/store/grid_path.h"
 #include "core/store/op_log.h"
 #include "core/store/store_impl.h"
@@ -182,11 +183,16 @@ std::string Store::record_visit(const VisitInput& visit) {
     check_scope(impl_->identity, household.grid);
     local.household = household.id;
     local.grid = household.grid;
-    nlohmann::json content = {
-        {"household", household.id}, {"form", visit.form_id}, {"form_version", visit.form_version},
-        {"answers", visit.answers},  {"risk", visit.risk},    {"started", visit.started},
-        {"ended", visit.ended},      {"gps", visit.gps}};
-    local.ops.push_back(create_op("visit", visit_id, content, form_version));
+    model::Visit content;
+    content.household = household.id;
+    content.form = visit.form_id;
+    content.form_version = visit.form_version;
+    content.answers = visit.answers;
+    content.risk = visit.risk;
+    content.started = visit.started;
+    content.ended = visit.ended;
+    content.gps = visit.gps;
+    local.ops.push_back(create_op("visit", visit_id, content.to_json(), form_version));
     // The visit is what the draft was for: both or neither (drafts.cpp).
     delete_draft(*impl_->db, visit.form_id, household.id);
     diff_fields(*impl_, local, "household", household.id, household_fields, form_version, true);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -113,6 +114,34 @@ struct DemoGrid {
   const char* path;
   const char* name;
 };
+
+// The forms of DIR/forms become the county store's forms (the ones it classifies households
+// with), in file-name order: a form added to the folder is taken at the next start.
+void install_county_forms(store::Store& store, const fs::path& dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir / "forms", ec))
+    if (entry.is_regular_file() && entry.path().extension() == ".json")
+      files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  bool added = false;
+  for (const auto& file : files) {
+    nlohmann::json form = nlohmann::json::parse(read_text(file), nullptr, false);
+    if (!form.is_object() || !form.contains("settings") || !form["settings"].is_object()) continue;
+    const auto& settings = form["settings"];
+    if (!settings.contains("form_id") || !settings["form_id"].is_string()) continue;
+    std::string version = settings.contains("version") && settings["version"].is_string()
+                              ? settings["version"].get<std::string>()
+                              : std::string();
+    std::string key = settings["form_id"].get<std::string>() + "@" + version;
+    bool held = false;
+    for (const auto& [k, text] : store.forms()) held = held || k == key;
+    if (held) continue;
+    store.install_form(key, form.dump());
+    added = true;
+  }
+  if (added) store.refresh_classifier();
+}
 
 }  // namespace
 
@@ -238,12 +267,15 @@ CountyAuthority CountyAuthority::init(const fs::path& dir, const CountyInitOptio
       if (entry.is_regular_file() && entry.path().extension() == ".json")
         fs::copy_file(entry.path(), dir / "forms" / entry.path().filename(),
                       fs::copy_options::overwrite_existing);
-  nlohmann::json settings = {{"county", options.code},
-                             {"income_threshold_yuan", 7500},
-                             {"home_visit_interval_days", 30},
-                             {"phone_checkin_interval_days", 15}};
+  nlohmann::json settings = {{"county", options.code}};
   settings.update(ChangeLimits{}.to_json());
   write_text(dir / "settings.json", settings.dump(2) + "\n");
+  install_county_forms(*impl->store, dir);
+  // The county settings are a county-level record every device receives; the visit cadence
+  // starts at the county's usual practice (a phone check-in every half month, a home visit
+  // every month). Thresholds stay the form's defaults until the county sets its own.
+  impl->store->set_county_settings(
+      {{"home_visit_interval_days", 30}, {"phone_checkin_interval_days", 15}});
   write_text(
       dir / "county.json",
       nlohmann::json{{"code", options.code}, {"name", options.name}, {"created", now}}.dump(2) +
@@ -269,12 +301,16 @@ CountyAuthority CountyAuthority::open(const fs::path& dir) {
   crypto::Certificate ca_cert = crypto::Certificate::from_pem(read_text(dir / "ca.pem"));
   impl->ca.emplace(ca_cert, crypto::private_key_from_pem(read_text(dir / "ca-key.pem")));
   impl->store = std::make_unique<store::Store>(store::Store::open(dir / "county.db"));
-  // The county's own limits, not those of an enrollment: settings.json is where the county
-  // sets them, and what it hands to every device it enrolls.
+  install_county_forms(*impl->store, dir);
+  // The county's own limits, not those of an enrollment: settings.json as `init` wrote it,
+  // overridden by what the county set since in its settings record (`settings set`).
   if (fs::exists(dir / "settings.json")) {
     try {
-      impl->store->set_change_limits(
-          ChangeLimits::from_settings(nlohmann::json::parse(read_text(dir / "settings.json"))));
+      nlohmann::json settings = nlohmann::json::parse(read_text(dir / "settings.json"));
+      const nlohmann::json record = impl->store->county_settings();
+      for (const auto& [key, value] : record.items())
+        if (settings.contains(key)) settings[key] = value;
+      impl->store->set_change_limits(ChangeLimits::from_settings(settings));
     } catch (const nlohmann::json::exception& e) {
       throw Error(ErrorCode::Corrupt, (dir / "settings.json").string() + ": " + e.what());
     } catch (const Error& e) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "core/store/grid_path.h"
@@ -19,10 +20,13 @@ namespace {
 // nearly every change at every sync.
 constexpr const char* kChangesSince =
     "SELECT id, origin, body, signature FROM changes WHERE id > ?1 ORDER BY id LIMIT ?2";
+// County-level changes (grid "": the county settings) belong to every scope of the county.
 constexpr const char* kChangesOfScopeSince =
     "SELECT id, origin, body, signature FROM changes WHERE id IN ("
     " SELECT id FROM changes INDEXED BY changes_by_grid"
-    " WHERE grid >= ?2 AND grid < ?3 AND id > ?1 ORDER BY id LIMIT ?4) ORDER BY id";
+    " WHERE grid >= ?2 AND grid < ?3 AND id > ?1"
+    " UNION ALL SELECT id FROM changes INDEXED BY changes_by_grid WHERE grid = '' AND id > ?1"
+    " ORDER BY id LIMIT ?4) ORDER BY id";
 constexpr const char* kMaxSeqByOrigin =
     "SELECT origin, max(seq) FROM changes GROUP BY origin ORDER BY origin";
 
@@ -166,6 +170,19 @@ ApplyReport apply_batch(store::Store& store, std::vector<Incoming>& batch,
     if (auto time = admit_and_append(store, in, policy))
       latest = latest ? std::max(*latest, *time) : *time;
   }
+  // Every household a change touched is re-classified from its merged state before the batch
+  // commits; a county-level change (the county settings) re-classifies them all.
+  std::set<std::string> touched;
+  bool county_level = false;
+  for (const auto& in : batch) {
+    if (!in.signed_change || in.result.status != ApplyStatus::Applied) continue;
+    const std::string& household = in.signed_change->change.household;
+    if (household.empty())
+      county_level = true;
+    else
+      touched.insert(household);
+  }
+  store.reclassify(touched, county_level);
   // A phone whose clock is years ahead must not drag this device's clock with it: the ops
   // are kept as they are, the local clock moves at most a day past local time.
   if (latest) store.observe_time(std::min(*latest, Hlc{physical_now_ms() + kMaxClockLead, 0}));

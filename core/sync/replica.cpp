@@ -106,7 +106,21 @@ void Replica::install_enrollment(const nlohmann::json& enrollment) {
   rest.erase("county_ca");
   rest.erase("revocation_list");
   state_.set_item("enrollment", rest.dump());
+  // The county's forms are the ones this device classifies households with, as the county
+  // does (Store::set_classifier), in the county's order: the last is the default.
+  if (enrollment.contains("forms") && enrollment["forms"].is_array())
+    for (const auto& form : enrollment["forms"]) {
+      if (!form.is_object() || !form.contains("settings") || !form["settings"].is_object())
+        continue;
+      const auto& settings = form["settings"];
+      if (!settings.contains("form_id") || !settings["form_id"].is_string()) continue;
+      std::string version = settings.contains("version") && settings["version"].is_string()
+                                ? settings["version"].get<std::string>()
+                                : std::string();
+      store_.install_form(settings["form_id"].get<std::string>() + "@" + version, form.dump());
+    }
   transaction.commit();
+  store_.refresh_classifier();
   if (enrollment.contains("revocation_list") && enrollment["revocation_list"].is_string()) {
     std::vector<uint8_t> der = crypto::from_hex(enrollment["revocation_list"].get<std::string>());
     offer_revocation_list(der);

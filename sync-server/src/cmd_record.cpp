@@ -42,7 +42,6 @@ int run_households(const std::vector<std::string>& argv) {
     std::string id = args.positional(0, "household id");
     auto household = county.store().household(id);
     if (auto risk = CountyRisk(county.store().database(), data_dir(args)).risk_of(id)) {
-      household["device_risk"] = household["risk"];
       household["risk"] = *risk;
     }
     std::cout << household.dump(args.json() ? -1 : 2) << "\n";

@@ -113,7 +113,6 @@ TEST_CASE("ds_store_visit deletes the draft of its form and household") {
   json visit =
       take(ds_store_visit(store.get(), h.c_str(), form.c_str(), answers.c_str(), nullptr, &error));
   CHECK(visit["risk"]["level"] == "green");
-  CHECK_FALSE(visit["risk"].contains("level_label"));  // the stored visit keeps codes only
   CHECK(ds_draft_load(store.get(), "household_monitoring", h.c_str(), &error) == nullptr);
   CHECK(error.code == DS_ERR_NOT_FOUND);
 }

@@ -185,7 +185,7 @@ TEST_CASE("two grid workers and their village leader sync, each seeing only its 
   CHECK(at_county == household_ids(json::array({{{"id", h1}}, {{"id", h2}}})));
 
   auto leader_sync = sync_ok(leader);
-  CHECK(leader_sync["pulled"] == 2);
+  CHECK(leader_sync["pulled"] == 3);  // the two households and the county settings
   CHECK(household_ids(store::Store::open(leader).households("", "")).size() == 2);
   // What it pulled is not sent back to the county.
   auto leader_again = sync_ok(leader);
@@ -470,7 +470,7 @@ TEST_CASE("the county record shows levels the server computed, not the ones a ph
   auto detail = json::parse(shown.out);
   CHECK(detail["risk"]["level"] == expected);
   CHECK(detail["risk"]["computed_by"] == "county");
-  CHECK(detail["device_risk"]["level"] == "green");
+  CHECK(detail["risk"]["device_level"] == "green");
   auto summary = json::parse(run_process(server_path(), {"summary", "--data", county.data.string(),
                                                          "--by", "grid", "--json"})
                                  .out);

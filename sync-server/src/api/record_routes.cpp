@@ -66,8 +66,7 @@ void add_record_routes(Router& router, CountyContext& county) {
                if (!store::grid_within(household["grid"].get<std::string>(), device.claims.scope))
                  throw not_found();
                if (auto risk = county.risk().risk_of(params.at("id"))) {
-                 household["device_risk"] = household["risk"];
-                 household["risk"] = *risk;
+                            household["risk"] = *risk;
                }
                return HttpResponse::json(200, household);
              });

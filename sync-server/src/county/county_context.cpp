@@ -1,6 +1,8 @@
 // CountyContext: opening the county and authenticating devices against its trust store.
 #include "county/county_context.h"
 
+#include "core/rules/household_classifier.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -63,9 +65,17 @@ void sync_log(const std::string& database) {
 
 }  // namespace
 
+namespace {
+// The county store classifies households with its forms (core/rules/household_classifier.h).
+sync::CountyAuthority open_county(const std::filesystem::path& data_dir) {
+  rules::use_form_classifier();
+  return sync::CountyAuthority::open(data_dir);
+}
+}  // namespace
+
 CountyContext::CountyContext(const std::filesystem::path& data_dir, std::string server_fingerprint,
                              Metrics& metrics)
-    : authority_(sync::CountyAuthority::open(data_dir)),
+    : authority_(open_county(data_dir)),
       server_db_(data_dir),
       risk_(authority_.store().database(), data_dir),
       authenticator_(server_fingerprint),
@@ -119,9 +129,9 @@ sync::AckMessage CountyContext::push(const AuthenticatedDevice& device,
     sync::ChangeVerifier verifier(authority_.replica(), current_trust(), own_scope_);
     verifier.learn_verified(device.certificate, device.claims);
     verifier.learn(message.certificates);
-    // The ack, and the county's own levels for the households the stored visits touched, are
-    // recorded in the transaction of the changes: after a crash, a replay finds all of them
-    // or none, and a replayed batch is never left without the levels it brought.
+    // The ack is recorded in the transaction of the changes (as are the county's levels of
+    // the households they touch, which the core keeps): after a crash, a replay finds all of
+    // them or none.
     ack = verifier.ingest(message.batch, message.changes, [&](const sync::AckMessage& answer) {
       county_db.cached(kRecordBatch)
           .bind(1, device.claims.device_id)
@@ -129,11 +139,6 @@ sync::AckMessage CountyContext::push(const AuthenticatedDevice& device,
           .bind(3, now())
           .bind(4, sync::message_to_json(answer).dump())
           .run();
-      if (answer.stored > 0) {
-        std::set<std::pair<std::string, uint64_t>> rejected;
-        for (const auto& r : answer.rejected) rejected.insert({r.origin, r.seq});
-        risk_.evaluate(message.changes, rejected);
-      }
     });
     ticket = ++committed_;
   }

@@ -18,7 +18,7 @@ constexpr const char* kSetSchemaVersion =
     "ON CONFLICT (id) DO UPDATE SET version = excluded.version";
 
 // Migration N brings the version from N-1 to N. Append; never edit a released one.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: the ack of each pushed batch, in the transaction of the changes it answers (a
     // server before these migrations created it on its own: IF NOT EXISTS).
     R"sql(
@@ -44,6 +44,12 @@ CREATE TABLE county_risk (
   device_level TEXT NOT NULL,     -- what the phone had computed ("" if nothing)
   evaluated_at INTEGER NOT NULL
 );
+)sql",
+    // 3: the county's levels are the county store's own (household_risk, store migration 7:
+    // the form's rules over each household's merged state, kept with every change); the
+    // table of levels computed from single visits is gone.
+    R"sql(
+DROP TABLE county_risk;
 )sql",
 };
 

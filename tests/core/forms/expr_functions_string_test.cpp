@@ -84,6 +84,24 @@ TEST_CASE("regex refuses repetition counts over 1000 and patterns over 2000 byte
   CHECK(eval_bool("regex('{99999}', '\\{99999\\}')"));  // an escaped brace is a literal
 }
 
+TEST_CASE("regex refuses nested repetition and subjects over 2000 characters") {
+  // Found by the expr fuzz target (the seed regex-nested-repetition.txt): nested quantifiers
+  // ran for minutes on an empty answer; a 16,000-character answer overflowed the stack.
+  for (const char* pattern :
+       {"^s**+**{1,9}N8$", "(a+)+$", "(a|aa)*b*+", "((ab)*c)+", "a{2}{3}", "(?:x*)*"}) {
+    INFO(pattern);
+    CHECK(error_of(std::string("regex('aaaa', '") + pattern + "')").find("already repeated") !=
+          std::string::npos);
+  }
+  CHECK(eval_bool("regex('aaa', '^a*?$')"));                  // a lazy quantifier is one repetition
+  CHECK(eval_bool("regex('ab12', '^(?:[a-z]+)[0-9]{2}$')"));  // a non-capturing group
+  CHECK(eval_bool("regex('a+b', '^a[+*]b$')"));               // quantifier characters in a class
+  CHECK(eval_bool("regex('1380013', '^1[3-9][0-9]{5}$')"));
+  CHECK(eval_bool("regex('" + std::string(2000, 'a') + "', '(a|b)*')"));
+  CHECK(error_of("regex('" + std::string(2001, 'a') + "', '(a|b)*')").find("at most 2000") !=
+        std::string::npos);
+}
+
 TEST_CASE("string() of other types") {
   CHECK(eval_string("string(1 div 0)") == "Infinity");
   CHECK(eval_string("string(date('2024-02-29'))") == "2024-02-29");

@@ -22,11 +22,12 @@ TEST_CASE("a database created at schema version 1 opens, upgrades and keeps its 
   {
     // Take the file back to version 1: undo what migrations 2 to 8 did (5 dropped the ops
     // table, which version 1 filled with a row per op; 6 added household_grids, which the
-    // upgrade fills from the households held: check() compares it with the log; 8 added
-    // drafts).
+    // upgrade fills from the households held: check() compares it with the log; 7 added
+    // household_risk and forms; 8 added drafts).
     doorstep::sqlite::Database db((dir / "li.db").string(), false);
     db.exec(
-        "DROP TABLE drafts; DROP TABLE household_grids;"
+        "DROP TABLE drafts; DROP TABLE household_risk; DROP TABLE forms;"
+        "DROP TABLE household_grids;"
         "DROP TABLE merge_rules; DROP INDEX changes_by_household; DROP INDEX changes_by_grid;"
         "DROP INDEX records_by_household_type;"
         "CREATE INDEX records_by_household ON records (household);"
@@ -112,12 +113,13 @@ TEST_CASE("the migration runner accepts a gap in the numbers and refuses numbers
   CHECK(doorstep::store::schema_version(other) == 0);
 }
 
-TEST_CASE("a database at version 6 upgrades past the reserved 7 to 8 and gains the drafts table") {
+TEST_CASE("a database at version 6 upgrades through 7 and 8 and gains the drafts table") {
   TempDir dir;
   { make_replica(dir, "li"); }
   {
     doorstep::sqlite::Database db((dir / "li.db").string(), false);
-    db.exec("DROP TABLE drafts; PRAGMA user_version = 6;");
+    db.exec(
+        "DROP TABLE drafts; DROP TABLE household_risk; DROP TABLE forms; PRAGMA user_version = 6;");
   }
   Store reopened = Store::open(dir / "li.db", {"secret of li", false});
   CHECK(doorstep::store::schema_version(reopened.database()) == 8);

@@ -1,6 +1,8 @@
 // Visits: insert-only records whose answers update current fields only where they changed.
 #include <doctest/doctest.h>
 
+#include <optional>
+
 #include "core/common/error.h"
 #include "tests/core/replicas.h"
 
@@ -32,6 +34,20 @@ json first_answers() {
             {{"name", "李明"}, {"id_number", "640323200501010011"}, {"age", 20}}}}};
 }
 
+// A stand-in for the form's rules (core/rules/household_classifier.h): red when the
+// household's current income is at most 3000, else yellow, naming the rule "R1". The store
+// must apply it to the household's merged state after every change.
+void classify_by_income(Store& store) {
+  store.set_classifier([](const json& state, const json&) -> std::optional<json> {
+    const json& income = state["fields"].contains("income") ? state["fields"]["income"] : json();
+    if (!income.is_number()) return std::nullopt;
+    return json{{"level", income.get<double>() <= 3000 ? "red" : "yellow"},
+                {"monitoring_type", nullptr},
+                {"members", state["members"].size()},
+                {"rules", json::array({{{"id", "R1"}}})}};
+  });
+}
+
 size_t ops_in_history(const Store& store, const std::string& household) {
   return store.history(household, "").size();
 }
@@ -41,16 +57,20 @@ size_t ops_in_history(const Store& store, const std::string& household) {
 TEST_CASE("a first visit creates members and sets the household's fields") {
   TempDir dir;
   Store store = make_replica(dir, "li");
+  classify_by_income(store);
   std::string h = store.add_household("640323.101.200.07", json::object());
-  std::string v = store.record_visit(visit_of(h, first_answers(), "yellow"));
+  CHECK(store.household(h)["risk"]["level"].is_null());  // nothing to classify yet
+  std::string v = store.record_visit(visit_of(h, first_answers(), "red"));
   json shown = store.household(h);
   CHECK(shown["fields"]["income"] == 4000);
   CHECK(shown["members"].size() == 2);
   REQUIRE(shown["visits"].size() == 1);
   CHECK(shown["visits"][0]["id"] == v);
-  CHECK(shown["visits"][0]["level"] == "yellow");
+  CHECK(shown["visits"][0]["level"] == "red");  // what the visitor was shown
+  // The household's level is that of its merged state, not what the visit claimed.
   CHECK(shown["risk"]["level"] == "yellow");
-  CHECK(shown["risk"]["rules"] == json::array({"R1"}));
+  CHECK(shown["risk"]["members"] == 2);
+  CHECK(shown["risk"]["rules"][0]["id"] == "R1");
   CHECK(check_problems(store) == "");
 }
 
@@ -68,8 +88,10 @@ TEST_CASE("a revisit that confirms no change writes the visit and no field ops")
 TEST_CASE("a revisit writes ops only for changed fields, matching members by ID number") {
   TempDir dir;
   Store store = make_replica(dir, "li");
+  classify_by_income(store);
   std::string h = store.add_household("640323.101.200.07", json::object());
   store.record_visit(visit_of(h, first_answers()));
+  CHECK(store.household(h)["risk"]["level"] == "yellow");
   size_t before = ops_in_history(store, h);
   json answers = first_answers();
   answers["income"] = 3000;
