@@ -9,6 +9,7 @@
 #include "command.h"
 #include "doorstep.h"
 #include "form_files.h"
+#include "status_output.h"
 #include "sync_online.h"
 
 namespace doorstep::cli {
@@ -107,11 +108,13 @@ int run_import(const std::vector<std::string>& argv) {
     for (const auto& r : json["rejected"])
       std::cout << "rejected " << r["op"].get<std::string>() << ": "
                 << r["reason"].get<std::string>() << "\n";
+    if (!json["outstanding"].empty()) print_outstanding(std::cout, json["outstanding"]);
   }
   if (!json["complete"].get<bool>()) {
     std::cerr << "doorstep: bundle incomplete: " << json["problem"].get<std::string>() << "\n";
     return 1;
   }
+  if (!json["ok"].get<bool>()) return kExitRejectionsOutstanding;
   return 0;
 }
 
@@ -143,8 +146,10 @@ const CommandRegistration import_command{
     {"bundle import", "import a bundle file",
      "usage: doorstep bundle import --db PATH FILE [--json]\n\n"
      "--json prints {\"imported\": n, \"duplicates\": n, \"rejected\": [{\"op\", \"reason\"}],\n"
-     "\"complete\": bool, ...}. Exit 1 if the bundle was truncated or damaged (its intact,\n"
-     "verified prefix is imported).\n",
+     "\"complete\": bool, \"ok\": bool, \"outstanding\": [...], ...}. A rejected change is kept\n"
+     "in the list of `doorstep status` (the bundle file named in its reason) until\n"
+     "`doorstep rejected dismiss`. Exit 1 if the bundle was truncated or damaged (its intact,\n"
+     "verified prefix is imported); else 3 while a rejected change is outstanding.\n",
      run_import}};
 
 }  // namespace

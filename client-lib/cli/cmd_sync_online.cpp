@@ -6,6 +6,7 @@
 #include "abi.h"
 #include "command.h"
 #include "doorstep.h"
+#include "status_output.h"
 #include "sync_online.h"
 
 namespace doorstep::cli {
@@ -67,18 +68,21 @@ int run_sync(const std::vector<std::string>& argv) {
   if (args.json()) {
     std::cout << json.dump() << "\n";
   } else {
-    std::cout << "pushed " << json["pushed"] << ", pulled " << json["pulled"] << ", rejected "
-              << json["rejected"].size() << ", open conflicts " << json["conflicts"] << "\n";
-    for (const auto& r : json["rejected"])
-      std::cout << "  rejected " << r["origin"].get<std::string>() << "." << r["seq"] << " ("
-                << r["at"].get<std::string>() << "): " << r["reason"].get<std::string>() << "\n";
-    if (json.contains("stuck") && !json["stuck"].empty()) {
-      std::cout << "stuck (not taken by the county, kept until dealt with): "
-                << json["stuck"].size() << "\n";
-      for (const auto& r : json["stuck"])
-        std::cout << "  stuck " << r["origin"].get<std::string>() << "." << r["seq"] << " ("
-                  << r["at"].get<std::string>() << "): " << r["reason"].get<std::string>() << "\n";
-    }
+    std::cout << "pushed " << json["pushed"] << ", pulled " << json["pulled"] << ", open conflicts "
+              << json["conflicts"] << "\n";
+    for (const auto& r : json["rejected_now"])
+      std::cout << "  refused now " << r["change"].get<std::string>() << " ("
+                << r["source"].get<std::string>() << "): " << r["reason"].get<std::string>()
+                << "\n";
+    if (json["taken_again"].get<uint64_t>() > 0)
+      std::cout << "taken now after an earlier rejection: " << json["taken_again"] << "\n";
+    print_outstanding(std::cout, json["rejected"]);
+  }
+  if (!json["ok"].get<bool>()) {
+    if (!args.json())
+      std::cerr << "doorstep: sync done, but " << json["rejected"].size()
+                << " rejected change(s) wait for you (doorstep status)\n";
+    return kExitRejectionsOutstanding;
   }
   return 0;
 }
@@ -88,13 +92,16 @@ const CommandRegistration sync_command{
      "usage: doorstep sync --db PATH [--batch-size N] [--json]\n\n"
      "Pushes every change the county has not acknowledged, then pulls every new change in\n"
      "this device's scope, over HTTPS with the server given at `doorstep enroll --server`.\n"
-     "An interrupted sync resumes where it stopped. --json prints {\"pushed\": n, \"pulled\":\n"
-     "n, \"rejected\": [{\"origin\", \"seq\", \"reason\", \"at\"}], \"stuck\": [...], "
-     "\"conflicts\": n, \"server\"}.\n"
+     "An interrupted sync resumes where it stopped. --json prints the status after the sync\n"
+     "(as `doorstep status --json`: \"pending\", \"last_sync\", \"rejected\", \"conflicts\",\n"
+     "\"ok\") with {\"pushed\": n, \"pulled\": n, \"rejected_now\": [{\"change\", \"reason\",\n"
+     "\"source\"}] (this sync's), \"offered_again\": n, \"taken_again\": n, \"server\", ...}.\n"
      "A change the county cannot take (rejected, or larger than its max_change_bytes) does not\n"
-     "stop the sync: it is listed under \"stuck\" at every sync until dealt with.\n"
+     "stop the sync: it stays in \"rejected\" until `doorstep rejected dismiss`, and every\n"
+     "sync offers it to the county again (once taken, it leaves the list by itself).\n"
      "--batch-size sets the changes per push batch and pull page (default 256).\n"
-     "Exits 1 unless the sync completed.\n",
+     "Exits 0 when the sync completed and nothing is rejected; 3 when it completed but a\n"
+     "rejected change is outstanding (\"ok\": false); 1 unless the sync completed.\n",
      run_sync}};
 
 }  // namespace

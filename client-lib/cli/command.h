@@ -3,7 +3,8 @@
 // registers itself with a static CommandRegistration; main.cpp only dispatches.
 //
 // Exit codes: 0 success; 1 the operation failed (bad data, failed check); 2 a usage error
-// (unknown command or option, missing argument).
+// (unknown command or option, missing argument); 3 `sync` or `bundle import` completed but a
+// rejected change is outstanding (status_output.h).
 #pragma once
 
 #include <functional>

@@ -7,7 +7,8 @@
  * the file PATH.secret beside the database, as `doorstep init` wrote it; a phone shell passes
  * the secret its platform keystore holds). Each call opens the database, does its work in
  * its own transactions and closes it. The device's private keys never leave the database:
- * enrollment sends only a certificate request.
+ * enrollment sends only a certificate request. The functions of the section "Status" instead
+ * take a store the shell opened (ds_store_open) and need no key.
  */
 #ifndef DOORSTEP_SYNC_H
 #define DOORSTEP_SYNC_H
@@ -51,8 +52,12 @@ DS_API char* ds_bundle_export(const char* db_path, const char* key_secret,
                               ds_error* out_error) DS_NOEXCEPT;
 
 /* Imports the bundle file at `bundle_path`. Returns {"imported": n, "duplicates": n,
- * "rejected": [{"op": "ORIGIN.SEQ", "reason": ...}], "complete": bool, "problem": text
- * (only when incomplete), "sender": id} as JSON (caller frees). A truncated or damaged
+ * "rejected": [{"op": "ORIGIN.SEQ", "reason": ...}] (this import's), "complete": bool,
+ * "problem": text (only when incomplete), "sender": id, "ok": bool, "outstanding": [every
+ * rejection not dealt with, as in ds_sync_status]} as JSON (caller frees). Each rejected
+ * change is kept in the device's rejected list (ds_sync_status) with the bundle file named in
+ * its reason, until dismissed (ds_sync_dismiss_rejected) or until a later import brings it
+ * whole; "ok" is false while any rejection is outstanding. A truncated or damaged
  * bundle still returns a result (complete = false) after importing its intact prefix.
  * NULL on failure: DS_ERR_UNAUTHORIZED for a bundle addressed to another device or from an
  * untrusted or revoked sender, DS_ERR_BAD_SIGNATURE for a forged header, DS_ERR_CORRUPT for
@@ -79,22 +84,52 @@ DS_API char* ds_sync_enroll_online(const char* db_path, const char* key_secret,
 
 /* Syncs with the server the device enrolled at: pushes every change the county has not
  * acknowledged, then pulls every new change within the device's scope, page by page, until
- * nothing is left. `options_json` may be NULL or {"page_size": n} (changes per push batch
- * and pull page, 1..1000, default 256). Resumes after an interruption from the last acknowledged
- * page. Returns
- * {"pushed": n (stored by the county), "sent": n (changes sent), "push_requests": n,
- * "pulled": n, "rejected": [{"origin", "seq", "reason", "at"}], "conflicts": n,
- * "requests": n (HTTP requests), "tls_resumed": bool, "bytes_up": n, "bytes_down": n,
- * "tls_handshake_up": n, "tls_handshake_down": n (bytes at the socket), "server", "stuck":
- * [{"origin", "seq", "reason", "at"}]} as JSON (caller frees) only when the sync completed;
- * NULL otherwise (a partial sync is a failure: what was acknowledged stays recorded, and the
- * next call continues). A change the county cannot take ("at": "server" rejected it,
- * "unsent": larger than the county's max_change_bytes, or refused alone with 413) does not
- * stop the sync; it is listed in "stuck" at every sync until dealt with. A connection the
- * server closes or resets is a DS_DOMAIN_NETWORK error, never a signal: the library sends
- * with MSG_NOSIGNAL and the host need not ignore SIGPIPE. */
+ * nothing is left, then offers the county again every change it rejected before (and nobody
+ * dismissed). `options_json` may be NULL or {"page_size": n} (changes per push batch and pull
+ * page, 1..1000, default 256). Resumes after an interruption from the last acknowledged
+ * page. Returns the status after the sync, as ds_sync_status ("pending", "last_sync",
+ * "rejected": every outstanding rejection, "conflicts", "ok": false while any is
+ * outstanding), with {"pushed": n (stored by the county), "sent": n (changes sent),
+ * "push_requests": n, "pulled": n, "rejected_now": [{"change": "ORIGIN.SEQ", "origin", "seq",
+ * "reason", "source": "server"|"unsent"|"device"}] (this sync's: refused by the county, not
+ * sent for its size, or a pulled change this device refused), "offered_again": n,
+ * "taken_again": n, "requests": n (HTTP requests), "tls_resumed": bool, "bytes_up": n,
+ * "bytes_down": n, "tls_handshake_up": n, "tls_handshake_down": n (bytes at the socket),
+ * "server"} as JSON (caller frees) only when the sync completed; NULL otherwise (a partial
+ * sync is a failure: what was acknowledged stays recorded, and the next call continues). A
+ * change the county cannot take does not stop the sync: it stays in "rejected" at every sync
+ * until a person dismisses it or the county takes it when it is offered again. A connection
+ * the server closes or resets is a DS_DOMAIN_NETWORK error, never a signal: the library
+ * sends with MSG_NOSIGNAL and the host need not ignore SIGPIPE. */
 DS_API char* ds_sync_online(const char* db_path, const char* key_secret, const char* options_json,
                             ds_error* out_error) DS_NOEXCEPT;
+
+/* ---- Status: what waits, what was refused (client-lib/src/sync_status.cpp) ---------------- */
+
+/* The device's sync status: {"pending": n (changes the county has not acknowledged: this
+ * device's own and, for a relay, those it holds of others), "last_sync": {"at": ISO 8601 |
+ * null, "server": URL | null} (the last online sync that completed), "rejected": [{"change":
+ * "ORIGIN.SEQ", "household": id | null, "reason", "at": ISO 8601 (first rejected), "origin",
+ * "seq", "source": "server" (the county refused it) | "unsent" (over the county's
+ * max_change_bytes) | "bundle" (refused here from a bundle file)}] (every rejection nobody
+ * has dismissed, oldest first), "conflicts": n (open conflicts), "ok": bool (nothing in
+ * "rejected")} as JSON (caller frees), or NULL. Reads only. */
+DS_API char* ds_sync_status(ds_store* store, ds_error* out_error) DS_NOEXCEPT;
+
+/* The rejected changes as a JSON array of the entries of ds_sync_status's "rejected"; with
+ * `include_dismissed` also the dismissed ones, which carry "dismissed_at" (ISO 8601) and
+ * "dismissal" (the reason given). Caller frees; NULL on failure. */
+DS_API char* ds_sync_rejected_list(ds_store* store, bool include_dismissed,
+                                   ds_error* out_error) DS_NOEXCEPT;
+
+/* Dismisses the rejection of the change `change_id` ("ORIGIN.SEQ") with a person's `reason`
+ * (1..2000 bytes of UTF-8, not blank): it leaves the status and is not offered to the county
+ * again; the dismissal is remembered locally with its reason and time. Returns the dismissed
+ * entry as JSON (caller frees), or NULL with nothing changed: DS_ERR_INVALID_ARGUMENT for a
+ * malformed id or an empty reason, DS_ERR_NOT_FOUND (naming the id) for a change that is not
+ * listed or was dismissed already. */
+DS_API char* ds_sync_dismiss_rejected(ds_store* store, const char* change_id, const char* reason,
+                                      ds_error* out_error) DS_NOEXCEPT;
 
 #ifdef __cplusplus
 }

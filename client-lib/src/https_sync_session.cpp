@@ -2,17 +2,22 @@
 #include "client-lib/src/https_sync_session.h"
 
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 #include <functional>
+#include <optional>
 #include <set>
 
 #include "core/auth/request_signature.h"
 #include "core/common/error.h"
 #include "core/crypto/certificate.h"
+#include "core/crypto/hash.h"
 #include "core/crypto/revocation_list.h"
 #include "core/sync/change_verifier.h"
 #include "core/sync/exchange.h"
 #include "core/sync/outbox.h"
+#include "core/sync/rejected_changes.h"
+#include "core/sync/sync_status.h"
 #include "core/sync/wire.h"
 
 namespace doorstep::net {
@@ -148,50 +153,34 @@ nlohmann::json enroll_online(sync::Replica& replica, const ServerAddress& server
 
 namespace {
 
-// The changes of this device the county has not taken, kept until a person deals with them
-// (kStuckItem): each rejection the county answered, and each change the device could not
-// send (larger than the county's max_change_bytes, or refused whole with 413).
-class StuckChanges {
- public:
-  explicit StuckChanges(sync::SyncState& state) : state_(state) {
-    if (auto saved = state_.item(kStuckItem)) {
-      auto parsed = nlohmann::json::parse(*saved, nullptr, false);
-      if (parsed.is_object()) stuck_ = std::move(parsed);
-    }
-  }
-  void keep(const std::string& origin, uint64_t seq, const std::string& reason, const char* at) {
-    stuck_[origin + "." + std::to_string(seq)] = {
-        {"origin", origin}, {"seq", seq}, {"reason", reason}, {"at", at}};
-    state_.set_item(kStuckItem, stuck_.dump());
-  }
-  nlohmann::json list() const {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& [key, entry] : stuck_.items()) out.push_back(entry);
-    return out;
-  }
-
- private:
-  sync::SyncState& state_;
-  nlohmann::json stuck_ = nlohmann::json::object();
-};
-
+// What one sync did, and the rejections it keeps (sync::RejectedChanges): each change the
+// county rejected, and each the device could not send (larger than the county's
+// max_change_bytes, or refused whole with 413).
 struct Tally {
-  explicit Tally(sync::SyncState& state) : stuck(state) {}
-  uint64_t pushed = 0, pulled = 0, sent = 0, push_requests = 0;
-  nlohmann::json rejected = nlohmann::json::array();
-  StuckChanges stuck;
+  explicit Tally(sync::Replica& replica)
+      : store(replica.store()), kept(replica.store().database()) {}
+  store::Store& store;
+  sync::RejectedChanges kept;
+  uint64_t pushed = 0, pulled = 0, sent = 0, push_requests = 0, offered_again = 0, taken_again = 0;
+  nlohmann::json rejected = nlohmann::json::array();  // this sync's
   std::set<std::string> noted;
   void note(const std::vector<sync::RejectedChange>& list, const char* at) {
     for (const auto& r : list) note(r.origin, r.seq, r.reason, at);
   }
   void note(const std::string& origin, uint64_t seq, const std::string& reason, const char* at) {
     // A page asked for again (smaller) meets the same unsent change twice: noted once.
-    if (!noted.insert(origin + "." + std::to_string(seq) + "@" + at).second) return;
-    rejected.push_back({{"origin", origin}, {"seq", seq}, {"reason", reason}, {"at", at}});
+    std::string id = origin + "." + std::to_string(seq);
+    if (!noted.insert(id + "@" + at).second) return;
+    rejected.push_back(
+        {{"change", id}, {"origin", origin}, {"seq", seq}, {"reason", reason}, {"source", at}});
     // A change pulled from the county that this device refused is the county's to deal
-    // with; one of this device's own that the county refused stays visible here.
-    if (std::string(at) == "server" || std::string(at) == "unsent")
-      stuck.keep(origin, seq, reason, at);
+    // with; one this device pushed that the county refused stays listed until a person
+    // deals with it.
+    std::string source = at;
+    if (source != "server" && source != "unsent") return;
+    auto held = sync::held_change(store, origin, seq);
+    kept.keep(origin, seq, held ? held->household : "", reason,
+              source == "server" ? sync::RejectedAt::Server : sync::RejectedAt::Unsent);
   }
 };
 
@@ -211,6 +200,14 @@ struct CountyPeer {
   std::string device;
   std::string scope;
 };
+
+// Why a change larger than the county's max_change_bytes is not sent.
+std::string unsent_reason(const std::string& origin, uint64_t seq, size_t size,
+                          uint64_t max_change) {
+  return "change " + origin + "." + std::to_string(seq) + " has " + std::to_string(size) +
+         " bytes; the county allows at most " + std::to_string(max_change) +
+         " (max_change_bytes) per change, so it is not sent";
+}
 
 // The most change bytes one push page carries: any change within the county's
 // max_change_bytes (at most ChangeLimits::kCeilingChangeBytes) fits, and the request stays
@@ -239,12 +236,7 @@ sync::OutgoingPage next_push(sync::Replica& replica, const CountyPeer& county, u
     std::erase_if(page.changes, [&](const sync::Blob& change) {
       if (change.size() <= max_change) return false;
       auto [origin, seq] = change_name(change);
-      tally.note(origin, seq,
-                 "change " + origin + "." + std::to_string(seq) + " has " +
-                     std::to_string(change.size()) + " bytes; the county allows at most " +
-                     std::to_string(max_change) +
-                     " (max_change_bytes) per change, so it is not sent",
-                 "unsent");
+      tally.note(origin, seq, unsent_reason(origin, seq, change.size(), max_change), "unsent");
       return true;
     });
     bool dropped = page.changes.size() < before;
@@ -434,7 +426,129 @@ bool sync_in_rounds(sync::Replica& replica, SignedClient& client, const CountyPe
   }
 }
 
+// Sends `push` alone, by the conversation this server speaks; nullopt if it refuses it as
+// too large (413).
+std::optional<sync::AckMessage> push_alone(sync::Replica& replica, SignedClient& client,
+                                           bool rounds, const sync::PushMessage& push,
+                                           uint64_t& push_requests) {
+  ++push_requests;
+  HttpReply reply;
+  if (rounds) {
+    nlohmann::json frame = {
+        {"t", "sync"}, {"crl", held_crl_number(replica)}, {"push", sync::message_to_json(push)}};
+    auto bytes = sync::encode_frame(frame);
+    reply = client.send("POST", "/v1/sync", std::string(bytes.begin(), bytes.end()));
+  } else {
+    reply = client.send("POST", "/v1/sync/push", frame_text(push));
+  }
+  if (reply.status == 413) return std::nullopt;
+  if (reply.status != 200) refuse(reply, "push of batch " + push.batch);
+  if (!rounds) return decode_reply<sync::AckMessage>(reply, "push");
+  nlohmann::json answer;
+  try {
+    answer =
+        sync::decode_frame(reinterpret_cast<const uint8_t*>(reply.body.data()), reply.body.size());
+  } catch (const Error& e) {
+    throw Error(ErrorCode::Corrupt, std::string("the server's sync answer: ") + e.what());
+  }
+  if (!answer.is_object() || answer.value("t", "") != "synced" || !answer.contains("ack"))
+    throw Error(ErrorCode::Corrupt, "the server's sync answer has no ack for the push");
+  return std::get<sync::AckMessage>(sync::message_from_json(answer["ack"]));
+}
+
+// Offers the county again each change it had not taken before this sync (`before`, the
+// outstanding rejections then): after a county raises a limit, or fixes what made it refuse,
+// the change is taken and leaves the list by itself; one still refused stays listed with the
+// county's new reason. A dismissed rejection is not offered again.
+void offer_rejected_again(sync::Replica& replica, SignedClient& client, bool rounds,
+                          const std::vector<sync::KeptRejection>& before,
+                          const SyncOptions& options, Tally& tally) {
+  const uint64_t max_change = replica.store().change_limits().max_change_bytes;
+  const std::string own = replica.identity().device_id;
+  struct Offer {
+    std::string origin;
+    uint64_t seq = 0;
+    sync::Blob wire;
+  };
+  std::vector<std::vector<Offer>> batches(1);
+  size_t batch_bytes = 0;
+  for (const auto& rejection : before) {
+    if (rejection.source == sync::RejectedAt::Bundle) continue;
+    auto held = sync::held_change(replica.store(), rejection.origin, rejection.seq);
+    if (!held) continue;
+    if (held->wire.size() > max_change) {
+      tally.note(rejection.origin, rejection.seq,
+                 unsent_reason(rejection.origin, rejection.seq, held->wire.size(), max_change),
+                 "unsent");
+      continue;
+    }
+    if (!batches.back().empty() && (batches.back().size() >= options.page_size ||
+                                    batch_bytes + held->wire.size() > kPushPageBytes)) {
+      batches.emplace_back();
+      batch_bytes = 0;
+    }
+    batch_bytes += held->wire.size();
+    batches.back().push_back(
+        {rejection.origin, rejection.seq, sync::Blob(held->wire.begin(), held->wire.end())});
+  }
+  const std::string started =
+      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count());
+  while (!batches.empty()) {
+    std::vector<Offer> batch = std::move(batches.back());
+    batches.pop_back();
+    if (batch.empty()) continue;
+    sync::PushMessage push;
+    std::set<std::string> origins;
+    std::string named = started;
+    for (const auto& offer : batch) {
+      push.changes.push_back(offer.wire);
+      if (offer.origin != own || !rounds) origins.insert(offer.origin);
+      named += " " + offer.origin + "." + std::to_string(offer.seq);
+    }
+    // Named by this sync's time and the changes it holds: never the name of an earlier
+    // batch with other changes, whose ack the county would answer instead.
+    push.batch = own + ":again:" + crypto::to_hex(crypto::sha256(named)).substr(0, 32);
+    for (const auto& origin : origins)
+      if (auto der = replica.certificate_for(origin)) push.certificates.push_back(std::move(*der));
+    tally.sent += batch.size();
+    tally.offered_again += batch.size();
+    auto ack = push_alone(replica, client, rounds, push, tally.push_requests);
+    if (!ack) {
+      if (batch.size() > 1) {
+        size_t half = batch.size() / 2;
+        batches.emplace_back(std::make_move_iterator(batch.begin() + static_cast<long>(half)),
+                             std::make_move_iterator(batch.end()));
+        batch.resize(half);
+        batches.push_back(std::move(batch));
+      } else {
+        tally.note(batch.front().origin, batch.front().seq,
+                   "the server refused a push of this change alone as too large", "server");
+      }
+      continue;
+    }
+    tally.pushed += ack->stored;
+    tally.note(ack->rejected, "server");
+    std::set<std::string> refused;
+    for (const auto& r : ack->rejected) refused.insert(r.origin + "." + std::to_string(r.seq));
+    for (const auto& offer : batch) {
+      if (refused.count(offer.origin + "." + std::to_string(offer.seq))) continue;
+      tally.kept.taken(offer.origin, offer.seq);
+      ++tally.taken_again;
+    }
+  }
+}
+
 }  // namespace
+
+std::optional<sync::SyncPeer> saved_county_peer(const sync::SyncState& state) {
+  auto saved = state.item(kServerItem);
+  if (!saved) return std::nullopt;
+  auto server = nlohmann::json::parse(*saved, nullptr, false);
+  if (!server.is_object() || server.value("county_device", "").empty()) return std::nullopt;
+  return sync::SyncPeer{server.value("county_device", ""), server.value("county_scope", "")};
+}
 
 nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
   auto& state = replica.state();
@@ -482,11 +596,15 @@ nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
   };
   if (county.device.empty()) say_hello();
 
-  Tally tally(state);
-  if (!sync_in_rounds(replica, client, county, options, tally)) {
+  Tally tally(replica);
+  const auto rejected_before = tally.kept.outstanding();
+  bool rounds = sync_in_rounds(replica, client, county, options, tally);
+  if (!rounds) {
     say_hello();  // an older server: its CRL comes with hello
     sync_in_steps(replica, client, county, options, tally);
   }
+  // After the pull, so that what the county changed (its settings) is in hand first.
+  offer_rejected_again(replica, client, rounds, rejected_before, options, tally);
 
   connection.disconnect();
   // Kept for the next sync's handshake; a session exists only for a server that passed the
@@ -499,20 +617,23 @@ nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
                                                                   connection.session().size())}}
                        .dump());
 
-  return {{"pushed", tally.pushed},
-          {"sent", tally.sent},
-          {"push_requests", tally.push_requests},
-          {"pulled", tally.pulled},
-          {"rejected", tally.rejected},
-          {"stuck", tally.stuck.list()},
-          {"conflicts", replica.store().conflicts().size()},
-          {"requests", client.requests()},
-          {"tls_resumed", connection.session_reused()},
-          {"bytes_up", connection.bytes_sent()},
-          {"bytes_down", connection.bytes_received()},
-          {"tls_handshake_up", connection.handshake_sent()},
-          {"tls_handshake_down", connection.handshake_received()},
-          {"server", address.url()}};
+  sync::record_sync(replica.store(), address.url());
+  auto out = sync::sync_status(replica.store(), sync::SyncPeer{county.device, county.scope});
+  out.update(nlohmann::json{{"pushed", tally.pushed},
+                            {"sent", tally.sent},
+                            {"push_requests", tally.push_requests},
+                            {"pulled", tally.pulled},
+                            {"rejected_now", tally.rejected},
+                            {"offered_again", tally.offered_again},
+                            {"taken_again", tally.taken_again},
+                            {"requests", client.requests()},
+                            {"tls_resumed", connection.session_reused()},
+                            {"bytes_up", connection.bytes_sent()},
+                            {"bytes_down", connection.bytes_received()},
+                            {"tls_handshake_up", connection.handshake_sent()},
+                            {"tls_handshake_down", connection.handshake_received()},
+                            {"server", address.url()}});
+  return out;
 }
 
 }  // namespace doorstep::net

@@ -25,22 +25,20 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "client-lib/src/https_client.h"
 #include "core/sync/replica.h"
+#include "core/sync/sync_state.h"
+#include "core/sync/sync_status.h"
 
 namespace doorstep::net {
 
 // The sync state item holding {"url", "fingerprint", "ca_file"} of the county server.
 inline constexpr const char* kServerItem = "https_server";
-// The sync state item holding this device's stuck changes, {"ORIGIN.SEQ": {"origin", "seq",
-// "reason", "at"}}: every change of its own the county rejected ("at": "server") or that it
-// could not send ("unsent": larger than the county's max_change_bytes). Kept until a person
-// deals with them; every sync lists them.
-inline constexpr const char* kStuckItem = "stuck_changes";
 // The sync state item holding the TLS session of the last sync, {"url", "fingerprint",
 // "session": base64 DER}: offered on the next connection to the same pinned server.
 inline constexpr const char* kTlsSessionItem = "https_tls_session";
@@ -51,6 +49,10 @@ inline constexpr const char* kTlsSessionItem = "https_tls_session";
 nlohmann::json enroll_online(sync::Replica& replica, const ServerAddress& server,
                              const ServerTrust& trust, const std::string& token);
 
+// The county as a sync peer, as the first sync's hello named it (kept in kServerItem);
+// nullopt before that.
+std::optional<sync::SyncPeer> saved_county_peer(const sync::SyncState& state);
+
 struct SyncOptions {
   size_t page_size = 256;
   int timeout_seconds = 30;
@@ -59,11 +61,14 @@ struct SyncOptions {
 // Pushes then pulls until nothing is left. What it pulls is acknowledged to the county in
 // the same transaction (ChangeVerifier::ingest_pulled), so it is not pushed back.
 // A change the county cannot take (rejected, over max_change_bytes, or refused with 413 when
-// pushed alone) does not stop the sync: it is reported, kept in kStuckItem, and the changes
-// after it are pushed.
-// Returns {"pushed": n, "sent": n, "push_requests": n, "pulled": n, "rejected":
-// [{"origin", "seq", "reason", "at": "server"|"device"|"unsent"}] (this sync's), "stuck":
-// [the same shape] (every stuck change so far), "conflicts": n, "server": URL}.
+// pushed alone) does not stop the sync: it is reported, kept in sync::RejectedChanges, and
+// the changes after it are pushed. Last, every change still listed as rejected from before
+// this sync (not dismissed) is offered again; one the county takes now leaves the list.
+// Returns the sync status (sync::sync_status: "pending", "last_sync", "rejected" = every
+// outstanding rejection, "conflicts", "ok") with {"pushed": n, "sent": n, "push_requests": n,
+// "pulled": n, "rejected_now": [{"change", "origin", "seq", "reason", "source":
+// "server"|"device"|"unsent"}] (this sync's), "offered_again": n, "taken_again": n, "server":
+// URL, ...}.
 nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options);
 
 }  // namespace doorstep::net

@@ -7,16 +7,13 @@
 #include <set>
 
 #include "client-lib/src/abi_support.h"
+#include "client-lib/src/store_handle.h"
 #include "core/common/bounded_decode.h"
 #include "core/crypto/hash.h"
 #include "core/forms/form_evaluation.h"
 #include "core/forms/form_loader.h"
 #include "core/rules/household_classifier.h"
 #include "core/store/store.h"
-
-struct ds_store {
-  doorstep::store::Store store;
-};
 
 namespace {
 

@@ -7,11 +7,13 @@
 #include <sstream>
 
 #include "client-lib/src/abi_support.h"
+#include "client-lib/src/https_sync_session.h"
 #include "core/common/bounded_decode.h"
 #include "core/crypto/certificate.h"
 #include "core/store/store.h"
 #include "core/sync/bundle.h"
 #include "core/sync/replica.h"
+#include "core/sync/sync_status.h"
 
 namespace doorstep::abi {
 namespace {
@@ -116,7 +118,13 @@ char* ds_bundle_import(const char* db_path, const char* key_secret, const char* 
     store::Store store = open_store(db_path, key_secret);
     sync::Replica replica(store, secret_of(key_secret));
     auto report = sync::import_bundle(replica, bytes);
-    return copy_string(sync::to_json(report).dump());
+    sync::keep_rejections(replica, report, bundle_path);
+    auto out = sync::to_json(report);
+    sync::SyncState state(store.database());
+    auto status = sync::sync_status(store, net::saved_county_peer(state));
+    out["ok"] = status["ok"];
+    out["outstanding"] = status["rejected"];
+    return copy_string(out.dump());
   });
 }
 

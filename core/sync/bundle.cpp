@@ -4,7 +4,9 @@
 #include "core/crypto/keys.h"
 #include "core/crypto/sealed_bundle.h"
 #include "core/sync/change_verifier.h"
+#include "core/sync/exchange.h"
 #include "core/sync/outbox.h"
+#include "core/sync/rejected_changes.h"
 
 namespace doorstep::sync {
 namespace {
@@ -112,7 +114,20 @@ BundleImport import_bundle(Replica& replica, const std::string& file) {
       AckMessage ack = verifier->ingest(push->batch, push->changes);
       report.imported += ack.stored;
       report.duplicates += ack.duplicates;
-      for (auto& r : ack.rejected) report.rejected.push_back(std::move(r));
+      for (auto& r : ack.rejected) {
+        std::string id = r.origin + "." + std::to_string(r.seq);
+        for (const auto& wire : push->changes) {
+          std::string_view bytes(reinterpret_cast<const char*>(wire.data()), wire.size());
+          try {
+            if (change_id_of(bytes) != std::make_pair(r.origin, r.seq)) continue;
+            report.rejected_households[id] = decode(bytes).change.household;
+          } catch (const Error&) {
+            continue;  // its id or body does not decode: reported without a household
+          }
+          break;
+        }
+        report.rejected.push_back(std::move(r));
+      }
       if (!push->through.empty())
         replica.state().set_checkpoint(sender, own_scope, CheckpointKind::Received,
                                        Cursor::parse(push->through).position);
@@ -139,6 +154,21 @@ BundleImport import_bundle(Replica& replica, const std::string& file) {
   if (!verifier && report.messages == 0 && !report.problem.empty())
     report.problem = "nothing could be read: " + report.problem;
   return report;
+}
+
+void keep_rejections(Replica& replica, const BundleImport& report, const std::string& file_name) {
+  RejectedChanges kept(replica.store().database());
+  for (const auto& r : report.rejected) {
+    if (r.origin.empty()) continue;
+    auto household = report.rejected_households.find(r.origin + "." + std::to_string(r.seq));
+    kept.keep(r.origin, r.seq,
+              household == report.rejected_households.end() ? "" : household->second,
+              "in bundle " + file_name + ": " + r.reason, RejectedAt::Bundle);
+  }
+  for (const auto& rejection : kept.outstanding())
+    if (rejection.source == RejectedAt::Bundle &&
+        held_change(replica.store(), rejection.origin, rejection.seq))
+      kept.taken(rejection.origin, rejection.seq);
 }
 
 nlohmann::json to_json(const BundleImport& report) {

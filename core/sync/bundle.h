@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -58,6 +59,9 @@ struct BundleImport {
   uint64_t imported = 0;
   uint64_t duplicates = 0;
   std::vector<RejectedChange> rejected;
+  // The household of each rejected change whose bytes decode, by "ORIGIN.SEQ" ("" if
+  // county-level): a rejected change is not held, so this is the one place it is known.
+  std::map<std::string, std::string> rejected_households;
   bool complete = false;  // the end message was read and everything before it verified
   std::string problem;    // why not complete: truncation or damage, with the byte offset
   size_t messages = 0;
@@ -65,6 +69,12 @@ struct BundleImport {
 };
 
 BundleImport import_bundle(Replica& replica, const std::string& file);
+
+// Keeps the import's rejections for a person to deal with (rejected_changes.h), each with a
+// reason naming `file_name`, and lets every rejection kept from an earlier bundle whose change
+// this replica now holds leave the list. Rejections of changes that did not decode (no
+// origin) are reported by the import only.
+void keep_rejections(Replica& replica, const BundleImport& report, const std::string& file_name);
 
 // {"imported": n, "duplicates": n, "rejected": [{"op": "ORIGIN.SEQ", "reason": ...}],
 //  "complete": bool, "problem": text (only when incomplete), "sender": id}

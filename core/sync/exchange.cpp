@@ -27,6 +27,12 @@ constexpr const char* kChangesOfScopeSince =
     " WHERE grid >= ?2 AND grid < ?3 AND id > ?1"
     " UNION ALL SELECT id FROM changes INDEXED BY changes_by_grid WHERE grid = '' AND id > ?1"
     " ORDER BY id LIMIT ?4) ORDER BY id";
+constexpr const char* kHeldChange =
+    "SELECT body, signature, household FROM changes WHERE origin = ?1 AND seq = ?2";
+constexpr const char* kCountSince = "SELECT count(*) FROM changes WHERE id > ?1 AND origin != ?2";
+constexpr const char* kCountOfScopeSince =
+    "SELECT count(*) FROM changes INDEXED BY changes_by_grid"
+    " WHERE grid >= ?2 AND grid < ?3 AND id > ?1 AND origin != ?4";
 constexpr const char* kMaxSeqByOrigin =
     "SELECT origin, max(seq) FROM changes GROUP BY origin ORDER BY origin";
 
@@ -263,6 +269,43 @@ EncodedPage encoded_changes_since(const store::Store& store, const Cursor& after
   }
   select.reset();
   return page;
+}
+
+std::optional<HeldChange> held_change(const store::Store& store, const std::string& origin,
+                                      uint64_t seq) {
+  auto& select =
+      store.database().cached(kHeldChange).bind(1, origin).bind(2, static_cast<int64_t>(seq));
+  std::optional<HeldChange> out;
+  if (select.step()) {
+    std::string signature = select.blob(1);
+    if (signature.size() != crypto::Signature{}.size()) {
+      select.reset();
+      throw Error(ErrorCode::Corrupt, "stored signature of change " + origin + "." +
+                                          std::to_string(seq) + " is damaged");
+    }
+    out = HeldChange{select.blob(0) + signature, select.text(2)};
+  }
+  select.reset();
+  return out;
+}
+
+uint64_t count_changes_since(const store::Store& store, const Cursor& after,
+                             std::string_view scope_prefix, const std::string& except_origin) {
+  if (!scope_prefix.empty()) store::validate_grid_scope(scope_prefix);
+  const std::string scope_end = std::string(scope_prefix) + "/";
+  auto& select = scope_prefix.empty() ? store.database()
+                                            .cached(kCountSince)
+                                            .bind(1, static_cast<int64_t>(after.position))
+                                            .bind(2, except_origin)
+                                      : store.database()
+                                            .cached(kCountOfScopeSince)
+                                            .bind(1, static_cast<int64_t>(after.position))
+                                            .bind(2, scope_prefix)
+                                            .bind(3, scope_end)
+                                            .bind(4, except_origin);
+  uint64_t count = select.step() ? static_cast<uint64_t>(select.int64(0)) : 0;
+  select.reset();
+  return count;
 }
 
 ChangesPage changes_since(const store::Store& store, const Cursor& after, size_t limit,

@@ -69,6 +69,20 @@ struct EncodedPage {
 EncodedPage encoded_changes_since(const store::Store& store, const Cursor& after, size_t limit,
                                   std::string_view scope_prefix = "");
 
+// One held change in wire form with the household it edits ("" if county-level), or nullopt
+// if the store does not hold (origin, seq): what a sync offers again after a rejection.
+struct HeldChange {
+  std::string wire;
+  std::string household;
+};
+std::optional<HeldChange> held_change(const store::Store& store, const std::string& origin,
+                                      uint64_t seq);
+
+// How many changes after `after` within `scope_prefix` ("" = all) are not authored by
+// `except_origin`: what next_page_for would offer that peer, counted without reading them.
+uint64_t count_changes_since(const store::Store& store, const Cursor& after,
+                             std::string_view scope_prefix, const std::string& except_origin);
+
 enum class ApplyStatus { Applied, Duplicate, Rejected };
 const char* to_string(ApplyStatus status);
 

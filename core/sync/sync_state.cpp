@@ -26,6 +26,7 @@ constexpr const char* kSelectItem = "SELECT value FROM sync_items WHERE key = ?1
 constexpr const char* kUpsertItem =
     "INSERT INTO sync_items (key, value) VALUES (?1, ?2) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+constexpr const char* kDeleteItem = "DELETE FROM sync_items WHERE key = ?1";
 constexpr const char* kUpsertCertificate =
     "INSERT INTO sync_certificates (device_id, der) VALUES (?1, ?2) "
     "ON CONFLICT (device_id) DO UPDATE SET der = excluded.der";
@@ -59,6 +60,10 @@ std::optional<std::string> SyncState::item(const std::string& key) const {
 
 void SyncState::set_item(const std::string& key, const std::string& value) {
   db_.cached(kUpsertItem).bind(1, key).bind_blob(2, value.data(), value.size()).run();
+}
+
+void SyncState::erase_item(const std::string& key) {
+  db_.cached(kDeleteItem).bind(1, key).run();
 }
 
 void SyncState::remember_certificate(const std::string& device_id, const std::string& der) {

@@ -1,7 +1,8 @@
 // SyncState: what a replica remembers about sync beside its op log — its own certificate and
 // the county's (CA, newest revocation list, enrollment settings and forms), the verified
 // certificates of other devices whose changes it holds (so it can pass them on with the
-// changes it relays), and the checkpoints per (peer, scope).
+// changes it relays), and the checkpoints per (peer, scope). The rejected changes kept for a
+// person to deal with live beside them (rejected_changes.h, table sync_rejections).
 //
 // Storage: tables prefixed sync_ in the store's own SQLite database, created on first use
 // (CREATE TABLE IF NOT EXISTS), so sync state and changes live in one file and one backup.
@@ -37,6 +38,7 @@ class SyncState {
   // (JSON text), "county" (JSON text). Empty optional if absent.
   std::optional<std::string> item(const std::string& key) const;
   void set_item(const std::string& key, const std::string& value);
+  void erase_item(const std::string& key);
 
   // Certificates of devices seen in verified changes, by device id.
   void remember_certificate(const std::string& device_id, const std::string& der);

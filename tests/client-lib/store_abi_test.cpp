@@ -101,3 +101,34 @@ TEST_CASE("ds_store_household_move moves within the device's scope and refuses o
   ds_free(shown);
   ds_free(id);
 }
+
+TEST_CASE("the status functions refuse NULL arguments and answer a fresh store with nothing") {
+  TempDir dir;
+  std::string path = (dir / "fresh.db").string();
+  ds_error error{};
+  Store store(ds_store_init(path.c_str(), R"({"name": "a"})", &error));
+  REQUIRE(store);
+  CHECK(ds_sync_status(nullptr, &error) == nullptr);
+  CHECK(message_of(error).find("'store'") != std::string::npos);
+  error = {};
+  CHECK(ds_sync_dismiss_rejected(store.get(), nullptr, "why", &error) == nullptr);
+  CHECK(message_of(error).find("'change_id'") != std::string::npos);
+  error = {};
+  CHECK(ds_sync_dismiss_rejected(store.get(), "0123456789abcdef.1", nullptr, &error) == nullptr);
+  CHECK(message_of(error).find("'reason'") != std::string::npos);
+  error = {};
+  CHECK(ds_sync_dismiss_rejected(store.get(), "0123456789abcdef.1", "why", &error) == nullptr);
+  CHECK(error.code == DS_ERR_NOT_FOUND);
+  CHECK(message_of(error).find("0123456789abcdef.1") != std::string::npos);
+
+  char* status = ds_sync_status(store.get(), &error);
+  REQUIRE(status != nullptr);
+  CHECK(std::string(status) ==
+        R"({"conflicts":0,"last_sync":{"at":null,"server":null},"ok":true,"pending":0,)"
+        R"("rejected":[]})");
+  ds_free(status);
+  char* list = ds_sync_rejected_list(store.get(), true, &error);
+  REQUIRE(list != nullptr);
+  CHECK(std::string(list) == "[]");
+  ds_free(list);
+}

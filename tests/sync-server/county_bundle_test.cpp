@@ -324,6 +324,45 @@ TEST_CASE("an op outside the sender's certified scope is rejected with a reason"
             "outside the scope " + std::string(kGrid)) != std::string::npos);
 }
 
+TEST_CASE("a change a device refuses from a bundle stays in its status, naming the file") {
+  Field f;
+  // The worker's store allows the whole village, but the county certified grid 07 only.
+  std::string worker = f.device("worker", "grid-worker", kGrid, kVillage);
+  std::string leader = f.device("leader", "village-leader", kVillage);
+  f.household(worker, kGrid, "Inside");
+  std::string outside = f.household(worker, kOtherGrid, "Outside");
+  std::string file = f.export_to(worker, leader + ".pem", "w.bundle");
+  auto imported = run_cli({"bundle", "import", "--db", leader, file, "--json"});
+  CHECK(imported.exit_code == 3);
+  auto report = parse_out(imported);
+  CHECK(report["imported"] == 1);
+  CHECK(report["ok"] == false);
+  REQUIRE(report["outstanding"].size() == 1);
+
+  auto status = parse_out(run_cli({"status", "--db", leader, "--json"}));
+  REQUIRE(status["rejected"].size() == 1);
+  const json& kept = status["rejected"][0];
+  CHECK(kept["household"] == outside);
+  CHECK(kept["source"] == "bundle");
+  CHECK(kept["reason"].get<std::string>().find("in bundle " + file + ": ") == 0);
+  CHECK(kept["reason"].get<std::string>().find("outside the scope " + std::string(kGrid)) !=
+        std::string::npos);
+  // Until dismissed, every import says so; once dismissed, the same bundle again does not
+  // bring the rejection back.
+  f.household(worker, kGrid, "Later");
+  CHECK(run_cli({"bundle", "import", "--db", leader,
+                 f.export_to(worker, leader + ".pem", "later.bundle")})
+            .exit_code == 3);
+  std::string change = kept["change"];
+  REQUIRE(run_cli({"rejected", "dismiss", change, "--db", leader, "--reason",
+                   "the worker re-registered the household in grid 07"})
+              .exit_code == 0);
+  auto again = run_cli({"bundle", "import", "--db", leader, file, "--json"});
+  CHECK(again.exit_code == 0);
+  CHECK(parse_out(again)["ok"] == true);
+  CHECK(parse_out(run_cli({"status", "--db", leader, "--json"}))["rejected"].empty());
+}
+
 TEST_CASE("bad input to the sync commands is refused with a clear error") {
   Field f;
   std::string worker = f.device("worker", "grid-worker", kGrid);

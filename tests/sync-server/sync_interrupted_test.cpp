@@ -24,7 +24,7 @@
 
 #include "client-lib/include/doorstep.h"
 #include "core/store/store.h"
-#include "core/sync/sync_state.h"
+#include "core/sync/rejected_changes.h"
 #include "tests/support/test_support.h"
 #include "tests/sync-server/live_server_helpers.h"
 
@@ -234,7 +234,7 @@ TEST_CASE("libdoorstep returns a reset connection as an error to a host with SIG
   dlclose(library);
 }
 
-TEST_CASE("a change that a server refuses alone with 413 is kept as stuck and passed over") {
+TEST_CASE("a change that a server refuses alone with 413 is kept as rejected and passed over") {
   InterruptedSync sync(0);
   {
     auto store = store::Store::open(sync.db);
@@ -250,11 +250,10 @@ TEST_CASE("a change that a server refuses alone with 413 is kept as stuck and pa
   CHECK(result.exit_code == 1);     // the small change's push after it met the reset
   CHECK(listener.refusals() == 2);  // the page of both, then the large change alone
   auto store = store::Store::open(sync.db);
-  sync::SyncState state(store.database());
-  auto stuck = json::parse(state.item("stuck_changes").value_or("{}"));
-  REQUIRE(stuck.size() == 1);
-  const json& entry = stuck.begin().value();
-  CHECK(entry["at"] == "server");
-  CHECK(entry["origin"] == store.identity().device_id);
-  CHECK(entry["reason"].get<std::string>().find("too large here") != std::string::npos);
+  auto kept = sync::RejectedChanges(store.database()).outstanding();
+  REQUIRE(kept.size() == 1);
+  CHECK(kept[0].source == sync::RejectedAt::Server);
+  CHECK(kept[0].origin == store.identity().device_id);
+  CHECK(kept[0].seq == 1);
+  CHECK(kept[0].reason.find("too large here") != std::string::npos);
 }
