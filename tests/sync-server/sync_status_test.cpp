@@ -229,7 +229,7 @@ TEST_CASE("pending counts the changes the county has not acknowledged, last_sync
   REQUIRE(
       run_cli({"identity", "--db", leader.string(), "--out", (phone.dir / "leader.pem").string()})
           .exit_code == 0);
-  CHECK(phone.sync(0, leader)["pulled"] == 2);
+  CHECK(phone.sync(0, leader)["pulled"] == 3);  // with the county settings
   CHECK(phone.status(leader)["pending"] == 0);
   REQUIRE(run_cli({"household", "add", "--db", phone.db.string(), "--grid", kGrid, "--set",
                    json{{"head_name", "Bai Yu"}}.dump()})
