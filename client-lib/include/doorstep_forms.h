@@ -81,15 +81,17 @@ DS_API char* ds_form_session_apply_answers(ds_form_session* session, const char*
                                            ds_error* out_error) DS_NOEXCEPT;
 
 /* One question's state as JSON owned by the caller: {"name", "instance"?, "visible",
- * "required", "value", "error"?} (error: the constraint or required message in the
- * session's language). */
+ * "required", "value", "error"?, "warning"?} (error: the constraint or required message in
+ * the session's language; warning: the question's warning_message while its `warning`
+ * holds, which never blocks finalising). */
 DS_API char* ds_form_session_question(const ds_form_session* session, const char* name,
                                       int32_t instance, ds_error* out_error) DS_NOEXCEPT;
 
 /* The whole snapshot as JSON owned by the caller (docs/forms.md, "The snapshot"):
- * {"form_id", "version", "language", "can_finalise", "risk": {"level", "rules": [{"id",
- * "level", "message"}], "monitoring_type"}, "calculated": {...}, "errors": [...],
- * "questions": [...]}. */
+ * {"form_id", "version", "language", "can_finalise", "risk": {"level", "level_label",
+ * "rules": [{"id", "level", "message"}], "monitoring_type", "monitoring_type_label"},
+ * "calculated": {...}, "errors": [...], "warnings": [{"name", "instance"?, "message"}],
+ * "questions": [...]}; the labels are in the session's language. */
 DS_API char* ds_form_session_snapshot(const ds_form_session* session,
                                       ds_error* out_error) DS_NOEXCEPT;
 

@@ -100,8 +100,10 @@ DS_API char* ds_store_change_limits(ds_store* store, ds_error* out_error) DS_NOE
 /* Stores a finalised visit of `household_id`: form_json is the form definition (its "id"
  * and "version", and per-field merge rules), answers_json the answers object (scalar answers
  * update household fields, the "members" repeat updates members matched by "member_id",
- * else "id_number"), params_json parameters for the risk rules of an offline evaluation
- * (NULL: the county settings this device holds decide, see ds_store_county_settings).
+ * else "id_number"; "member_id" is not shown to the form), params_json parameters for the
+ * risk rules of an offline evaluation (NULL: the county settings this device holds decide,
+ * see ds_store_county_settings). The draft of the form and household (ds_draft_save) is
+ * deleted in the same transaction.
  * Answers beyond the county's size limits (ds_store_change_limits) fail with
  * DS_ERR_INVALID_ARGUMENT naming the answer ("answers.notes") and the setting, before the
  * form is evaluated. A visit never removes what it leaves out: a member or an answer the
@@ -172,6 +174,37 @@ DS_API bool ds_store_set_merge_rules(ds_store* store, const char* rules_json,
 /* The state digest (64 hex digits) within a grid prefix (NULL or "" = everything): equal on
  * any two replicas holding the same ops. Caller frees with ds_free. */
 DS_API char* ds_store_digest(ds_store* store, const char* scope, ds_error* out_error) DS_NOEXCEPT;
+
+/* ---- Drafts: a form session in progress, kept so that nothing typed is lost ----
+ * A draft is the device's own scratch state: not signed, not synced, not in the op log.
+ * There is one per (form id, household); a draft of no stored household yet has household
+ * NULL. Every save is durable when it returns (the store is WAL + synchronous=FULL), so a
+ * process killed right after keeps it. ds_store_visit() deletes the draft of its form and
+ * household in the same transaction. */
+
+/* Saves (replacing) a draft: draft_json is {"form_id": TEXT (required), "form_version":
+ * TEXT, "household": ID or null, "answers": {...} (required, the shape of
+ * ds_form_session_answers), ...}; other members (a shell's position, its history) are kept
+ * as given. Fails with DS_ERR_INVALID_ARGUMENT for another shape or a draft beyond the
+ * county's max_visit_bytes or max_text_answer_bytes (ds_store_change_limits), and
+ * DS_ERR_NOT_FOUND for an unknown household; nothing is written then. */
+DS_API bool ds_draft_save(ds_store* store, const char* draft_json, ds_error* out_error) DS_NOEXCEPT;
+
+/* The draft of form_id for household_id (NULL or "" = none) as saved, plus "updated_ms"
+ * (milliseconds since the epoch). NULL with DS_ERR_NOT_FOUND when there is none. Caller
+ * frees with ds_free. */
+DS_API char* ds_draft_load(ds_store* store, const char* form_id, const char* household_id,
+                           ds_error* out_error) DS_NOEXCEPT;
+
+/* Every draft, newest first: [{"form_id", "form_version", "household" (or null),
+ * "updated_ms", "answered" (number of answers, each member's counted)}]. Caller frees with
+ * ds_free. */
+DS_API char* ds_draft_list(ds_store* store, ds_error* out_error) DS_NOEXCEPT;
+
+/* Deletes the draft of form_id for household_id (NULL or "" = none). Returns 1 if one was
+ * deleted, 0 if there was none, -1 on failure. */
+DS_API int32_t ds_draft_discard(ds_store* store, const char* form_id, const char* household_id,
+                                ds_error* out_error) DS_NOEXCEPT;
 
 /* Verifies that the materialized state equals the fold of the op log, and runs PRAGMA
  * integrity_check: {"ok": bool, "problems": [text]}. Caller frees with ds_free. */

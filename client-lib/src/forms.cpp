@@ -144,6 +144,7 @@ char* ds_form_session_question(const ds_form_session* session, const char* name,
                 {"value", q.value}};
     if (instance >= 0) out["instance"] = instance;
     if (!q.error.empty()) out["error"] = q.error;
+    if (!q.warning.empty()) out["warning"] = q.warning;
     if (!q.evaluation_error.empty()) out["evaluation_error"] = q.evaluation_error;
     return owned_json(out);
   });

@@ -243,6 +243,9 @@ json store_visit(ds_store* store, const char* household_id, const char* form_jso
   visit.form_version = snapshot.value("version", std::string());
   visit.answers = answers;
   visit.risk = snapshot["risk"];  // what the visitor was shown
+  // The visit keeps the codes; labels are for the screen, in whatever language it shows.
+  visit.risk.erase("level_label");
+  visit.risk.erase("monitoring_type_label");
   if (answers.contains("location")) visit.gps = answers["location"];
   std::string id = store->store.record_visit(visit);
   // The household's level is that of its merged state after the visit.
@@ -496,6 +499,47 @@ char* ds_store_digest(ds_store* store, const char* scope, ds_error* out_error) n
   return guarded(out_error, static_cast<char*>(nullptr), [&] {
     require_arg(store, "store");
     return owned(store->store.digest(text_or_empty(scope)));
+  });
+}
+
+bool ds_draft_save(ds_store* store, const char* draft_json, ds_error* out_error) noexcept {
+  return guarded(out_error, false, [&] {
+    require_arg(store, "store");
+    require_arg(draft_json, "draft_json");
+    store->store.save_draft(parse_object_arg(draft_json, "draft_json"));
+    return true;
+  });
+}
+
+char* ds_draft_load(ds_store* store, const char* form_id, const char* household_id,
+                    ds_error* out_error) noexcept {
+  return guarded(out_error, static_cast<char*>(nullptr), [&] {
+    require_arg(store, "store");
+    require_arg(form_id, "form_id");
+    std::string household = text_or_empty(household_id);
+    auto draft = store->store.draft(form_id, household);
+    if (!draft)
+      throw Error(ErrorCode::NotFound, std::string("no draft of form '") + form_id + "'" +
+                                           (household.empty() ? std::string(" without a household")
+                                                              : " for household " + household));
+    return owned(draft->dump());
+  });
+}
+
+char* ds_draft_list(ds_store* store, ds_error* out_error) noexcept {
+  return guarded(out_error, static_cast<char*>(nullptr), [&] {
+    require_arg(store, "store");
+    return owned(store->store.drafts().dump());
+  });
+}
+
+int32_t ds_draft_discard(ds_store* store, const char* form_id, const char* household_id,
+                         ds_error* out_error) noexcept {
+  return guarded(out_error, int32_t{-1}, [&] {
+    require_arg(store, "store");
+    require_arg(form_id, "form_id");
+    return store->store.discard_draft(form_id, text_or_empty(household_id)) ? int32_t{1}
+                                                                            : int32_t{0};
   });
 }
 

@@ -60,7 +60,13 @@ std::string normalise_answer(const FormDefinition& form, const FormItem& item,
                              const std::string& value, const std::string& language) {
   std::string text = trim(value);
   if (text.empty()) return "";
-  const std::string& name = item.name;
+  // A Chinese screen names the question by its label, never by its code; the English
+  // messages keep the name, which scripts match on.
+  std::string name = item.name;
+  if (language == "zh") {
+    std::string label = rules::pick_language(item.label, "zh", form.settings.default_language);
+    if (!label.empty()) name = label;
+  }
   switch (item.type) {
     case ItemType::Integer: {
       size_t start = (text[0] == '-' || text[0] == '+') ? 1 : 0;

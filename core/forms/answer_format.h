@@ -4,7 +4,8 @@
 //
 // Thread-safety: pure functions.
 // Failure: normalise_answer() throws doorstep::Error(InvalidArgument) with a message in the
-// requested language ("zh" or anything else for English) that says what is expected.
+// requested language ("zh" or anything else for English) that says what is expected; a zh
+// message names the question by its label, an English one by its name.
 #pragma once
 
 #include <string>

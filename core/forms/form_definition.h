@@ -54,10 +54,14 @@ struct FormItem {
   LocalizedText hint;
   LocalizedText constraint_message;
   LocalizedText required_message;
+  LocalizedText warning_message;
   bool required = false;                  // `required: true` / "yes"
   std::optional<Expression> required_if;  // `required` given as an expression
   std::optional<Expression> relevant;
   std::optional<Expression> constraint;
+  // True when the answer looks wrong but may stand (docs/forms.md, "Warnings"): reported,
+  // never blocking.
+  std::optional<Expression> warning;
   std::optional<Expression> calculation;
   std::optional<Expression> choice_filter;
   std::optional<Expression> repeat_count;

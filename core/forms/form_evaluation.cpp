@@ -5,6 +5,7 @@
 
 #include "core/common/bounded_decode.h"
 #include "core/common/error.h"
+#include "core/rules/monitoring_type.h"
 
 namespace doorstep::forms {
 namespace {
@@ -97,6 +98,7 @@ json snapshot_to_json(const FormSession& session, const FormSnapshot& snapshot) 
   json questions = json::array();
   json calculated = json::object();
   json errors = json::array();
+  json warnings = json::array();
   for (const auto& q : snapshot.questions) {
     const FormItem& item = *q.item;
     json entry = {{"name", item.name},
@@ -117,6 +119,12 @@ json snapshot_to_json(const FormSession& session, const FormSnapshot& snapshot) 
                 {"message", q.error}};
       if (q.instance >= 0) e["instance"] = q.instance;
       errors.push_back(e);
+    }
+    if (!q.warning.empty()) {
+      entry["warning"] = q.warning;
+      json w = {{"name", item.name}, {"message", q.warning}};
+      if (q.instance >= 0) w["instance"] = q.instance;
+      warnings.push_back(std::move(w));
     }
     if (!q.evaluation_error.empty()) {
       json e = {{"name", item.name}, {"kind", "expression"}, {"message", q.evaluation_error}};
@@ -139,6 +147,12 @@ json snapshot_to_json(const FormSession& session, const FormSnapshot& snapshot) 
   for (const auto& message : snapshot.risk.errors)
     errors.push_back({{"kind", "rule"}, {"message", message}});
   json risk = risk_to_json(snapshot.risk);
+  // Labels for a person, in the session's language; the codes stay the contract.
+  risk["level_label"] = rules::risk_level_label(risk["level"].get<std::string>(), language);
+  risk["monitoring_type_label"] =
+      snapshot.risk.monitoring_type.empty()
+          ? json()
+          : json(rules::monitoring_type_label(snapshot.risk.monitoring_type, language));
   return json{{"form_id", form.settings.form_id},
               {"version", form.settings.version},
               {"language", language},
@@ -146,6 +160,7 @@ json snapshot_to_json(const FormSession& session, const FormSnapshot& snapshot) 
               {"risk", risk},
               {"calculated", calculated},
               {"errors", errors},
+              {"warnings", warnings},
               {"questions", questions}};
 }
 

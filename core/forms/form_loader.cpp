@@ -27,6 +27,8 @@ const std::set<std::string> kItemKeys = {"type",
                                          "constraint",
                                          "constraint_message",
                                          "required_message",
+                                         "warning",
+                                         "warning_message",
                                          "calculation",
                                          "default",
                                          "read_only",
@@ -395,6 +397,8 @@ class FormReader {
       } else if (key == "constraint_message") {
         if (auto t = text(value, kp, "the constraint_message of " + owner))
           item.constraint_message = *t;
+      } else if (key == "warning_message") {
+        if (auto t = text(value, kp, "the warning_message of " + owner)) item.warning_message = *t;
       } else if (key == "required_message") {
         if (auto t = text(value, kp, "the required_message of " + owner))
           item.required_message = *t;
@@ -417,6 +421,8 @@ class FormReader {
         item.relevant = expression(value, kp, owner, key);
       } else if (key == "constraint") {
         item.constraint = expression(value, kp, owner, key);
+      } else if (key == "warning") {
+        item.warning = expression(value, kp, owner, key);
       } else if (key == "calculation") {
         item.calculation = expression(value, kp, owner, key);
       } else if (key == "choice_filter") {

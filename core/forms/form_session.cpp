@@ -72,7 +72,7 @@ namespace {
 
 bool uses_position(const FormItem& item) {
   for (const auto* e : {&item.relevant, &item.calculation, &item.default_expression,
-                        &item.constraint, &item.required_if})
+                        &item.constraint, &item.required_if, &item.warning})
     if (e->has_value() && (*e)->text().find("position(") != std::string::npos) return true;
   return false;
 }
@@ -117,11 +117,11 @@ FormSession::FormSession(std::shared_ptr<const FormDefinition> form,
     for (const auto* e :
          {&item.relevant, &item.calculation, &item.default_expression, &item.repeat_count})
       add(value_readers_, *e, item.index);
-    for (const auto* e : {&item.constraint, &item.required_if})
+    for (const auto* e : {&item.constraint, &item.required_if, &item.warning})
       add(status_readers_, *e, item.index);
     bool is_volatile = false;
     for (const auto* e : {&item.relevant, &item.calculation, &item.default_expression,
-                          &item.constraint, &item.required_if, &item.repeat_count})
+                          &item.constraint, &item.required_if, &item.repeat_count, &item.warning})
       is_volatile = is_volatile || (e->has_value() && (*e)->is_volatile());
     if (is_volatile) volatile_items_.push_back(item.index);
     if (item.repeat >= 0 && uses_position(item)) position_items_.push_back(item.index);
@@ -404,6 +404,7 @@ void FormSession::recompute_status(int item_index, int instance) {
   Node& n = node(item_index, instance);
   n.required = false;
   n.constraint_failed = false;
+  n.warning_fired = false;
   if (!n.visible || !is_answerable(item.type)) return;
   NodeContext context(*this, item_index, instance, &n.value);
   try {
@@ -413,6 +414,12 @@ void FormSession::recompute_status(int item_index, int instance) {
       n.constraint_failed = !item.constraint->evaluate(context).to_boolean();
   } catch (const Error& error) {
     n.evaluation_error = std::string("constraint: ") + error.what();
+  }
+  try {
+    if (!n.value.empty() && item.warning)
+      n.warning_fired = item.warning->evaluate(context).to_boolean();
+  } catch (const Error& error) {
+    n.evaluation_error = std::string("warning: ") + error.what();
   }
 }
 

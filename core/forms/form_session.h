@@ -40,6 +40,7 @@ struct QuestionState {
   std::string value;      // the effective value (calculated, answered or default; "" if hidden)
   bool answered = false;  // a person gave this value
   std::string error;      // the constraint message or the required message, in the language
+  std::string warning;    // the warning message when `warning` holds (never blocks finalising)
   std::string evaluation_error;  // an expression of this item failed at run time
 };
 
@@ -118,6 +119,7 @@ class FormSession {
     bool visible = false;
     bool required = false;
     bool constraint_failed = false;
+    bool warning_fired = false;
     std::string evaluation_error;
   };
   class NodeContext;

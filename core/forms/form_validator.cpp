@@ -18,7 +18,7 @@ std::vector<NamedExpression> expressions_of(const FormItem& item) {
   return {{"relevant", &item.relevant},           {"constraint", &item.constraint},
           {"calculation", &item.calculation},     {"required", &item.required_if},
           {"choice_filter", &item.choice_filter}, {"repeat_count", &item.repeat_count},
-          {"default", &item.default_expression}};
+          {"default", &item.default_expression},  {"warning", &item.warning}};
 }
 
 // The expressions whose result changes what other items read (their value or relevance).

@@ -12,6 +12,9 @@ std::string default_required_message(const std::string& language) {
 std::string default_constraint_message(const std::string& language) {
   return language == "zh" ? "答案不符合要求" : "The answer is not accepted.";
 }
+std::string default_warning_message(const std::string& language) {
+  return language == "zh" ? "请核实此答案" : "Please check this answer.";
+}
 
 }  // namespace
 
@@ -35,6 +38,10 @@ QuestionState FormSession::question(const std::string& name, int instance) const
   } else if (q.missing) {
     q.error = rules::pick_language(item.required_message, language_, fallback);
     if (q.error.empty()) q.error = default_required_message(language_);
+  }
+  if (n.warning_fired) {
+    q.warning = rules::pick_language(item.warning_message, language_, fallback);
+    if (q.warning.empty()) q.warning = default_warning_message(language_);
   }
   return q;
 }

@@ -7,6 +7,7 @@
 #include "core/forms/form_evaluation.h"
 #include "core/forms/form_loader.h"
 #include "core/forms/form_session.h"
+#include "core/rules/monitoring_type.h"
 #include "core/store/store.h"
 
 namespace doorstep::rules {
@@ -165,17 +166,6 @@ json HouseholdClassifier::render(const json& risk, const std::string& language) 
     out["monitoring_type_label"] =
         monitoring_type_label(out["monitoring_type"].get<std::string>(), lang);
   return out;
-}
-
-std::string monitoring_type_label(const std::string& type, const std::string& language) {
-  static const std::map<std::string, LocalizedText> kLabels = {
-      {"unstable", {{"zh", "脱贫不稳定户"}, {"en", "unstable household (formerly poor)"}}},
-      {"marginal", {{"zh", "边缘易致贫户"}, {"en", "marginal household (prone to poverty)"}}},
-      {"sudden_hardship",
-       {{"zh", "突发严重困难户"}, {"en", "household in sudden severe hardship"}}}};
-  auto it = kLabels.find(type);
-  if (it == kLabels.end()) return type;
-  return pick_language(it->second, language, "zh");
 }
 
 }  // namespace doorstep::rules

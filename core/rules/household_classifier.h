@@ -54,7 +54,8 @@ class HouseholdClassifier {
                                          double today_seconds = -1) const;
 
   // `risk` (as classify() returns it) with a "message" per rule and a
-  // "monitoring_type_label", in `language` (else the form's default language).
+  // "monitoring_type_label" (monitoring_type.h), in `language` (else the form's default
+  // language).
   nlohmann::json render(const nlohmann::json& risk, const std::string& language) const;
 
  private:
@@ -65,9 +66,6 @@ class HouseholdClassifier {
 // The parameters of `form` for `year` from the county settings (see above), as node strings.
 std::map<std::string, std::string> params_from_settings(const forms::FormDefinition& form,
                                                         const nlohmann::json& settings, int year);
-
-// The label of a monitoring type ("unstable" -> 脱贫不稳定户 / "unstable household").
-std::string monitoring_type_label(const std::string& type, const std::string& language);
 
 }  // namespace doorstep::rules
 

@@ -21,4 +21,11 @@ namespace doorstep::rules {
 std::string suggest_monitoring_type(const std::string& formerly_poor,
                                     const std::vector<std::string>& fired_rule_ids);
 
+// What a person reads for a monitoring type in `language` ("zh": 脱贫不稳定户, "en":
+// "unstable", ...; another language gets zh); "" for "" and for an unknown type.
+std::string monitoring_type_label(const std::string& type, const std::string& language);
+
+// What a person reads for a risk level ("red" -> 红色 / "red"), as monitoring_type_label.
+std::string risk_level_label(const std::string& level, const std::string& language);
+
 }  // namespace doorstep::rules

@@ -173,11 +173,26 @@ CREATE TABLE forms (
 ) WITHOUT ROWID;
 )sql";
 
+// 8: drafts of form sessions, one per form and household ('' for a draft of no stored
+// household yet), saved after every answer so that a killed app loses nothing typed. The
+// content is the shell's JSON (answers, position); a visit stored deletes its draft.
+constexpr const char* kMigration8 = R"sql(
+CREATE TABLE drafts (
+  form_id TEXT NOT NULL,
+  household TEXT NOT NULL,
+  form_version TEXT NOT NULL,
+  content TEXT NOT NULL,
+  updated INTEGER NOT NULL,
+  PRIMARY KEY (form_id, household)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
-const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> all{kMigration1, kMigration2, kMigration3, kMigration4,
-                                            kMigration5, kMigration6, kMigration7};
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all{{1, kMigration1}, {2, kMigration2}, {3, kMigration3},
+                                          {4, kMigration4}, {5, kMigration5}, {6, kMigration6},
+                                          {7, kMigration7}, {8, kMigration8}};
   return all;
 }
 

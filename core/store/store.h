@@ -155,7 +155,8 @@ class Store {
   // A correction outside a visit: sets fields of a household or member record; fields whose
   // value is already current write no op. Returns the number of ops written.
   size_t set_fields(const std::string& record_id, const nlohmann::json& fields);
-  // Stores a visit and the field changes it implies. Returns the visit id.
+  // Stores a visit and the field changes it implies, and deletes the draft of its form and
+  // household in the same transaction. Returns the visit id.
   std::string record_visit(const VisitInput& visit);
   // Moves a household to another grid (a move op, kept in its history with `reason`).
   // Error(OutOfScope) unless this device's scope covers both the household's grid and `grid`;
@@ -166,6 +167,25 @@ class Store {
   // has no conflict; Error(OutOfScope) if this device's role is below the field's resolver
   // role (field_merge_rule), with a message naming who may resolve it.
   void resolve(const std::string& record_id, const std::string& field, const nlohmann::json& value);
+
+  // ---- drafts: form sessions in progress, kept across restarts (docs/schema.md) ----
+  // A draft is a JSON object {"form_id", "form_version", "household" (id, or null/absent for
+  // none), "answers": {...}, ...}; other members (the shell's position) are kept as given.
+  // One draft per (form_id, household): saving replaces the previous one, durably (it has
+  // been fsync'ed when this returns). InvalidArgument for a draft of the wrong shape or
+  // larger than the county's max_visit_bytes; NotFound for an unknown household. Drafts
+  // are the device's own: they are not signed, not synced and leave the op log alone.
+  void save_draft(const nlohmann::json& draft);
+  // The draft of (form_id, household; "" for none) as saved, plus "updated_ms" (ms since
+  // the epoch), or nullopt.
+  std::optional<nlohmann::json> draft(const std::string& form_id,
+                                      const std::string& household) const;
+  // Every draft, newest first: [{"form_id", "form_version", "household", "updated_ms",
+  // "answered"}] ("answered": how many answers it holds, members' counted one by one).
+  nlohmann::json drafts() const;
+  // Deletes the draft of (form_id, household); false if there was none. record_visit()
+  // deletes the draft of its form and household in its own transaction.
+  bool discard_draft(const std::string& form_id, const std::string& household);
 
   // ---- the record is the truth: risk from the merged state ----
   // A household's risk is the form's rules evaluated over its merged current state

@@ -68,6 +68,10 @@ inline constexpr const char* kSettingsRecord = "settings";
 // which household a record belongs to is part of its name (sync::validate checks it).
 std::string new_record_id(const std::string& household_id = "");
 
+// Deletes the draft of (form_id, household) in the caller's transaction (drafts.cpp); false
+// if there was none.
+bool delete_draft(sqlite::Database& db, const std::string& form_id, const std::string& household);
+
 // The JSON text of a stored canonical value.
 nlohmann::json parse_value(const std::string& canonical);
 

@@ -193,6 +193,8 @@ std::string Store::record_visit(const VisitInput& visit) {
     content.ended = visit.ended;
     content.gps = visit.gps;
     local.ops.push_back(create_op("visit", visit_id, content.to_json(), form_version));
+    // The visit is what the draft was for: both or neither (drafts.cpp).
+    delete_draft(*impl_->db, visit.form_id, household.id);
     diff_fields(*impl_, local, "household", household.id, household_fields, form_version, true);
 
     std::set<std::string> matched;

@@ -37,3 +37,17 @@ TEST_CASE("the session's risk result carries the monitoring type of its househol
   h.set("formerly_poor", "no").set("housing_grade", "A").expenses(50000);
   CHECK(h.risk().monitoring_type == "sudden_hardship");
 }
+
+TEST_CASE("monitoring types and risk levels have the policy's names in zh and plain English") {
+  using doorstep::rules::monitoring_type_label;
+  using doorstep::rules::risk_level_label;
+  CHECK(monitoring_type_label("unstable", "zh") == "脱贫不稳定户");
+  CHECK(monitoring_type_label("marginal", "zh") == "边缘易致贫户");
+  CHECK(monitoring_type_label("sudden_hardship", "zh") == "突发严重困难户");
+  CHECK(monitoring_type_label("sudden_hardship", "en") == "sudden hardship");
+  CHECK(monitoring_type_label("unstable", "en") == "unstable");
+  CHECK(monitoring_type_label("", "zh").empty());
+  CHECK(monitoring_type_label("other", "en").empty());
+  CHECK(risk_level_label("red", "zh") == "红色");
+  CHECK(risk_level_label("green", "en") == "green");
+}

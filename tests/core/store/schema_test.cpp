@@ -10,6 +10,7 @@ using doorstep::ErrorCode;
 using doorstep::store::Store;
 using doorstep::test::make_replica;
 using doorstep::test::TempDir;
+using nlohmann::json;
 
 TEST_CASE("a database created at schema version 1 opens, upgrades and keeps its data") {
   TempDir dir;
@@ -19,13 +20,13 @@ TEST_CASE("a database created at schema version 1 opens, upgrades and keeps its 
     h = store.add_household("640323.101.200.07", {{"head_name", "A"}});
   }
   {
-    // Take the file back to version 1: undo what migrations 2 to 7 did (5 dropped the ops
+    // Take the file back to version 1: undo what migrations 2 to 8 did (5 dropped the ops
     // table, which version 1 filled with a row per op; 6 added household_grids, which the
     // upgrade fills from the households held: check() compares it with the log; 7 added
-    // household_risk and forms).
+    // household_risk and forms; 8 added drafts).
     doorstep::sqlite::Database db((dir / "li.db").string(), false);
     db.exec(
-        "DROP TABLE household_risk; DROP TABLE forms;"
+        "DROP TABLE drafts; DROP TABLE household_risk; DROP TABLE forms;"
         "DROP TABLE household_grids;"
         "DROP TABLE merge_rules; DROP INDEX changes_by_household; DROP INDEX changes_by_grid;"
         "DROP INDEX records_by_household_type;"
@@ -87,4 +88,42 @@ TEST_CASE("opening a missing database says so, and init refuses to overwrite one
   CHECK_THROWS_WITH_AS(Store::open(dir / "none.db"), doctest::Contains("does not exist"), Error);
   { make_replica(dir, "li"); }
   CHECK_THROWS_WITH_AS(make_replica(dir, "li"), doctest::Contains("already exists"), Error);
+}
+
+TEST_CASE("the migration runner accepts a gap in the numbers and refuses numbers out of order") {
+  TempDir dir;
+  std::vector<doorstep::store::Migration> with_gap{
+      {1, "CREATE TABLE one (x);"}, {2, "CREATE TABLE two (x);"}, {4, "CREATE TABLE four (x);"}};
+  {
+    doorstep::sqlite::Database db((dir / "gap.db").string(), true);
+    doorstep::store::migrate(db, {with_gap[0], with_gap[1]}, -1);
+    CHECK(doorstep::store::schema_version(db) == 2);
+    doorstep::store::migrate(db, with_gap, -1);  // 3 does not exist: 4 follows 2
+    CHECK(doorstep::store::schema_version(db) == 4);
+    doorstep::sqlite::Statement tables(
+        db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('one', 'two', 'four')");
+    REQUIRE(tables.step());
+    CHECK(tables.int64(0) == 3);
+    doorstep::store::migrate(db, with_gap, -1);  // nothing left to apply
+    CHECK(doorstep::store::schema_version(db) == 4);
+  }
+  doorstep::sqlite::Database other((dir / "order.db").string(), true);
+  CHECK_THROWS_WITH_AS(doorstep::store::migrate(other, {with_gap[1], with_gap[0]}, -1),
+                       doctest::Contains("numbers must ascend"), Error);
+  CHECK(doorstep::store::schema_version(other) == 0);
+}
+
+TEST_CASE("a database at version 6 upgrades through 7 and 8 and gains the drafts table") {
+  TempDir dir;
+  { make_replica(dir, "li"); }
+  {
+    doorstep::sqlite::Database db((dir / "li.db").string(), false);
+    db.exec(
+        "DROP TABLE drafts; DROP TABLE household_risk; DROP TABLE forms; PRAGMA user_version = 6;");
+  }
+  Store reopened = Store::open(dir / "li.db", {"secret of li", false});
+  CHECK(doorstep::store::schema_version(reopened.database()) == 8);
+  CHECK(doorstep::store::latest_schema_version() == 8);
+  reopened.save_draft({{"form_id", "f"}, {"answers", json::object()}});
+  CHECK(reopened.draft("f", "").has_value());
 }
