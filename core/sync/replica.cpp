@@ -78,7 +78,11 @@ std::string Replica::certificate_request() const {
 }
 
 void Replica::install_enrollment(const nlohmann::json& enrollment) {
-  if (!enrollment.is_object() || enrollment.value("format", "") != "doorstep-enrollment")
+  // Every member is checked for its type before it is read: a "format" that is an object
+  // must be refused like a missing one, not end in a JSON type error (found by the
+  // enroll_json fuzz target's long run: {"format":{}}).
+  if (!enrollment.is_object() || !enrollment.contains("format") ||
+      !enrollment["format"].is_string() || enrollment["format"] != "doorstep-enrollment")
     throw Error(ErrorCode::Corrupt, "not a Doorstep enrollment file (member 'format')");
   crypto::Certificate ca = crypto::Certificate::from_pem(member_text(enrollment, "county_ca"));
   crypto::Certificate cert =

@@ -81,3 +81,19 @@ TEST_CASE(
   CHECK(reopened.identity().scope == kVillage);
   CHECK(reopened.digest() == digest);
 }
+
+TEST_CASE("an enrollment file whose members have the wrong type is refused as corrupt") {
+  // Found by the enroll_json fuzz target's long run: {"format":{}} ended in a JSON type error
+  // instead of a refusal (the input is a seed, enroll-format-object.json).
+  Initialised d;
+  for (const char* text : {R"({"format":{}})", R"({"format":7})", R"([])",
+                           R"({"format":"doorstep-enrollment","county_ca":{}})"}) {
+    INFO(text);
+    CHECK_THROWS_AS(d.replica->install_enrollment(nlohmann::json::parse(text)), Error);
+  }
+  CHECK_FALSE(d.replica->enrolled());
+  nlohmann::json forms_odd = d.grid_worker_enrollment();
+  forms_odd["forms"] = {7, {{"settings", "x"}}, {{"settings", {{"form_id", 3}}}}};
+  CHECK_NOTHROW(d.replica->install_enrollment(forms_odd));  // odd forms are skipped
+  CHECK(d.store->forms().empty());
+}
