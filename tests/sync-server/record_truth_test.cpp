@@ -118,7 +118,8 @@ TEST_CASE("a red household stays red after a revisit that gives only a visit dat
   CHECK(fired.count("red.school") == 1);
   std::set<std::string> id_numbers;
   for (const auto& m : shown["members"]) id_numbers.insert(m["fields"]["id_number"]);
-  for (const auto& m : example("red")["members"])
+  const json red = example("red");
+  for (const auto& m : red["members"])
     CHECK(id_numbers.count(m["id_number"].get<std::string>()) == 1);
 
   // And the county, which evaluates the same merged state, agrees.
