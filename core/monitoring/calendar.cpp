@@ -5,31 +5,17 @@
 #include <cstdio>
 
 #include "core/common/error.h"
+#include "core/forms/dates.h"
 
 namespace doorstep::monitoring {
 namespace {
 
-// Days from 1970-01-01 of a civil date, and back (the usual era-based algorithm).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
+// The civil-date arithmetic is the form language's (core/forms/dates.h).
 void civil_from_days(int64_t z, int& year, int& month, int& day) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  year = static_cast<int>(y + (month <= 2));
+  forms::dates::Civil civil = forms::dates::civil_from_days(z);
+  year = static_cast<int>(civil.year);
+  month = static_cast<int>(civil.month);
+  day = static_cast<int>(civil.day);
 }
 
 int days_in_month(int year, int month) {
@@ -72,7 +58,8 @@ std::optional<Date> Date::parse(std::string_view iso) {
 }
 
 Date Date::from_civil(int year, int month, int day) {
-  return Date{days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day))};
+  return Date{forms::dates::days_from_civil(year, static_cast<unsigned>(month),
+                                            static_cast<unsigned>(day))};
 }
 
 std::string Date::to_string() const {
