@@ -244,6 +244,10 @@ void check_pattern_size(const std::string& pattern) {
       if (i + 1 < pattern.size())
         check_count(pattern, i + 1, false, "a back-reference number is over 1000");
       ++i;
+      // \cX is a control escape: it takes the character after it, even a backslash, so the
+      // escapes after it pair up from there (found by fuzzing: \c\\\9826… hid a huge
+      // back-reference).
+      if (i < pattern.size() && pattern[i] == 'c') ++i;
     } else if (c == '[') {
       // A character class: up to its closing ']' (a ']' first, or escaped, is a member).
       size_t j = i + 1;

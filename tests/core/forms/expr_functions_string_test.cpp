@@ -93,6 +93,10 @@ TEST_CASE("regex refuses nested repetition and subjects over 2000 characters") {
     CHECK(error_of(std::string("regex('aaaa', '") + pattern + "')").find("already repeated") !=
           std::string::npos);
   }
+  // A control escape takes the next character, a backslash included: what follows is a
+  // back-reference libstdc++ would read with an unchecked multiply.
+  CHECK(error_of("regex('1', '\\c\\\\\\\\9826666666666666666666')").find("back-reference") !=
+        std::string::npos);
   CHECK(eval_bool("regex('aaa', '^a*?$')"));                  // a lazy quantifier is one repetition
   CHECK(eval_bool("regex('ab12', '^(?:[a-z]+)[0-9]{2}$')"));  // a non-capturing group
   CHECK(eval_bool("regex('a+b', '^a[+*]b$')"));               // quantifier characters in a class
