@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 
 #include "core/common/error.h"
 #include "core/forms/dates.h"
@@ -133,6 +135,17 @@ int WorkingCalendar::working_days_between(Date from, Date to) const {
   for (Date day{from.days + 1}; day <= to; ++day.days)
     if (is_working_day(day)) ++count;
   return count;
+}
+
+Date today() {
+  if (const char* pinned = std::getenv("DOORSTEP_TODAY"); pinned && *pinned) {
+    if (auto date = Date::parse(pinned)) return *date;
+    throw Error(ErrorCode::InvalidArgument,
+                std::string("DOORSTEP_TODAY='") + pinned + "' is not a date (YYYY-MM-DD)");
+  }
+  constexpr int64_t kChinaOffsetSeconds = 8 * 3600;
+  int64_t seconds = static_cast<int64_t>(std::time(nullptr)) + kChinaOffsetSeconds;
+  return Date{seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400};
 }
 
 }  // namespace doorstep::monitoring

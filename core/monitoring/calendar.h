@@ -57,4 +57,9 @@ class WorkingCalendar {
   std::set<int64_t> workdays_;
 };
 
+// Today's civil date: DOORSTEP_TODAY (YYYY-MM-DD) when it is set — for tests, demos and
+// training — else the system clock's date in UTC+8 (China Standard Time, the zone of every
+// county Doorstep serves). Error(InvalidArgument) for a DOORSTEP_TODAY that is not a date.
+Date today();
+
 }  // namespace doorstep::monitoring

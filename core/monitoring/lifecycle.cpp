@@ -79,6 +79,31 @@ bool is_monitoring_type(const std::string& type) {
   return type == "unstable" || type == "marginal" || type == "sudden";
 }
 
+LifecycleSettings LifecycleSettings::from_json(const nlohmann::json& settings) {
+  LifecycleSettings out;
+  if (!settings.is_object()) return out;
+  auto read = [&](const char* name, int& into, int max) {
+    auto it = settings.find(name);
+    if (it == settings.end() || !it->is_number_integer()) return;
+    int64_t value = it->get<int64_t>();
+    if (value >= 0 && value <= max) into = static_cast<int>(value);
+  };
+  read("deadline_verify_days", out.deadline_verify_days, 366);
+  read("publicity_days", out.publicity_days, 366);
+  read("deadline_township_days", out.deadline_township_days, 366);
+  read("deadline_county_days", out.deadline_county_days, 366);
+  read("observation_months", out.observation_months, 120);
+  read("follow_up_days", out.follow_up_days, 366);
+  return out;
+}
+
+bool role_may_take(CaseState from, CaseState to, Role role) {
+  if (is_closed(from)) return false;
+  if (to == CaseState::Dismissed) return before_approved(from) && role >= *next_step_role(from);
+  const Step* step = step_from(from);
+  return step && step->to == to && role >= step->role;
+}
+
 std::optional<Role> next_step_role(CaseState state) {
   if (const Step* step = step_from(state)) return step->role;
   return std::nullopt;

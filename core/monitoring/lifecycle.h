@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/monitoring/calendar.h"
 
 namespace doorstep::monitoring {
@@ -57,6 +59,11 @@ struct LifecycleSettings {
   int deadline_township_days = 5;  // working days, publicised (after publicity) -> reviewed
   int deadline_county_days = 5;    // working days, township_reviewed -> approved
   int observation_months = 6;      // months in assisting before elimination
+  int follow_up_days = 30;         // calendar days from assisting to the follow-up visit
+
+  // From the county settings record's fields: each member that is a whole number in range
+  // replaces its default (days 0-366, months 0-120); anything else keeps the default.
+  static LifecycleSettings from_json(const nlohmann::json& settings);
 };
 
 // What the store knows of a case and its household when a transition is asked for.
@@ -84,6 +91,11 @@ std::optional<std::string> refuse_transition(const CaseFacts& facts,
                                              const TransitionRequest& request,
                                              const LifecycleSettings& settings,
                                              const WorkingCalendar& calendar, Date today);
+
+// Whether `role` may move a case from `from` to `to` at all (the table above, conditions
+// aside): what every replica checks on a transition it receives, whose conditions were the
+// actor's to check on the state it held.
+bool role_may_take(CaseState from, CaseState to, Role role);
 
 // The role the next step of a case in `state` needs (nullopt for a closed case).
 std::optional<Role> next_step_role(CaseState state);

@@ -1,9 +1,11 @@
 // HouseholdClassifier: the form's risk rules over a household's merged state.
 #include "core/rules/household_classifier.h"
 
+#include <cstdlib>
 #include <ctime>
 
 #include "core/common/error.h"
+#include "core/forms/dates.h"
 #include "core/forms/form_evaluation.h"
 #include "core/forms/form_loader.h"
 #include "core/forms/form_session.h"
@@ -143,6 +145,23 @@ std::optional<json> HouseholdClassifier::classify(const json& state, const json&
       {"rules", rules},
       {"form_version", form->settings.form_id + "@" + form->settings.version}};
   if (!result.errors.empty()) out["errors"] = result.errors;
+  // What the monitoring loop's elimination check reads: the per-capita income against the
+  // monitoring threshold, when the form has both (docs/monitoring.md).
+  if (form->find("income_per_capita")) {
+    auto number = [](const json& value) -> std::optional<double> {
+      if (value.is_number()) return value.get<double>();
+      if (!value.is_string() || value.get<std::string>().empty()) return std::nullopt;
+      const std::string& text = value.get_ref<const std::string&>();
+      char* end = nullptr;
+      double parsed = std::strtod(text.c_str(), &end);
+      if (end != text.c_str() + text.size()) return std::nullopt;
+      return parsed;
+    };
+    auto per_capita = number(value_read(session, *form, params, "income_per_capita"));
+    auto threshold = number(value_read(session, *form, params, "monitoring_threshold"));
+    if (per_capita && threshold)
+      out["income"] = {{"per_capita", *per_capita}, {"monitoring_threshold", *threshold}};
+  }
   return out;
 }
 
@@ -185,6 +204,14 @@ std::shared_ptr<const HouseholdClassifier> classifier_of(const store::Store& sto
   return classifier;
 }
 
+double pinned_today_seconds() {
+  const char* pinned = std::getenv("DOORSTEP_TODAY");
+  if (!pinned || !*pinned) return -1;
+  auto date = forms::dates::parse(pinned, 0);
+  if (!date || date->has_time) return -1;
+  return date->days * 86400.0 + 12 * 3600.0;  // noon: the same day in every zone
+}
+
 void use_form_classifier() {
   store::Store::set_classifier_factory([](store::Store& store) {
     std::shared_ptr<const HouseholdClassifier> classifier = classifier_of(store);
@@ -193,7 +220,7 @@ void use_form_classifier() {
       return;
     }
     store.set_classifier([classifier](const nlohmann::json& state, const nlohmann::json& settings) {
-      return classifier->classify(state, settings);
+      return classifier->classify(state, settings, pinned_today_seconds());
     });
   });
 }

@@ -12,10 +12,11 @@
 // language for a shell to show.
 //
 // Which form: the one of the household's newest visit if this classifier holds it, else the
-// default form (the last one added). A household without a visit has no level (nullopt). Parameters: the form's defaults, overridden by the county
-// settings: a setting named like a parameter (`poverty_line`) applies to every year, one named
-// PARAM_YEAR (`poverty_line_2026`) to that year and those after it until a later year's
-// setting; the year is the one of the evaluation date.
+// default form (the last one added). A household without a visit has no level (nullopt).
+// Parameters: the form's defaults, overridden by the county settings: a setting named like a
+// parameter (`poverty_line`) applies to every year, one named PARAM_YEAR (`poverty_line_2026`) to
+// that year and those after it until a later year's setting; the year is the one of the evaluation
+// date.
 //
 // Thread-safety: forms are immutable once added; classify() and render() only read. Adding
 // forms is not safe alongside them.
@@ -79,6 +80,11 @@ namespace doorstep::rules {
 // (store::Store::set_classifier_factory). Called once by the shells and the server; calling
 // it again is harmless.
 void use_form_classifier();
+
+// DOORSTEP_TODAY (YYYY-MM-DD) as seconds since the epoch (noon of that day), or -1 when it is
+// not set: the "today" the classifier of use_form_classifier() evaluates with, so that age
+// and year-dependent thresholds follow a pinned date in tests, demos and training.
+double pinned_today_seconds();
 
 // A classifier holding the forms of `store` (for rendering messages), or null if none load.
 std::shared_ptr<const HouseholdClassifier> classifier_of(const store::Store& store);

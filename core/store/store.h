@@ -80,6 +80,39 @@ struct VisitInput {
   std::string started;  // ISO 8601 texts as the shell recorded them; may be empty
   std::string ended;
   nlohmann::json gps;  // null or {"lat", "lon", "accuracy"}
+  // The task this visit does (a task of the household, open), and for a verify task its
+  // verdict: confirmed | dismissed. The task is marked done in the visit's change.
+  std::string task;
+  std::string verdict;
+};
+
+// What the monitoring loop's listings select (Store::warnings, cases, tasks).
+struct MonitoringFilter {
+  std::string scope;      // grid prefix of the household ("" = every household held)
+  std::string household;  // one household only
+  std::string status;     // warnings, tasks: open | closed | done | cancelled ("" = open ones)
+  std::string state;      // cases: one state ("" = every open case)
+  bool overdue = false;   // only what is past its deadline
+  bool all = false;       // tasks, cases, warnings: closed ones too
+};
+
+// A case transition asked for (Store::advance_case).
+struct CaseAdvance {
+  std::string to;      // identified | verified | ... | eliminated | dismissed
+  std::string actor;   // the person acting ("" = this device's user)
+  std::string role;    // the role acted in ("" = this device's; at most this device's)
+  std::string type;    // approved: unstable | marginal | sudden
+  std::string reason;  // dismissed: required; otherwise optional
+};
+
+// An assistance measure (帮扶措施) of a case (Store::add_measure).
+struct MeasureInput {
+  std::string department;  // education | civil_affairs | medical_insurance | housing | ...
+  std::string kind;        // what is done, as text
+  std::string start;       // YYYY-MM-DD
+  std::string end;         // YYYY-MM-DD or "" (ongoing)
+  bool ongoing = false;    // ongoing by design (a pension, a public-welfare post)
+  std::string note;
 };
 
 // One household as a scan sees it (Store::scan_households): what a listing or an export
@@ -242,6 +275,59 @@ class Store {
   // propose. Returns the proposal's id. Error(NotFound) if the field has no conflict.
   std::string propose(const std::string& record_id, const std::string& field,
                       const nlohmann::json& value, const std::string& note);
+
+  // ---- the monitoring loop: warnings, cases, tasks, measures (docs/monitoring.md) ----
+  // Records of a household's scope, so ordinary sync carries them. A visit whose household
+  // turns red or yellow on its merged state (or is red or yellow with no open case) raises a
+  // warning in the visit's own change; the warning opens a case, with a verify task for the
+  // household's grid, or joins the open one. Warnings, cases and tasks have ids derived from
+  // what raised them, so one trigger gives one record whatever the replicas and routes.
+  // "Today" is monitoring::today() (DOORSTEP_TODAY or the clock).
+  //
+  // The county's working-day calendar (the county-level record "calendar"):
+  // {"holidays": [...], "workdays": [...]}, both empty before the county set one.
+  nlohmann::json calendar() const;
+  // Replaces the calendar (county only: Error(Unauthorized) otherwise); InvalidArgument for a
+  // date that is not YYYY-MM-DD or both a holiday and a working day. Returns whether it
+  // changed.
+  bool set_calendar(const nlohmann::json& calendar);
+  // A household's own application (农户自主申报), recorded by its grid worker: a warning with
+  // source "application". Returns {"warning", "case", "task"} (task: the verify task of a
+  // case it opened, else null).
+  nlohmann::json add_application(const std::string& household_id, const std::string& reason);
+  // {"warnings": [{"id", "household", "source", "level", "rules", "status", "case",
+  //   "created_at", "created_by", "reason", "escalated_to", "trigger"}]}, newest first.
+  nlohmann::json warnings(const MonitoringFilter& filter) const;
+  // {"cases": [{"id", "household", "grid", "state", "type", "opened_at", "entered", "due",
+  //   "overdue", "conflict"}]}, overdue first, then by due date.
+  nlohmann::json cases(const MonitoringFilter& filter) const;
+  // {"id", "household", "grid", "state", "type", "risk_factors", "warnings", "measures",
+  //  "tasks", "objections", "history": [{"from", "to", "actor", "role", "at", "on",
+  //  "reason"}], "opened_at", "entered", "due", "overdue", "conflict", "next": {"to",
+  //  "role"}}. NotFound for an unknown case.
+  nlohmann::json case_detail(const std::string& case_id) const;
+  // {"tasks": [{"id", "kind", "household", "case", "assignee", "due", "status", "overdue",
+  //   "result"}]}: open tasks (filter.all: every task), overdue first.
+  nlohmann::json tasks(const MonitoringFilter& filter) const;
+  // Moves a case to `request.to`, as one op kept in its history (from, to, actor, role,
+  // date, reason). OutOfScope for a role below the step's (or above this device's), or a
+  // household outside this device's scope; Conflict, naming the unmet condition, for a
+  // transition the lifecycle refuses (core/monitoring/lifecycle.h) or a case whose state is
+  // in conflict. Returns case_detail().
+  nlohmann::json advance_case(const std::string& case_id, const CaseAdvance& request);
+  // An objection (异议) during publicity, with its text (1-2000 bytes); any role in scope.
+  // Conflict unless the case is publicised. Returns the objection's id.
+  std::string object_case(const std::string& case_id, const std::string& text);
+  // Settles an objection (village leader or above) with a note saying how.
+  void settle_objection(const std::string& objection_id, const std::string& note);
+  // Records a measure of an approved or assisting case (township or county). Returns its id.
+  std::string add_measure(const std::string& case_id, const MeasureInput& measure);
+  // The county's sweep (county role only, else Unauthorized): raises an escalation warning
+  // for each step past its deadline (once per case and step), and a rules warning for each
+  // red or yellow household whose newest visit raised none and which has no open case (its
+  // level changed here, e.g. by new county settings). Each is one change of its household.
+  // Returns {"escalations": [warning ids], "warnings": [warning ids]}.
+  nlohmann::json monitor();
 
   // ---- reads (JSON shapes of the CLI, docs/schema.md) ----
   nlohmann::json household(const std::string& id) const;

@@ -72,6 +72,12 @@ std::string new_record_id(const std::string& household_id = "");
 // if there was none.
 bool delete_draft(sqlite::Database& db, const std::string& form_id, const std::string& household);
 
+// The monitoring side of a visit being built in `local` (store_monitoring.cpp): marks the
+// task it does as done (with its verdict), and raises the warning its household's state
+// after the visit calls for, in the same change.
+void monitor_visit(Store::Impl& impl, LocalChange& local, const RecordRow& household,
+                   const std::string& visit_id, const VisitInput& visit);
+
 // The JSON text of a stored canonical value.
 nlohmann::json parse_value(const std::string& canonical);
 

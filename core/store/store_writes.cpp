@@ -226,6 +226,7 @@ std::string Store::record_visit(const VisitInput& visit) {
       }
       diff_fields(*impl_, local, "member", member_id, answers, form_version, true, {kMemberIdKey});
     }
+    monitor_visit(*impl_, local, household, visit_id, visit);
   });
   return visit_id;
 }

@@ -3,6 +3,7 @@
 
 #include "core/crypto/hash.h"
 #include "core/crypto/keys.h"
+#include "core/monitoring/lifecycle.h"
 #include "core/store/grid_path.h"
 
 namespace doorstep::sync {
@@ -97,6 +98,57 @@ std::optional<crypto::PublicKey> ChangeVerifier::key_for(const std::string& devi
   return std::nullopt;
 }
 
+namespace {
+
+// The monitoring loop's ops, judged by the certified role (docs/monitoring.md, "Who may do
+// what"): a case transition names its from, to and the role it was taken in, which must be
+// the origin's certified role or one below it, and one the lifecycle lets take that step
+// (its conditions were the actor's to check on the state it held); a case is opened only as
+// identified; a measure is recorded by a township or county device. Everything else of a
+// case (its warnings, tasks, objections) any role in scope may write.
+std::optional<Rejection> refuse_monitoring_ops(const Change& change,
+                                               const crypto::DeviceClaims& claims) {
+  namespace mon = doorstep::monitoring;
+  auto certified = mon::role_from_string(std::string(crypto::role_name(claims.role)));
+  std::string who =
+      "device " + change.origin + " (" + std::string(crypto::role_name(claims.role)) + ")";
+  for (const Op& op : change.ops) {
+    if (op.record_type == "measure" && op.kind == OpKind::Create &&
+        (!certified || *certified < mon::Role::Township))
+      return Rejection{ErrorCode::OutOfScope,
+                       "measure " + op.record_id + " recorded by " + who +
+                           ": measures are recorded by a township or county"};
+    if (op.record_type != "case" || op.field != "state" || op.kind != OpKind::Set) continue;
+    nlohmann::json value = nlohmann::json::parse(op.value, nullptr, false);
+    auto text = [&](const char* name) {
+      auto it = value.is_object() ? value.find(name) : value.end();
+      return it != value.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    if (!value.is_object() || !value.contains("from")) {
+      if (value == nlohmann::json{{"state", "identified"}}) continue;
+      return Rejection{ErrorCode::Corrupt, "case " + op.record_id + ": a state op by " + who +
+                                               " that is neither an opening nor a transition"};
+    }
+    auto from = mon::case_state_from_string(text("from"));
+    auto to = mon::case_state_from_string(text("state"));
+    auto claimed = mon::role_from_string(text("role"));
+    if (!from || !to || !claimed)
+      return Rejection{ErrorCode::Corrupt, "case " + op.record_id + ": a transition by " + who +
+                                               " with an unknown state or role"};
+    if (!certified || *claimed > *certified)
+      return Rejection{ErrorCode::OutOfScope,
+                       "case " + op.record_id + ": " + who + " claims to act as " + text("role")};
+    if (!mon::role_may_take(*from, *to, *claimed))
+      return Rejection{ErrorCode::OutOfScope, "case " + op.record_id + ": the move from " +
+                                                  text("from") + " to " + text("state") + " by " +
+                                                  who + " as " + text("role") +
+                                                  " is not one that role may make"};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<Rejection> ChangeVerifier::admit(const SignedChange& signed_change) {
   const Change& change = signed_change.change;
   auto it = known_.find(change.origin);
@@ -138,6 +190,7 @@ std::optional<Rejection> ChangeVerifier::admit(const SignedChange& signed_change
                                                   std::string(crypto::role_name(rule.resolver)) +
                                                   " or above may resolve it"};
   }
+  if (auto refused = refuse_monitoring_ops(change, claims)) return refused;
   if (!store::grid_within(change.grid, own_scope_))
     return Rejection{ErrorCode::OutOfScope, "household " + change.household + " at grid " +
                                                 change.grid + " is outside this replica's scope " +
