@@ -18,7 +18,9 @@ int run_visit(const std::vector<std::string>& argv) {
              {"answers", true},
              {"params", true},
              {"prefill", false},
-             {"lang", true}});
+             {"lang", true},
+             {"task", true},
+             {"verdict", true}});
   args.expect_at_most(0);
   std::string household = args.required("household");
   std::string form_path = args.required("form");
@@ -54,6 +56,12 @@ int run_visit(const std::vector<std::string>& argv) {
   }
   if (args.has("prefill")) options["prefill"] = true;
   if (auto lang = args.value("lang")) options["language"] = *lang;
+  if (auto task = args.value("task")) options["task"] = *task;
+  if (auto verdict = args.value("verdict")) {
+    if (*verdict != "confirmed" && *verdict != "dismissed")
+      throw UsageError("visit", "--verdict must be confirmed or dismissed, not '" + *verdict + "'");
+    options["verdict"] = *verdict;
+  }
   std::string text =
       take_string_naming(ds_store_visit_with(store.get(), household.c_str(), form.c_str(),
                                              answers.c_str(), options.dump().c_str(), &error),
@@ -71,20 +79,30 @@ int run_visit(const std::vector<std::string>& argv) {
   for (const auto& rule : result["risk"]["rules"])
     std::cout << "  " << value_text(rule.value("id", json(""))) << ": "
               << value_text(rule.value("message", json(""))) << "\n";
+  if (const json& warning = result["warning"]; warning.is_object()) {
+    std::cout << "warning " << value_text(warning["id"]) << " raised ("
+              << value_text(warning["level"]) << "), case " << value_text(warning["case"]);
+    if (warning.contains("task")) std::cout << ", verify task " << value_text(warning["task"]);
+    std::cout << "\n";
+  }
   return 0;
 }
 
 const CommandRegistration visit_command{
     {"visit", "store a visit of a household and print its risk level",
      "usage: PROGRAM visit --db PATH --household ID --form FILE --answers FILE [--params FILE] "
-     "[--prefill] [--lang zh|en] [--json]\n\n"
+     "[--prefill] [--lang zh|en] [--task ID [--verdict confirmed|dismissed]] [--json]\n\n"
      "Evaluates the answers with the form (and the county params), stores the visit with its\n"
      "risk result, and updates the household's and members' fields that changed. Members in\n"
      "the answers are matched by member_id, else by id_number. Nothing the file leaves out is\n"
      "removed; the household's level comes from its whole merged state after the visit.\n"
      "--prefill takes every answer the file does not give from the household's current\n"
      "state, so a revisit file may hold only what changed ({\"visit_date\": \"2026-12-01\"}).\n"
-     "--params overrides the county settings for an offline evaluation only.\n",
+     "--params overrides the county settings for an offline evaluation only.\n"
+     "A visit that turns the household red or yellow raises a warning in the same change,\n"
+     "which opens a monitoring case (or joins the open one) with a verify task for the\n"
+     "household's grid (see `doorstep tasks`). --task names the open task this visit does\n"
+     "(it is marked done); a verify task needs --verdict confirmed|dismissed.\n",
      run_visit}};
 
 }  // namespace

@@ -100,5 +100,6 @@ DS_API const char* ds_version(void) DS_NOEXCEPT;
 #include "doorstep_forms.h" /* form definitions and form sessions */
 #include "doorstep_store.h" /* the device's local store: households, visits, conflicts */
 #include "doorstep_sync.h"  /* enrollment, sync sessions, bundle files */
+#include "doorstep_monitoring.h" /* warnings, cases, tasks, measures */
 
 #endif /* DOORSTEP_H */

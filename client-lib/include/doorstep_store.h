@@ -113,8 +113,9 @@ DS_API char* ds_store_change_limits(ds_store* store, ds_error* out_error) DS_NOE
  * Returns {"visit_id", "risk": {"level", "monitoring_type", "monitoring_type_label",
  * "rules": [{"id", "level", "values", "message"}], "form_version"}, "visit_risk": {...}}:
  * "risk" is the household's level from its merged state after the visit (what the county
- * computes too), "visit_risk" the evaluation of the answers as given. Caller frees with
- * ds_free. */
+ * computes too), "visit_risk" the evaluation of the answers as given, "warning": the
+ * warning the visit raised, {"id", "level", "case", "task"} (task: the verify task of the
+ * case), or null (doorstep_monitoring.h). Caller frees with ds_free. */
 DS_API char* ds_store_visit(ds_store* store, const char* household_id, const char* form_json,
                             const char* answers_json, const char* params_json,
                             ds_error* out_error) DS_NOEXCEPT;
@@ -124,7 +125,9 @@ DS_API char* ds_store_visit(ds_store* store, const char* household_id, const cha
  * is taken from the household's current state (members matched by member_id, else id_number;
  * a member the file leaves out keeps all its answers), except the answers whose default the
  * form computes (the visit date, an age from the ID number), which are computed afresh: a
- * revisit file may hold only what changed. */
+ * revisit file may hold only what changed. "task": the id of an open task of the household
+ * that this visit does, marked done in the visit's change; "verdict": confirmed | dismissed,
+ * required for a verify task and refused for others. */
 DS_API char* ds_store_visit_with(ds_store* store, const char* household_id, const char* form_json,
                                  const char* answers_json, const char* options_json,
                                  ds_error* out_error) DS_NOEXCEPT;

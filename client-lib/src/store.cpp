@@ -192,8 +192,14 @@ json rendered_risk(const doorstep::store::Store& store, const json& risk,
 }
 
 // ds_store_visit and ds_store_visit_with: `params` null = the county settings decide.
+struct VisitTask {
+  std::string task;     // the task the visit does ("" = none)
+  std::string verdict;  // a verify task's: confirmed | dismissed
+};
+
 json store_visit(ds_store* store, const char* household_id, const char* form_json,
-                 const char* answers_json, const json& params, bool prefill, std::string language) {
+                 const char* answers_json, const json& params, bool prefill, std::string language,
+                 const VisitTask& task = {}) {
   json form = parse_object_arg(form_json, "form_json");
   json given = parse_object_arg(answers_json, "answers_json");
   // Sizes first: answers the county would refuse are not worth evaluating.
@@ -247,13 +253,30 @@ json store_visit(ds_store* store, const char* household_id, const char* form_jso
   visit.risk.erase("level_label");
   visit.risk.erase("monitoring_type_label");
   if (answers.contains("location")) visit.gps = answers["location"];
+  visit.task = task.task;
+  visit.verdict = task.verdict;
   std::string id = store->store.record_visit(visit);
+  // The warning this visit raised, if it raised one (with its case and verify task).
+  json warning = nullptr;
+  doorstep::store::MonitoringFilter mine;
+  mine.household = household_id;
+  json raised = store->store.warnings(mine)["warnings"];
+  for (const auto& w : raised)
+    if (w["trigger"] == "visit:" + id) {
+      warning = {{"id", w["id"]}, {"level", w["level"]}, {"case", w["case"]}};
+      doorstep::store::MonitoringFilter tasks;
+      tasks.household = household_id;
+      json open = store->store.tasks(tasks)["tasks"];
+      for (const auto& t : open)
+        if (t["case"] == w["case"] && t["kind"] == "verify") warning["task"] = t["id"];
+    }
   // The household's level is that of its merged state after the visit.
   json risk = store->store.household_risk(household_id);
   if (!risk.is_object()) risk = snapshot["risk"];
   return json{{"visit_id", id},
               {"risk", rendered_risk(store->store, risk, language)},
-              {"visit_risk", snapshot["risk"]}};
+              {"visit_risk", snapshot["risk"]},
+              {"warning", warning}};
 }
 
 }  // namespace
@@ -401,6 +424,7 @@ char* ds_store_visit_with(ds_store* store, const char* household_id, const char*
     json params;
     bool prefill = false;
     std::string language;
+    VisitTask task;
     for (const auto& [name, value] : options.items()) {
       if (name == "params") {
         if (!value.is_null() && !value.is_object())
@@ -415,12 +439,16 @@ char* ds_store_visit_with(ds_store* store, const char* household_id, const char*
         if (!value.is_string())
           throw Error(ErrorCode::InvalidArgument, "options: \"language\" must be a string");
         language = value.get<std::string>();
+      } else if (name == "task" || name == "verdict") {
+        if (!value.is_string())
+          throw Error(ErrorCode::InvalidArgument, "options: \"" + name + "\" must be a string");
+        (name == "task" ? task.task : task.verdict) = value.get<std::string>();
       } else {
         throw Error(ErrorCode::InvalidArgument, "options: unknown option \"" + name + "\"");
       }
     }
     return owned(
-        store_visit(store, household_id, form_json, answers_json, params, prefill, language)
+        store_visit(store, household_id, form_json, answers_json, params, prefill, language, task)
             .dump());
   });
 }

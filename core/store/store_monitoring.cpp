@@ -625,6 +625,15 @@ json Store::cases(const MonitoringFilter& filter) const {
         if (!filter.state.empty() ? state.state != filter.state : (!filter.all && state.closed()))
           return;
         json summary = view.case_summary(state, grid);
+        // A case opened while an older one was reopened by a concurrent transition joins
+        // that one: a household has one open case.
+        if (!state.closed()) {
+          auto open = view.open_case(state.household);
+          if (open && open->id != id) {
+            if (!filter.all) return;
+            summary["joined_to"] = open->id;
+          }
+        }
         if (filter.overdue && !summary["overdue"].get<bool>()) return;
         list.push_back(std::move(summary));
       });
@@ -644,6 +653,9 @@ json Store::case_detail(const std::string& case_id) const {
   if (!state.exists) throw Error(ErrorCode::NotFound, "unknown case '" + case_id + "'");
   RecordRow household = impl_->require_record(state.household, "household");
   json out = view.case_summary(state, household.grid);
+  if (!state.closed())
+    if (auto open = view.open_case(state.household); open && open->id != case_id)
+      out["joined_to"] = open->id;
   json factors = json::array(), warnings = json::array();
   for (const auto& [id, warning] : view.warnings_of(state.household, case_id)) {
     warnings.push_back(view.warning_json(id, warning, state.household));
@@ -767,6 +779,10 @@ json Store::advance_case(const std::string& case_id, const CaseAdvance& request)
       throw Error(ErrorCode::Conflict, "case " + case_id +
                                            " has concurrent transitions in conflict; resolve "
                                            "its field 'state' first (doorstep conflicts)");
+    if (auto open = view.open_case(household.id); open && open->id != case_id && !state.closed())
+      throw Error(ErrorCode::Conflict, "case " + case_id + " joined case " + open->id +
+                                           " of the same household, which is open again; "
+                                           "advance that one");
     mon::CaseState from = *mon::case_state_from_string(state.state);
     // A step this role may not take (one a higher role could) is refused as out of scope;
     // a step not in the table, or whose condition is unmet, as a conflict with the state.
