@@ -96,6 +96,19 @@ struct MonitoringFilter {
   bool all = false;       // tasks, cases, warnings: closed ones too
 };
 
+// A warning raised by something other than a visit (Store::raise_warning): department data
+// matched at the county, or a shell's own trigger.
+struct WarningRequest {
+  std::string household;
+  std::string source;   // department | application | rules
+  std::string trigger;  // what raised it, unique per event: one trigger gives one warning
+  std::string level;    // red | yellow; "" = the household's current level
+  nlohmann::json rules = nlohmann::json::array();  // ids of the findings ("medical_cost")
+  std::string reason;                              // text for people
+  nlohmann::json values;   // the data that raised it (a department row's values), or null
+  nlohmann::json prefill;  // answers the verify task's revisit starts from (object), or null
+};
+
 // A case transition asked for (Store::advance_case).
 struct CaseAdvance {
   std::string to;      // identified | verified | ... | eliminated | dismissed
@@ -295,6 +308,12 @@ class Store {
   // source "application". Returns {"warning", "case", "task"} (task: the verify task of a
   // case it opened, else null).
   nlohmann::json add_application(const std::string& household_id, const std::string& reason);
+  // Raises a warning for request.household in one change of the household: it opens a case
+  // (with its verify task) or joins the open one; a warning with a prefill always comes with
+  // a verify task of its own carrying it (a department's figures for the revisit). Returns
+  // {"warning", "case", "task", "created"}; "created" is false (and nothing is written) when
+  // the trigger raised its warning already. OutOfScope outside this device's scope.
+  nlohmann::json raise_warning(const WarningRequest& request);
   // {"warnings": [{"id", "household", "source", "level", "rules", "status", "case",
   //   "created_at", "created_by", "reason", "escalated_to", "trigger"}]}, newest first.
   nlohmann::json warnings(const MonitoringFilter& filter) const;

@@ -15,6 +15,7 @@
 // replicas raising for one trigger write one record.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "core/common/error.h"
 #include "core/crypto/hash.h"
@@ -259,7 +260,9 @@ struct MonitoringView {
             {"due", due},
             {"status", status},
             {"overdue", status == "open" && due_date && due_date->days < today.days},
-            {"result", task.contains("result") ? task["result"] : json()}};
+            {"result", task.contains("result") ? task["result"] : json()},
+            {"prefill", task.contains("prefill") ? task["prefill"] : json()},
+            {"values", task.contains("values") ? task["values"] : json()}};
   }
 
   json warning_json(const std::string& id, const json& warning,
@@ -276,7 +279,8 @@ struct MonitoringView {
             {"created_by", member("created_by")},
             {"reason", member("reason")},
             {"escalated_to", member("escalated_to")},
-            {"trigger", member("trigger")}};
+            {"trigger", member("trigger")},
+            {"values", member("values")}};
   }
 
   // Every record of `type` within `scope`: (id, household, household's grid).
@@ -354,35 +358,48 @@ struct WarningInput {
   std::string created_at;  // ISO 8601
   std::string created_by;
   std::string date;  // YYYY-MM-DD
+  json values;       // the data that raised it, or null
+  json prefill;      // answers for the verify task's revisit, or null
 };
 
 // Raises a warning for `household` into `local`: the warning record, joined to the open case
 // or to a new case (with the verify task for the household's grid). Nothing if the trigger
 // raised one already. Returns {"warning", "case", "task"}.
-json raise_warning(Store::Impl& impl, const MonitoringView& view, LocalChange& local,
-                   const RecordRow& household, const WarningInput& input) {
+json raise_into(Store::Impl& impl, const MonitoringView& view, LocalChange& local,
+                const RecordRow& household, const WarningInput& input) {
   std::string warning_id = derived_id(household.id, "warning|" + input.trigger);
   if (impl.find_record(warning_id)) return json();
   for (const auto& op : local.ops)
     if (op.record_id == warning_id) return json();
+  mon::Date date = mon::Date::parse(input.date).value_or(view.today);
+  auto verify_task = [&](const std::string& task_id, const std::string& case_id) {
+    json fields = {
+        {"kind", "verify"},
+        {"case", case_id},
+        {"assignee", household.grid},
+        {"due",
+         view.calendar.add_working_days(date, view.settings.deadline_verify_days).to_string()},
+        {"status", "open"}};
+    if (input.prefill.is_object()) fields["prefill"] = input.prefill;
+    if (!input.values.is_null()) fields["values"] = input.values;
+    create_record(impl, local, "task", task_id, household.id, fields);
+  };
   json task = nullptr;
   std::string case_id;
   if (auto open = view.open_case(household.id)) {
     case_id = open->id;
+    // A warning with figures for the revisit asks for a verification of its own.
+    if (input.prefill.is_object()) {
+      std::string task_id = derived_id(household.id, "task|verify|" + warning_id);
+      verify_task(task_id, case_id);
+      task = task_id;
+    }
   } else {
     case_id = view.new_case_id(household.id);
     create_record(impl, local, "case", case_id, household.id,
                   json{{kStateField, {{"state", "identified"}}}});
-    mon::Date date = mon::Date::parse(input.date).value_or(view.today);
     std::string task_id = verify_task_id(household.id, case_id);
-    create_record(
-        impl, local, "task", task_id, household.id,
-        json{{"kind", "verify"},
-             {"case", case_id},
-             {"assignee", household.grid},
-             {"due",
-              view.calendar.add_working_days(date, view.settings.deadline_verify_days).to_string()},
-             {"status", "open"}});
+    verify_task(task_id, case_id);
     task = task_id;
   }
   json fields = {{"source", input.source},
@@ -396,6 +413,7 @@ json raise_warning(Store::Impl& impl, const MonitoringView& view, LocalChange& l
                  {"case", case_id}};
   if (!input.reason.empty()) fields["reason"] = input.reason;
   if (!input.escalated_to.empty()) fields["escalated_to"] = input.escalated_to;
+  if (!input.values.is_null()) fields["values"] = input.values;
   create_record(impl, local, "warning", warning_id, household.id, fields);
   return {{"warning", warning_id}, {"case", case_id}, {"task", task}};
 }
@@ -534,7 +552,7 @@ void monitor_visit(Store::Impl& impl, LocalChange& local, const RecordRow& house
   input.created_at = iso_now();
   input.created_by = impl.identity.name;
   input.date = view.today.to_string();
-  raise_warning(impl, view, local, household, input);
+  raise_into(impl, view, local, household, input);
 }
 
 json Store::calendar() const {
@@ -592,7 +610,60 @@ json Store::add_application(const std::string& household_id, const std::string& 
     input.created_at = iso_now();
     input.created_by = impl_->identity.name;
     input.date = view.today.to_string();
-    out = raise_warning(*impl_, view, local, household, input);
+    out = raise_into(*impl_, view, local, household, input);
+  });
+  return out;
+}
+
+json Store::raise_warning(const WarningRequest& request) {
+  static const std::set<std::string> kSources = {"department", "application", "rules"};
+  if (!kSources.count(request.source))
+    throw Error(ErrorCode::InvalidArgument,
+                "warning source '" + request.source + "' is not department, application or rules");
+  check_text(request.trigger, "the warning's trigger", 512, true);
+  check_text(request.reason, "the warning's reason", 2000, false);
+  if (!request.level.empty() && level_rank(request.level) == 0)
+    throw Error(ErrorCode::InvalidArgument,
+                "warning level '" + request.level + "' is not red or yellow");
+  if (!request.rules.is_array())
+    throw Error(ErrorCode::InvalidArgument, "the warning's rules must be an array");
+  if (!request.prefill.is_null() && !request.prefill.is_object())
+    throw Error(ErrorCode::InvalidArgument, "the warning's prefill must be an object of answers");
+  try {
+    sync::canonical_json(json{{"v", request.values}, {"p", request.prefill}, {"r", request.rules}});
+  } catch (const json::exception&) {
+    throw Error(ErrorCode::InvalidArgument, "the warning's values are not valid UTF-8 JSON");
+  }
+  json out = {{"warning", nullptr}, {"case", nullptr}, {"task", nullptr}, {"created", false}};
+  impl_->commit_local([&](LocalChange& local) {
+    RecordRow household = impl_->require_record(request.household, "household");
+    if (household.type != "household")
+      throw Error(ErrorCode::NotFound, "unknown household '" + request.household + "'");
+    if (!grid_within(household.grid, impl_->identity.scope))
+      throw Error(ErrorCode::OutOfScope, "household " + household.id +
+                                             " is outside this device's scope '" +
+                                             impl_->identity.scope + "'");
+    local.household = household.id;
+    local.grid = household.grid;
+    MonitoringView view(*impl_);
+    WarningInput input;
+    input.trigger = request.source + ":" + request.trigger;
+    input.source = request.source;
+    input.level = request.level.empty() ? level_of(*impl_, household.id) : request.level;
+    input.rules = request.rules;
+    input.reason = request.reason;
+    input.values = request.values;
+    input.prefill = request.prefill;
+    input.created_at = iso_now();
+    input.created_by = impl_->identity.name;
+    input.date = view.today.to_string();
+    json raised = raise_into(*impl_, view, local, household, input);
+    if (raised.is_null()) {
+      out["warning"] = derived_id(household.id, "warning|" + input.trigger);
+      return;
+    }
+    out = raised;
+    out["created"] = true;
   });
   return out;
 }
@@ -999,7 +1070,7 @@ json Store::monitor() {
       input.created_at = iso_now();
       input.created_by = impl_->identity.name;
       input.date = view.today.to_string();
-      json out = raise_warning(*impl_, view, local, household, input);
+      json out = raise_into(*impl_, view, local, household, input);
       if (!out.is_null()) escalations.push_back(out["warning"]);
     });
   }
@@ -1045,7 +1116,7 @@ json Store::monitor() {
       input.created_at = sync::to_iso8601(wall);
       input.created_by = impl_->identity.name;
       input.date = view.today.to_string();
-      json out = raise_warning(*impl_, view, local, household, input);
+      json out = raise_into(*impl_, view, local, household, input);
       if (!out.is_null()) raised.push_back(out["warning"]);
     });
   }

@@ -345,3 +345,38 @@ TEST_CASE("every replica refuses a transition whose role the device's certificat
   CHECK(ack.rejected[0].reason.find("village-leader") != std::string::npos);
   CHECK(center.store->case_detail(task["case"])["state"] == "identified");
 }
+
+TEST_CASE("a department warning carries its figures to a verify task, once per trigger") {
+  Today today("2026-12-01");
+  Village v;
+  doorstep::store::WarningRequest request;
+  request.household = v.household;
+  request.source = "department";
+  request.trigger = "medical-insurance:640323196201051734:out_of_pocket=23000";
+  request.rules = json::array({"department.medical_cost"});
+  request.reason = "out-of-pocket medical costs of 23000 yuan in the last 12 months";
+  request.values = {{"out_of_pocket", 23000}};
+  request.prefill = {{"expense_medical", 23000}};
+  json raised = v.county.raise_warning(request);
+  CHECK(raised["created"] == true);
+  CHECK(raised["case"] == v.case_id);  // joins the open case
+  REQUIRE(raised["task"].is_string());
+  CHECK(raised["task"] != v.task);  // with a verify task of its own for the figures
+  json again = v.county.raise_warning(request);
+  CHECK(again["created"] == false);
+  CHECK(again["warning"] == raised["warning"]);
+  v.sync_all();
+  json tasks = v.worker.tasks({})["tasks"];
+  bool found = false;
+  for (const auto& t : tasks)
+    if (t["id"] == raised["task"]) {
+      found = true;
+      CHECK(t["kind"] == "verify");
+      CHECK(t["prefill"] == json{{"expense_medical", 23000}});
+    }
+  CHECK(found);
+  json warning = v.worker.warnings({})["warnings"][0];
+  CHECK(warning["source"] == "department");
+  request.source = "nonsense";
+  CHECK_THROWS_AS(v.county.raise_warning(request), Error);
+}
