@@ -97,6 +97,15 @@ LifecycleSettings LifecycleSettings::from_json(const nlohmann::json& settings) {
   return out;
 }
 
+nlohmann::json LifecycleSettings::to_json() const {
+  return {{"deadline_verify_days", deadline_verify_days},
+          {"publicity_days", publicity_days},
+          {"deadline_township_days", deadline_township_days},
+          {"deadline_county_days", deadline_county_days},
+          {"observation_months", observation_months},
+          {"follow_up_days", follow_up_days}};
+}
+
 bool role_may_take(CaseState from, CaseState to, Role role) {
   if (is_closed(from)) return false;
   if (to == CaseState::Dismissed) return before_approved(from) && role >= *next_step_role(from);

@@ -64,6 +64,8 @@ struct LifecycleSettings {
   // From the county settings record's fields: each member that is a whole number in range
   // replaces its default (days 0-366, months 0-120); anything else keeps the default.
   static LifecycleSettings from_json(const nlohmann::json& settings);
+  // {"deadline_verify_days": 3, ...}: every member, as from_json() reads it.
+  nlohmann::json to_json() const;
 };
 
 // What the store knows of a case and its household when a transition is asked for.

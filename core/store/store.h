@@ -335,8 +335,10 @@ class Store {
   // in conflict. Returns case_detail().
   nlohmann::json advance_case(const std::string& case_id, const CaseAdvance& request);
   // An objection (异议) during publicity, with its text (1-2000 bytes); any role in scope.
-  // Conflict unless the case is publicised. Returns the objection's id.
-  std::string object_case(const std::string& case_id, const std::string& text);
+  // `by` names who raised it ("" = this device's user; the county server names the device
+  // that relayed it). Conflict unless the case is publicised. Returns the objection's id.
+  std::string object_case(const std::string& case_id, const std::string& text,
+                          const std::string& by = "");
   // Settles an objection (village leader or above) with a note saying how.
   void settle_objection(const std::string& objection_id, const std::string& note);
   // Records a measure of an approved or assisting case (township or county). Returns its id.

@@ -939,8 +939,11 @@ json Store::advance_case(const std::string& case_id, const CaseAdvance& request)
   return case_detail(case_id);
 }
 
-std::string Store::object_case(const std::string& case_id, const std::string& text) {
+std::string Store::object_case(const std::string& case_id, const std::string& text,
+                               const std::string& by) {
   check_text(text, "--text", 2000, true);
+  check_text(by, "the objection's author", 256, false);
+  std::string author = by.empty() ? impl_->identity.name : by;
   std::string id;
   impl_->commit_local([&](LocalChange& local) {
     MonitoringView view(*impl_);
@@ -961,7 +964,7 @@ std::string Store::object_case(const std::string& case_id, const std::string& te
                    {"text", text},
                    {"status", "open"},
                    {"date", view.today.to_string()},
-                   {"by", impl_->identity.name}});
+                   {"by", author}});
   });
   return id;
 }

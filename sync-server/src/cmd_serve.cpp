@@ -5,10 +5,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "api/county_api.h"
 #include "command.h"
 #include "core/common/error.h"
+#include "county/monitoring_sweep.h"
 #include "http/access_log.h"
 #include "http/server.h"
 #include "tls/server_certificate.h"
@@ -31,6 +33,23 @@ void parse_listen(const std::string& text, ServerConfig& config) {
   config.port = static_cast<uint16_t>(std::stoul(port));
 }
 
+// A duration such as "30s", "10m", "1h" or "0" (none), for --monitor-every.
+std::chrono::milliseconds parse_duration(const std::string& option, const std::string& text) {
+  if (text == "0") return std::chrono::milliseconds(0);
+  size_t digits = text.find_first_not_of("0123456789");
+  if (digits == 0 || digits == std::string::npos || digits > 6 || digits + 1 != text.size())
+    throw cli::UsageError("serve", option + " '" + text +
+                                       "' is not a duration (a number and s, m or h: 30s, "
+                                       "10m, 1h; 0 for none)");
+  int64_t number = std::stoll(text.substr(0, digits));
+  switch (text.back()) {
+    case 's': return std::chrono::seconds(number);
+    case 'm': return std::chrono::minutes(number);
+    case 'h': return std::chrono::hours(number);
+    default: throw cli::UsageError("serve", option + " '" + text + "': the unit must be s, m or h");
+  }
+}
+
 // Request workers spend most of a push waiting for the disk; pushes waiting together share
 // one fsync, so more workers than cores let more pushes share it.
 constexpr int kDefaultWorkers = 16;
@@ -50,7 +69,8 @@ int run_serve(const std::vector<std::string>& argv) {
                   {"workers", true},
                   {"timeout", true},
                   {"max-connections", true},
-                  {"max-body-memory", true}});
+                  {"max-body-memory", true},
+                  {"monitor-every", true}});
   args.expect_at_most(0);
   std::filesystem::path data = args.required("data");
   if (!std::filesystem::exists(data / "county.json"))
@@ -89,6 +109,8 @@ int run_serve(const std::vector<std::string>& argv) {
       throw cli::UsageError("serve", "--max-body-memory wants 1..65536 (MiB)");
     config.max_body_memory = static_cast<size_t>(mib) * 1024 * 1024;
   }
+  std::chrono::milliseconds monitor_every =
+      parse_duration("--monitor-every", args.value_or("monitor-every", "1h"));
   if (args.has("cert") != args.has("key"))
     throw cli::UsageError("serve", "--cert and --key go together");
   std::filesystem::path cert_path, key_path;
@@ -123,7 +145,10 @@ int run_serve(const std::vector<std::string>& argv) {
   std::printf("doorstep-server listening on %s\nTLS certificate SHA-256: %s\n", url.c_str(),
               fingerprint.c_str());
   std::fflush(stdout);
+  std::optional<MonitoringSweeper> sweeper;
+  if (monitor_every.count() > 0) sweeper.emplace(data, monitor_every, log);
   server.run();
+  if (sweeper) sweeper->stop();
   return 0;
 }
 
@@ -133,6 +158,7 @@ const cli::CommandRegistration kServe({
     "usage: doorstep-server serve --data DIR [--listen HOST:PORT] [--cert FILE --key FILE]\n"
     "                             [--threads N] [--workers N] [--timeout SECONDS]\n"
     "                             [--max-connections N] [--max-body-memory MIB]\n"
+    "                             [--monitor-every DURATION]\n"
     "\n"
     "Serves the county in DIR over HTTPS (TLS 1.2 or newer). --listen defaults to\n"
     "127.0.0.1:8443 (port 0 picks a free one). Without --cert/--key the server uses\n"
@@ -149,7 +175,12 @@ const cli::CommandRegistration kServe({
     "at once (default 256 MiB; a request beyond it is answered 503 with Retry-After).\n"
     "Prints the URL and the certificate's SHA-256 fingerprint, then one JSON log line per\n"
     "request on stderr. SIGTERM or SIGINT stops it gracefully: requests being handled\n"
-    "finish and are answered first.",
+    "finish and are answered first.\n"
+    "--monitor-every runs the county's monitoring sweep (`monitor`: escalations of overdue\n"
+    "steps, warnings of red or yellow households without a case) when the server starts\n"
+    "and then every DURATION (30s, 10m, 1h; default 1h; 0 turns it off), on a thread and\n"
+    "a database connection of its own, logging one \"monitoring_sweep\" line with its\n"
+    "counts each time.",
     run_serve,
 });
 

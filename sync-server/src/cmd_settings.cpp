@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/monitoring/lifecycle.h"
 #include "core/rules/household_classifier.h"
 #include "core/sync/change_limits.h"
 #include "core/sync/county_authority.h"
@@ -21,6 +22,17 @@ using nlohmann::json;
 const std::vector<std::string> kYearly = {"poverty_line", "monitoring_threshold"};
 const std::vector<std::string> kCadence = {"phone_checkin_interval_days",
                                            "home_visit_interval_days"};
+// The monitoring loop's deadlines and periods (core/monitoring/lifecycle.h), each with the
+// largest value the lifecycle takes.
+const std::vector<std::pair<std::string, int>> kLifecycle = {
+    {"deadline_verify_days", 366}, {"publicity_days", 366},     {"deadline_township_days", 366},
+    {"deadline_county_days", 366}, {"observation_months", 120}, {"follow_up_days", 366}};
+
+const std::pair<std::string, int>* lifecycle_key(const std::string& name) {
+  for (const auto& entry : kLifecycle)
+    if (entry.first == name) return &entry;
+  return nullptr;
+}
 
 bool contains(const std::vector<std::string>& list, const std::string& name) {
   return std::find(list.begin(), list.end(), name) != list.end();
@@ -83,12 +95,20 @@ int run_settings_set(const std::vector<std::string>& argv) {
       if (number < 1 || number > 366 || number != static_cast<int64_t>(number))
         throw cli::UsageError("settings set", key + "=" + text + ": whole days, 1 to 366");
       fields[key] = static_cast<int64_t>(number);
+    } else if (const auto* lifecycle = lifecycle_key(key)) {
+      bool months = key == "observation_months";
+      if (number > lifecycle->second || number != static_cast<int64_t>(number))
+        throw cli::UsageError("settings set", key + "=" + text + ": whole " +
+                                                  (months ? "months" : "days") + ", 0 to " +
+                                                  std::to_string(lifecycle->second));
+      fields[key] = static_cast<int64_t>(number);
     } else if (limits.contains(key)) {
       fields[key] = number_value(number);
     } else {
       std::string known;
       for (const auto& k : kYearly) known += k + ", ";
       for (const auto& k : kCadence) known += k + ", ";
+      for (const auto& [k, max] : kLifecycle) known += k + ", ";
       for (const auto& [k, v] : limits.items()) known += k + ", ";
       throw cli::UsageError("settings set", "unknown setting '" + key + "' (known: " +
                                                 known.substr(0, known.size() - 2) + ")");
@@ -128,6 +148,9 @@ json effective_settings(sync::CountyAuthority& county) {
     out[name] = years;
   }
   for (const auto& name : kCadence) out[name] = record.contains(name) ? record[name] : json();
+  // The lifecycle's settings in force: the record's, else the defaults.
+  const json lifecycle = monitoring::LifecycleSettings::from_json(record).to_json();
+  for (const auto& [key, value] : lifecycle.items()) out[key] = value;
   const nlohmann::json limits_in_force = county.store().change_limits().to_json();
   for (const auto& [key, value] : limits_in_force.items()) out[key] = value;
   return out;
@@ -162,6 +185,9 @@ const cli::CommandRegistration settings_set_command{
      "Keys: poverty_line and monitoring_threshold (yuan per person per year, for --year, by\n"
      "default this year, and the years after it until a later year is set);\n"
      "phone_checkin_interval_days, home_visit_interval_days (the visit cadence);\n"
+     "deadline_verify_days, deadline_township_days, deadline_county_days (working days),\n"
+     "publicity_days, follow_up_days (calendar days), observation_months (the monitoring\n"
+     "loop's deadlines and periods, whole numbers; docs/monitoring.md);\n"
      "max_visit_bytes, max_text_answer_bytes, max_members_per_household, max_change_bytes\n"
      "(the size limits every device and the county keep).\n\n"
      "The settings are a county-level record in the op log, signed by the county: a changed\n"
@@ -173,6 +199,7 @@ const cli::CommandRegistration settings_show_command{
      "usage: doorstep-server settings show --data DIR [--json]\n\n"
      "--json prints {\"poverty_line\": {\"2026\": 6000}, \"monitoring_threshold\": {...},\n"
      "\"phone_checkin_interval_days\": 15, \"home_visit_interval_days\": 30,\n"
+     "\"deadline_verify_days\": 3, \"publicity_days\": 5, ... (the lifecycle's, in force),\n"
      "\"max_visit_bytes\": n, ...}; a threshold with no year set is the form's default.\n",
      run_settings_show}};
 

@@ -2,6 +2,7 @@
 #include "api/county_api.h"
 
 #include "api/enroll_routes.h"
+#include "api/monitoring_routes.h"
 #include "api/record_routes.h"
 #include "api/service_routes.h"
 #include "api/sync_routes.h"
@@ -14,6 +15,7 @@ CountyApi::CountyApi(const std::filesystem::path& data_dir, std::string server_f
   add_enroll_routes(router_, county_);
   add_sync_routes(router_, county_);
   add_record_routes(router_, county_);
+  add_monitoring_routes(router_, county_);
 }
 
 }  // namespace doorstep::server

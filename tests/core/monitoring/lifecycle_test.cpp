@@ -225,3 +225,15 @@ TEST_CASE("states, roles and types read from their names") {
   CHECK(is_monitoring_type("unstable"));
   CHECK_FALSE(is_monitoring_type("sudden_hardship"));
 }
+
+TEST_CASE("the lifecycle settings read back what they write, and keep defaults for the rest") {
+  nlohmann::json written = LifecycleSettings{}.to_json();
+  CHECK(written["deadline_verify_days"] == 3);
+  CHECK(written["observation_months"] == 6);
+  written["publicity_days"] = 7;
+  written["follow_up_days"] = 400;  // out of range: the default stays
+  nlohmann::json read = LifecycleSettings::from_json(written).to_json();
+  CHECK(read["publicity_days"] == 7);
+  CHECK(read["follow_up_days"] == 30);
+  CHECK(read.size() == 6);
+}
