@@ -12,6 +12,7 @@
 #include "core/crypto/hash.h"
 #include "core/forms/form_evaluation.h"
 #include "core/forms/form_loader.h"
+#include "core/monitoring/calendar.h"
 #include "core/rules/household_classifier.h"
 #include "core/store/store.h"
 
@@ -214,9 +215,8 @@ json store_visit(ds_store* store, const char* household_id, const char* form_jso
   if (!params.is_null())
     values = doorstep::forms::params_from_json(params);
   else
-    values = doorstep::rules::params_from_settings(
-        *definition, store->store.county_settings(),
-        std::stoi(doorstep::sync::to_iso8601(doorstep::sync::physical_now_ms()).substr(0, 4)));
+    values = doorstep::rules::params_from_settings(*definition, store->store.county_settings(),
+                                                   doorstep::monitoring::today().year());
   json snapshot =
       doorstep::forms::evaluate_form(definition, session_answers(answers), values, language);
   if (!snapshot.value("can_finalise", false)) {

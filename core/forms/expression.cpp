@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 #include "core/common/error.h"
+#include "core/forms/dates.h"
 #include "core/forms/expr_functions.h"
 #include "core/forms/expr_parser.h"
 
@@ -168,7 +170,13 @@ Value evaluate_node(const Node& node, const EvalContext& context) {
 
 double EvalContext::now_seconds() const {
   using namespace std::chrono;
-  return duration<double>(system_clock::now().time_since_epoch()).count();
+  double now = duration<double>(system_clock::now().time_since_epoch()).count();
+  // DOORSTEP_TODAY=YYYY-MM-DD pins the date (tests, demos, training; docs/monitoring.md):
+  // today() is that day, now() that day at the clock's time of day.
+  if (const char* pinned = std::getenv("DOORSTEP_TODAY"); pinned && *pinned)
+    if (auto date = dates::parse(pinned, 0); date && !date->has_time)
+      return date->days * 86400.0 + std::fmod(now, 86400.0);
+  return now;
 }
 
 // ---- Expression -----------------------------------------------------------------------
