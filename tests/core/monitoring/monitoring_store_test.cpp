@@ -380,3 +380,64 @@ TEST_CASE("a department warning carries its figures to a verify task, once per t
   request.source = "nonsense";
   CHECK_THROWS_AS(v.county.raise_warning(request), Error);
 }
+
+TEST_CASE("two concurrent transitions of one case are a conflict on every replica, not a pick") {
+  Today today("2026-12-01");
+  Village v;
+  visit(v.worker, v.household, 3000, v.task, "confirmed");
+  v.sync_all();
+  // Offline, each on their own device: the leader verifies, the county dismisses.
+  v.leader.advance_case(v.case_id, v.to("verified"));
+  v.county.advance_case(v.case_id, v.to("dismissed"));
+  v.sync_all();
+  for (Store* replica : {&v.worker, &v.leader, &v.county}) {
+    INFO(replica->identity().name);
+    json c = replica->case_detail(v.case_id);
+    CHECK(c["conflict"] == true);
+    std::set<std::string> states(c["states"].begin(), c["states"].end());
+    CHECK(states == std::set<std::string>{"verified", "dismissed"});
+    bool listed = false;
+    for (const auto& conflict : replica->conflicts())
+      listed = listed || (conflict["record"] == v.case_id && conflict["field"] == "state");
+    CHECK(listed);
+    // Both transitions stay in the history, and the case is still open.
+    CHECK(c["history"].size() == 3);
+    CHECK(replica->cases({})["cases"].size() == 1);
+  }
+  std::string message;
+  CHECK(code_of([&] { v.leader.advance_case(v.case_id, v.to("publicised")); }, &message) ==
+        ErrorCode::Conflict);
+  CHECK(message.find("conflict") != std::string::npos);
+  // A leader resolves it; the case moves on from the state chosen.
+  json chosen = v.leader.case_detail(v.case_id)["history"][1];
+  for (const auto& h : v.leader.case_detail(v.case_id)["history"])
+    if (h["to"] == "verified") chosen = h;
+  json value = {{"state", "verified"},
+                {"from", "identified"},
+                {"on", chosen["on"]},
+                {"actor", chosen["actor"]},
+                {"role", chosen["role"]}};
+  v.leader.resolve(v.case_id, "state", value);
+  v.sync_all();
+  CHECK(v.county.case_detail(v.case_id)["conflict"] == false);
+  CHECK(v.leader.advance_case(v.case_id, v.to("publicised"))["state"] == "publicised");
+}
+
+TEST_CASE("the county's calendar reaches the phone and moves its deadlines") {
+  Today today("2026-09-29");  // a Tuesday, before National Day
+  Village v;
+  // Without a calendar: 3 working days after Tuesday 29 September is Friday 2 October.
+  CHECK(v.worker.tasks({})["tasks"][0]["due"] == "2026-10-02");
+  v.county.set_calendar(
+      {{"holidays", {"2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"}},
+       {"workdays", {"2026-09-27", "2026-10-10"}}});
+  CHECK_FALSE(v.county.set_calendar(v.county.calendar()));  // unchanged: nothing written
+  CHECK_THROWS_AS(v.worker.set_calendar(v.county.calendar()), Error);
+  v.sync_all();
+  CHECK(v.worker.calendar() == v.county.calendar());
+  // A case opened now counts on it: 30 September, then Thursday 8 October, Friday 9.
+  std::string other = v.worker.add_household(kGrid, json::object());
+  visit(v.worker, other, 3000);
+  for (const auto& t : v.worker.tasks({})["tasks"])
+    if (t["household"] == other) CHECK(t["due"] == "2026-10-09");
+}
