@@ -21,6 +21,8 @@ using nlohmann::json;
 const std::vector<std::string> kYearly = {"poverty_line", "monitoring_threshold"};
 const std::vector<std::string> kCadence = {"phone_checkin_interval_days",
                                            "home_visit_interval_days"};
+// Yuan amounts of the department data import (docs/monitoring.md, "Department data").
+const std::vector<std::string> kYuan = {"department_medical_cost_yuan"};
 
 bool contains(const std::vector<std::string>& list, const std::string& name) {
   return std::find(list.begin(), list.end(), name) != list.end();
@@ -83,12 +85,17 @@ int run_settings_set(const std::vector<std::string>& argv) {
       if (number < 1 || number > 366 || number != static_cast<int64_t>(number))
         throw cli::UsageError("settings set", key + "=" + text + ": whole days, 1 to 366");
       fields[key] = static_cast<int64_t>(number);
+    } else if (contains(kYuan, key)) {
+      if (number < 1 || number > 100000000)
+        throw cli::UsageError("settings set", key + "=" + text + ": yuan, 1 to 100000000");
+      fields[key] = number_value(number);
     } else if (limits.contains(key)) {
       fields[key] = number_value(number);
     } else {
       std::string known;
       for (const auto& k : kYearly) known += k + ", ";
       for (const auto& k : kCadence) known += k + ", ";
+      for (const auto& k : kYuan) known += k + ", ";
       for (const auto& [k, v] : limits.items()) known += k + ", ";
       throw cli::UsageError("settings set", "unknown setting '" + key + "' (known: " +
                                                 known.substr(0, known.size() - 2) + ")");
@@ -128,6 +135,7 @@ json effective_settings(sync::CountyAuthority& county) {
     out[name] = years;
   }
   for (const auto& name : kCadence) out[name] = record.contains(name) ? record[name] : json();
+  for (const auto& name : kYuan) out[name] = record.contains(name) ? record[name] : json();
   const nlohmann::json limits_in_force = county.store().change_limits().to_json();
   for (const auto& [key, value] : limits_in_force.items()) out[key] = value;
   return out;
@@ -162,6 +170,8 @@ const cli::CommandRegistration settings_set_command{
      "Keys: poverty_line and monitoring_threshold (yuan per person per year, for --year, by\n"
      "default this year, and the years after it until a later year is set);\n"
      "phone_checkin_interval_days, home_visit_interval_days (the visit cadence);\n"
+     "department_medical_cost_yuan (out-of-pocket medical costs in 12 months at which a\n"
+     "medical-insurance row raises a warning, default 10000);\n"
      "max_visit_bytes, max_text_answer_bytes, max_members_per_household, max_change_bytes\n"
      "(the size limits every device and the county keep).\n\n"
      "The settings are a county-level record in the op log, signed by the county: a changed\n"
