@@ -165,41 +165,33 @@ std::vector<int> lines_of(const json& list) {
   return out;
 }
 
+// The lines of a CSV file, each ended by `end`.
+std::string csv_text(const std::vector<std::string>& lines, const std::string& end = "\n") {
+  std::string text;
+  for (const auto& line : lines) text += line + end;
+  return text;
+}
+
 // The awkward medical-insurance file: every kind of row, with the line each one is on.
 std::string awkward_medical_file() {
-  return "姓名,身份证号,参保状态,个人自付金额,备注\n"  // 1
-         "杨德明," +
-         kHead +
-         ",是,12000,大病住院\n"  // 2 matched, risky
-         "\n"                    // 3 blank
-         "马老汉," +
-         kElder +
-         ",是,300,\n"  // 4 stored as 15
-         "王芳," +
-         kWithX +
-         ",是,0,\n"  // 5 stored with x
-         "错号," +
-         wrong_check(kHead) +
-         ",是,100,\n"  // 6 invalid
-         "双胞," +
-         kTwin +
-         ",是,100,\n"  // 7 ambiguous
-         "查无," +
-         kUnknown +
-         ",是,100,\n"  // 8 unmatched
-         ",,,,\n"      // 9 blank
-         "杨小花,\xE3\x80\x80\xEF\xBC\x96" +
-         kChild.substr(1, 5) + " " +  // 10 full-width,
-         kChild.substr(6) +
-         ",否,,\n"  //    uninsured
-         "杨小龙," +
-         kTeen +
-         ",也许,100,\n"  // 11 invalid value
-         "\"杨\n德明\"," +
-         legacy15(kHead) +
-         ",是,500,\"两行\"\n"  // 12-13, 15 digits
-         "李四," +
-         kUnknown2 + ",是,100,\n";  // 14 unmatched
+  const std::string full_width_child =  // an ideographic space, a full-width 6, a space
+      "\xE3\x80\x80\xEF\xBC\x96" + kChild.substr(1, 5) + " " + kChild.substr(6);
+  const std::vector<std::string> lines = {
+      "姓名,身份证号,参保状态,个人自付金额,备注",              // 1: the header
+      "杨德明," + kHead + ",是,12000,大病住院",                // 2: matched, 12000 yuan
+      "",                                                      // 3: blank
+      "马老汉," + kElder + ",是,300,",                         // 4: recorded with 15 digits
+      "王芳," + lowercase_x(kWithX) + ",是,0,",                // 5: lowercase x on both sides
+      "错号," + wrong_check(kHead) + ",是,100,",               // 6: invalid check character
+      "双胞," + kTwin + ",是,100,",                            // 7: ambiguous
+      "查无," + kUnknown + ",是,100,",                         // 8: unmatched
+      ",,,,",                                                  // 9: blank
+      "杨小花," + full_width_child + ",否,,",                  // 10: matched, uninsured
+      "杨小龙," + kTeen + ",也许,100,",                        // 11: invalid value
+      "\"杨\n德明\"," + legacy15(kHead) + ",是,500,\"两行\"",  // 12-13: 15 digits
+      "李四," + kUnknown2 + ",是,100,",                        // 14: unmatched
+  };
+  return csv_text(lines);
 }
 
 }  // namespace
@@ -265,7 +257,8 @@ TEST_CASE("each row of a department file lands in its bucket with its line numbe
     CHECK(county.warnings().size() == 2);
 
     std::string changed = awkward_medical_file();
-    changed.replace(changed.find(",是,12000,"), 10, ",是,15000,");
+    const std::string cost = ",是,12000,";
+    changed.replace(changed.find(cost), cost.size(), ",是,15000,");
     json third = county.import_ok(county.file("medical-changed.csv", changed), "medical-insurance");
     CHECK(third["warnings_created"] == 1);
     CHECK(third["tasks_created"] == 1);
@@ -337,12 +330,9 @@ TEST_CASE("a dry run matches and reports but writes no warning and no record") {
 TEST_CASE("a GBK file and a file with a byte order mark are read as their text") {
   County county;
   std::string text =
-      "姓名,身份证号,参保状态,个人自付金额\r\n"
-      "杨德明," +
-      kHead +
-      ",是,12000\r\n"
-      "查无此人," +
-      kUnknown + ",否,20000\r\n";
+      csv_text({"姓名,身份证号,参保状态,个人自付金额", "杨德明," + kHead + ",是,12000",
+                "查无此人," + kUnknown + ",否,20000"},
+               "\r\n");
   SUBCASE("GBK, as Excel on a Chinese Windows saves CSV") {
     auto gbk = run_process("/usr/bin/iconv", {"-f", "UTF-8", "-t", "GBK"}, text);
     REQUIRE_MESSAGE(gbk.exit_code == 0, gbk.err);
@@ -359,9 +349,9 @@ TEST_CASE("a GBK file and a file with a byte order mark are read as their text")
     CHECK(report["sha256"] == crypto::to_hex(crypto::sha256(gbk.out)));
     // The unmatched rows, for the department: UTF-8 with a BOM, the header and line 3.
     CHECK(read_file(unmatched) ==
-          "\xEF\xBB\xBF行号,姓名,身份证号,参保状态,个人自付金额\r\n"
-          "3,查无此人," +
-              kUnknown + ",否,20000\r\n");
+          "\xEF\xBB\xBF" + csv_text({"行号,姓名,身份证号,参保状态,个人自付金额",
+                                     "3,查无此人," + kUnknown + ",否,20000"},
+                                    "\r\n"));
   }
   SUBCASE("UTF-8 with a byte order mark") {
     json report =
@@ -383,11 +373,9 @@ TEST_CASE("a GBK file and a file with a byte order mark are read as their text")
 TEST_CASE("a missing column is an error naming it; extra columns are ignored; a mapping renames") {
   County county;
   SUBCASE("a required column missing: exit 1, nothing written") {
-    auto result = county.import(county.file("no-cost.csv",
-                                            "姓名,身份证号,参保状态\n"
-                                            "杨德明," +
-                                                kHead + ",否\n"),
-                                "medical-insurance");
+    auto file =
+        county.file("no-cost.csv", csv_text({"姓名,身份证号,参保状态", "杨德明," + kHead + ",否"}));
+    auto result = county.import(file, "medical-insurance");
     CHECK(result.exit_code == 1);
     CHECK(result.err.find("个人自付金额") != std::string::npos);
     CHECK(result.err.find("out_of_pocket") != std::string::npos);
@@ -396,23 +384,20 @@ TEST_CASE("a missing column is an error naming it; extra columns are ignored; a 
     CHECK(county.warnings().empty());
   }
   SUBCASE("English headers, extra columns, units in brackets") {
-    json report =
-        county.import_ok(county.file("english.csv",
-                                     "No.,Name,ID_Number,insured,out_of_pocket (yuan),hospital\n"
-                                     "1,Yang Deming," +
-                                         kHead + ",yes,12000,Yanchi People's\n"),
-                         "medical-insurance");
+    auto file = county.file("english.csv",
+                            csv_text({"No.,Name,ID_Number,insured,out_of_pocket (yuan),hospital",
+                                      "1,Yang Deming," + kHead + ",yes,12000,Yanchi People's"}));
+    json report = county.import_ok(file, "medical-insurance");
     CHECK(report["matched"] == 1);
     CHECK(report["warnings_created"] == 1);
   }
   SUBCASE("a mapping file renames the department's own headers") {
-    auto mapping = county.file("mapping.json", R"({"columns": {"证件号": "id_number",
-                                                              "自付费用（元）": "out_of_pocket"}})");
-    json report = county.import_ok(county.file("own.csv",
-                                               "姓名,证件号,参保状态,自付费用（元）\n"
-                                               "杨德明," +
-                                                   kHead + ",是,12000\n"),
-                                   "medical-insurance", {"--mapping", mapping.string()});
+    auto mapping =
+        county.file("mapping.json",
+                    R"({"columns": {"证件号": "id_number", "自付费用（元）": "out_of_pocket"}})");
+    auto file = county.file("own.csv", csv_text({"姓名,证件号,参保状态,自付费用（元）",
+                                                 "杨德明," + kHead + ",是,12000"}));
+    json report = county.import_ok(file, "medical-insurance", {"--mapping", mapping.string()});
     CHECK(report["matched"] == 1);
     CHECK(report["warnings_created"] == 1);
     auto bad = county.file("bad-mapping.json", R"({"columns": {"证件号": "passport"}})");
@@ -422,21 +407,16 @@ TEST_CASE("a missing column is an error naming it; extra columns are ignored; a 
     CHECK(refused.err.find("'passport'") != std::string::npos);
   }
   SUBCASE("two columns giving one value") {
-    auto result =
-        county.import(county.file("twice.csv", "姓名,身份证号,身份证号码,参保状态,个人自付金额\n"),
-                      "medical-insurance");
+    auto file = county.file("twice.csv", "姓名,身份证号,身份证号码,参保状态,个人自付金额\n");
+    auto result = county.import(file, "medical-insurance");
     CHECK(result.exit_code == 1);
     CHECK(result.err.find("columns 2 (身份证号) and 3 (身份证号码)") != std::string::npos);
   }
   SUBCASE("a quote never closed: the line it opened on") {
-    auto result = county.import(county.file("quote.csv",
-                                            "姓名,身份证号,参保状态,个人自付金额\n"
-                                            "杨德明," +
-                                                kHead +
-                                                ",是,100\n"
-                                                "\"王芳," +
-                                                kWithX + ",是,100\n"),
-                                "medical-insurance");
+    auto file = county.file(
+        "quote.csv", csv_text({"姓名,身份证号,参保状态,个人自付金额", "杨德明," + kHead + ",是,100",
+                               "\"王芳," + kWithX + ",是,100"}));
+    auto result = county.import(file, "medical-insurance");
     CHECK(result.exit_code == 1);
     CHECK(result.err.find("quote.csv:3: a quoted field") != std::string::npos);
     CHECK(county.warnings().empty());
@@ -453,14 +433,10 @@ TEST_CASE("the county's medical-cost threshold decides which costs raise a warni
   auto set = run_process(server_path(), {"settings", "set", "--data", county.data.string(),
                                          "department_medical_cost_yuan=20000"});
   REQUIRE_MESSAGE(set.exit_code == 0, set.err);
-  std::string file =
-      "姓名,身份证号,参保状态,个人自付金额\n"
-      "杨德明," +
-      kHead +
-      ",是,12000\n"
-      "王芳," +
-      kWithX + ",是,20000.00\n";
-  json report = county.import_ok(county.file("medical.csv", file), "medical-insurance");
+  auto file = county.file("medical.csv", csv_text({"姓名,身份证号,参保状态,个人自付金额",
+                                                   "杨德明," + kHead + ",是,12000",
+                                                   "王芳," + kWithX + ",是,20000.00"}));
+  json report = county.import_ok(file, "medical-insurance");
   CHECK(report["medical_cost_yuan"] == 20000);
   CHECK(lines_of(report["warnings"]) == std::vector<int>{3});
   CHECK(report["warnings"][0]["household"] == county.h2);
@@ -482,95 +458,68 @@ TEST_CASE("what each department's rows raise, with the answers the revisit start
       if (t["id"] == task) return t["prefill"];
     return json();
   };
+  auto one_member = [](const std::string& member, const char* field, const char* value) {
+    return json{{"members", json::array({{{"member_id", member}, {field, value}}})}};
+  };
   SUBCASE("education: a child of 6 to 15 who dropped out") {
-    json report = county.import_ok(county.file("edu.csv",
-                                               "姓名,身份证号,在校状态,学段\n"
-                                               "杨小花," +
-                                                   kChild +
-                                                   ",辍学,小学\n"
-                                                   "杨小龙," +
-                                                   kTeen +
-                                                   ",辍学,高中\n"
-                                                   "杨德明," +
-                                                   kHead + ",在校,\n"),
-                                   "education");
+    auto file = county.file("edu.csv", csv_text({"姓名,身份证号,在校状态,学段",
+                                                 "杨小花," + kChild + ",辍学,小学",  // 12
+                                                 "杨小龙," + kTeen + ",辍学,高中",   // 17
+                                                 "杨德明," + kHead + ",在校,"}));
+    json report = county.import_ok(file, "education");
     CHECK(report["matched"] == 3);
     CHECK(rules_of(report) == std::map<int, json>{{2, json::array({"department.dropout"})}});
-    CHECK(prefill_of_task(report, 0) ==
-          json{{"members",
-                json::array({{{"member_id", county.member[kChild]}, {"in_school", "no"}}})}});
+    CHECK(prefill_of_task(report, 0) == one_member(county.member[kChild], "in_school", "no"));
   }
   SUBCASE("housing: grades C and D") {
-    json report = county.import_ok(county.file("housing.csv",
-                                               "姓名,身份证号,住房等级\n"
-                                               "杨德明," +
-                                                   kHead +
-                                                   ",C级\n"
-                                                   "马老汉," +
-                                                   kElder + ",A\n"),
-                                   "housing");
+    auto file =
+        county.file("housing.csv", csv_text({"姓名,身份证号,住房等级", "杨德明," + kHead + ",C级",
+                                             "马老汉," + kElder + ",A"}));
+    json report = county.import_ok(file, "housing");
     CHECK(rules_of(report) == std::map<int, json>{{2, json::array({"department.housing"})}});
     CHECK(report["warnings"][0]["level"] == "red");
     CHECK(prefill_of_task(report, 0) == json{{"housing_grade", "C"}});
   }
   SUBCASE("disability: a grade where the record has none") {
-    json report = county.import_ok(county.file("cdpf.csv",
-                                               "姓名,身份证号,残疾等级\n"
-                                               "杨德明," +
-                                                   kHead +
-                                                   ",二级\n"
-                                                   "杨小花," +
-                                                   kChild + ",3\n"),
-                                   "disability");
+    auto file = county.file("cdpf.csv", csv_text({"姓名,身份证号,残疾等级",
+                                                  "杨德明," + kHead + ",二级",   // none recorded
+                                                  "杨小花," + kChild + ",3"}));  // partial recorded
+    json report = county.import_ok(file, "disability");
     CHECK(rules_of(report) == std::map<int, json>{{2, json::array({"department.disability"})}});
-    CHECK(prefill_of_task(report, 0) ==
-          json{{"members",
-                json::array({{{"member_id", county.member[kHead]}, {"disability", "severe"}}})}});
-    auto bad = county.import_ok(county.file("cdpf-bad.csv",
-                                            "姓名,身份证号,残疾等级\n"
-                                            "杨德明," +
-                                                kHead + ",5\n"),
-                                "disability");
+    CHECK(prefill_of_task(report, 0) == one_member(county.member[kHead], "disability", "severe"));
+    auto bad = county.import_ok(
+        county.file("cdpf-bad.csv", csv_text({"姓名,身份证号,残疾等级", "杨德明," + kHead + ",5"})),
+        "disability");
     CHECK(invalid_lines(bad).count(2) == 1);
   }
   SUBCASE("human resources: unemployment") {
-    json report = county.import_ok(county.file("hr.csv",
-                                               "name,id_number,employment\n"
-                                               "杨德明," +
-                                                   kHead +
-                                                   ",失业\n"
-                                                   "杨小龙," +
-                                                   kTeen + ",就业\n"),
-                                   "human-resources");
+    auto file =
+        county.file("hr.csv", csv_text({"name,id_number,employment", "杨德明," + kHead + ",失业",
+                                        "杨小龙," + kTeen + ",就业"}));
+    json report = county.import_ok(file, "human-resources");
     CHECK(rules_of(report) == std::map<int, json>{{2, json::array({"department.unemployed"})}});
     CHECK(report["warnings"][0]["level"] == "yellow");
+    CHECK(prefill_of_task(report, 0) == one_member(county.member[kHead], "employment", "none"));
   }
   SUBCASE("civil affairs: a guarantee gained or lost against the household's record") {
-    json report = county.import_ok(county.file("civil.csv",
-                                               "姓名,身份证号,救助类型,开始日期,结束日期\n"
-                                               "杨德明," +
-                                                   kHead +
-                                                   ",低保,2026/3/1,\n"  // H1 lacks it
-                                                   "马老汉," +
-                                                   kElder +
-                                                   ",低保,2024-01-01,2026-06-30\n"  // ended
-                                                   "王芳," +
-                                                   kWithX +
-                                                   ",特困,2025-01-01,\n"  // recorded
-                                                   "杨小龙," +
-                                                   kTeen + ",无,,\n"),  // H1: nothing
-                                   "civil-affairs");
+    auto file = county.file(
+        "civil.csv",
+        csv_text({"姓名,身份证号,救助类型,开始日期,结束日期",
+                  "杨德明," + kHead + ",低保,2026/3/1,",               // H1 does not record it
+                  "马老汉," + kElder + ",低保,2024-01-01,2026-06-30",  // ended; H2 records it
+                  "王芳," + kWithX + ",特困,2025-01-01,",              // H2 records it
+                  "杨小龙," + kTeen + ",无,,"}));                      // H1: nothing either way
+    json report = county.import_ok(file, "civil-affairs");
     CHECK(report["matched"] == 4);
     CHECK(rules_of(report) ==
           std::map<int, json>{{2, json::array({"department.assistance_gained"})},
                               {3, json::array({"department.assistance_lost"})}});
     CHECK(prefill_of_task(report, 0) == json{{"assistance_measures", "health minimum_living"}});
     CHECK(prefill_of_task(report, 1) == json{{"assistance_measures", "housing"}});
-    auto bad = county.import_ok(county.file("civil-bad.csv",
-                                            "姓名,身份证号,救助类型,开始日期\n"
-                                            "杨德明," +
-                                                kHead + ",低保,明年\n"),
-                                "civil-affairs");
+    auto bad =
+        county.import_ok(county.file("civil-bad.csv", csv_text({"姓名,身份证号,救助类型,开始日期",
+                                                                "杨德明," + kHead + ",低保,明年"})),
+                         "civil-affairs");
     CHECK(invalid_lines(bad)[2].find("开始日期/start '明年'") != std::string::npos);
   }
 }
@@ -629,9 +578,7 @@ TEST_CASE("a matched medical-cost row reaches the grid worker's phone as a verif
 
   // The county imports the medical insurance bureau's list while the server serves.
   write_file(dir / "medical.csv",
-             "姓名,身份证号,参保状态,个人自付金额\n"
-             "杨德明," +
-                 kHead + ",是,12000\n");
+             csv_text({"姓名,身份证号,参保状态,个人自付金额", "杨德明," + kHead + ",是,12000"}));
   auto imported = run_process(
       server_path(), {"import", "--data", data.string(), "--source", "medical-insurance", "--file",
                       (dir / "medical.csv").string(), "--json"});
