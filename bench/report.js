@@ -175,6 +175,14 @@ if (ours.P6_run) {
       ` p50 ${num(r.p50_ms) === null ? '-' : r.p50_ms.toFixed(1)} ms, p99 ${num(r.p99_ms) === null ? '-' : r.p99_ms.toFixed(1)} ms per visit's sync`
   );
 }
+if (ours.department_import) {
+  const d = ours.department_import;
+  console.log(
+    `\nours department import: ${d.rows} rows against ${d.members} members, ${d.rows_per_s.toFixed(0)} rows/s` +
+      ` (${d.warnings_created} warnings raised), peak RSS ${(d.peak_rss_kb / 1024).toFixed(1)} MB;` +
+      ` the same file again ${d.reimport_rows_per_s.toFixed(0)} rows/s`
+  );
+}
 if (typeof ours.https_second_sync_bytes === 'number')
   console.log(`\nours over HTTPS: a grid device's second sync after enrolling moved ${ours.https_second_sync_bytes} bytes (P2 starts from the third)`);
 if (results.run.failed_ours_steps.length)

@@ -85,6 +85,48 @@ ResidentIdCheck check_resident_id(std::string_view number, ResidentIdPolicy poli
   return check;
 }
 
+std::string resident_id_from_legacy(std::string_view legacy15) {
+  std::string first17 = std::string(legacy15.substr(0, 6)) + "19" + std::string(legacy15.substr(6));
+  return first17 + resident_id_check_char(first17);
+}
+
+ResidentIdCheck normalize_resident_id(std::string_view text) {
+  std::string ascii;
+  ascii.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    auto byte = [&](size_t k) { return static_cast<unsigned char>(text[i + k]); };
+    size_t left = text.size() - i;
+    char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++i;
+    } else if (left >= 2 && byte(0) == 0xC2 && byte(1) == 0xA0) {  // U+00A0 no-break space
+      i += 2;
+    } else if (left >= 3 && byte(0) == 0xE3 && byte(1) == 0x80 && byte(2) == 0x80) {  // U+3000
+      i += 3;
+    } else if (left >= 3 && byte(0) == 0xEF && byte(1) == 0xBC && byte(2) >= 0x90 &&
+               byte(2) <= 0x99) {  // U+FF10-FF19 full-width digits
+      ascii.push_back(static_cast<char>('0' + (byte(2) - 0x90)));
+      i += 3;
+    } else if (left >= 3 && byte(0) == 0xEF && byte(1) == 0xBC && byte(2) == 0xB8) {  // U+FF38
+      ascii.push_back('X');
+      i += 3;
+    } else if (left >= 3 && byte(0) == 0xEF && byte(1) == 0xBD && byte(2) == 0x98) {  // U+FF58
+      ascii.push_back('x');
+      i += 3;
+    } else {
+      ascii.push_back(c);
+      ++i;
+    }
+  }
+  ResidentIdPolicy policy;
+  policy.accept_lowercase_x = true;
+  policy.accept_legacy_15 = true;
+  ResidentIdCheck check = check_resident_id(ascii, policy);
+  if (check.valid && check.normalized.size() == 15)
+    check.normalized = resident_id_from_legacy(check.normalized);
+  return check;
+}
+
 const char* describe(ResidentIdProblem problem) {
   switch (problem) {
     case ResidentIdProblem::None: return "valid";

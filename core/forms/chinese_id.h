@@ -59,4 +59,16 @@ bool is_known_province_code(int code);
 // A short English description of a problem, for messages.
 const char* describe(ResidentIdProblem problem);
 
+// The 18-character number of a first-generation 15-digit one (GB 11643-1999, appendix):
+// the century "19" inserted before the two-digit birth year, and the MOD 11-2 check
+// character appended. Precondition: 15 ASCII digits.
+std::string resident_id_from_legacy(std::string_view legacy15);
+
+// A number as a department's spreadsheet or a person writes it, made comparable: spaces
+// (ASCII, tab, no-break, ideographic U+3000) removed, full-width digits and X (U+FF10-FF19,
+// U+FF38, U+FF58) made ASCII, then checked with lowercase x and legacy 15-digit numbers
+// accepted; a valid 15-digit number comes back converted to 18 characters (`normalized`),
+// so that one person's two cards give one number. Any other character is a Format problem.
+ResidentIdCheck normalize_resident_id(std::string_view text);
+
 }  // namespace doorstep::forms

@@ -148,6 +148,13 @@ struct HouseholdScan {
   std::vector<std::string> visit_answers;  // answers of the newest visit to read
 };
 
+// A current member's ID number as recorded (Store::scan_member_ids).
+struct MemberIdNumber {
+  std::string member;     // the member record's id
+  std::string household;  // its household's id
+  std::string id_number;  // the member's field id_number as stored (not normalised)
+};
+
 class Store {
  public:
   // Creates a new database with a new device key (`doorstep init`). Error(Conflict) if a
@@ -361,6 +368,11 @@ class Store {
   // bad prefix or field name.
   void scan_households(const HouseholdScan& scan,
                        const std::function<void(const HouseholdOverview&)>& each) const;
+  // Calls `each` for every current (not departed) member whose id_number field holds text,
+  // from one SQL pass over an index of ID numbers (store migration 9), in no particular
+  // order: memory does not grow with the county. One read transaction; an exception thrown
+  // by `each` ends the scan and propagates.
+  void scan_member_ids(const std::function<void(const MemberIdNumber&)>& each) const;
   // The open conflicts (fields whose rule is review) of the records this replica holds, each
   // with the proposals made for it; a conflict on a record whose creating change has not
   // arrived yet is listed once it has.

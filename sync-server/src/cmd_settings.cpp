@@ -33,6 +33,8 @@ const std::pair<std::string, int>* lifecycle_key(const std::string& name) {
     if (entry.first == name) return &entry;
   return nullptr;
 }
+// Yuan amounts of the department data import (docs/monitoring.md, "Department data").
+const std::vector<std::string> kYuan = {"department_medical_cost_yuan"};
 
 bool contains(const std::vector<std::string>& list, const std::string& name) {
   return std::find(list.begin(), list.end(), name) != list.end();
@@ -102,6 +104,10 @@ int run_settings_set(const std::vector<std::string>& argv) {
                                                   (months ? "months" : "days") + ", 0 to " +
                                                   std::to_string(lifecycle->second));
       fields[key] = static_cast<int64_t>(number);
+    } else if (contains(kYuan, key)) {
+      if (number < 1 || number > 100000000)
+        throw cli::UsageError("settings set", key + "=" + text + ": yuan, 1 to 100000000");
+      fields[key] = number_value(number);
     } else if (limits.contains(key)) {
       fields[key] = number_value(number);
     } else {
@@ -109,6 +115,7 @@ int run_settings_set(const std::vector<std::string>& argv) {
       for (const auto& k : kYearly) known += k + ", ";
       for (const auto& k : kCadence) known += k + ", ";
       for (const auto& [k, max] : kLifecycle) known += k + ", ";
+      for (const auto& k : kYuan) known += k + ", ";
       for (const auto& [k, v] : limits.items()) known += k + ", ";
       throw cli::UsageError("settings set", "unknown setting '" + key + "' (known: " +
                                                 known.substr(0, known.size() - 2) + ")");
@@ -151,6 +158,7 @@ json effective_settings(sync::CountyAuthority& county) {
   // The lifecycle's settings in force: the record's, else the defaults.
   const json lifecycle = monitoring::LifecycleSettings::from_json(record).to_json();
   for (const auto& [key, value] : lifecycle.items()) out[key] = value;
+  for (const auto& name : kYuan) out[name] = record.contains(name) ? record[name] : json();
   const nlohmann::json limits_in_force = county.store().change_limits().to_json();
   for (const auto& [key, value] : limits_in_force.items()) out[key] = value;
   return out;
@@ -188,6 +196,8 @@ const cli::CommandRegistration settings_set_command{
      "deadline_verify_days, deadline_township_days, deadline_county_days (working days),\n"
      "publicity_days, follow_up_days (calendar days), observation_months (the monitoring\n"
      "loop's deadlines and periods, whole numbers; docs/monitoring.md);\n"
+     "department_medical_cost_yuan (out-of-pocket medical costs in 12 months at which a\n"
+     "medical-insurance row raises a warning, default 10000);\n"
      "max_visit_bytes, max_text_answer_bytes, max_members_per_household, max_change_bytes\n"
      "(the size limits every device and the county keep).\n\n"
      "The settings are a county-level record in the op log, signed by the county: a changed\n"

@@ -18,7 +18,7 @@ constexpr const char* kSetSchemaVersion =
     "ON CONFLICT (id) DO UPDATE SET version = excluded.version";
 
 // Migration N brings the version from N-1 to N. Append; never edit a released one.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     // 1: the ack of each pushed batch, in the transaction of the changes it answers (a
     // server before these migrations created it on its own: IF NOT EXISTS).
     R"sql(
@@ -50,6 +50,24 @@ CREATE TABLE county_risk (
     // table of levels computed from single visits is gone.
     R"sql(
 DROP TABLE county_risk;
+)sql",
+    // 4: the record of every department data import (county/import_records.h): who, when,
+    // which file (name, SHA-256), which source, the counts and the whole report.
+    R"sql(
+CREATE TABLE department_imports (
+  id INTEGER PRIMARY KEY,
+  started_at INTEGER NOT NULL,    -- ms since the epoch
+  finished_at INTEGER,            -- null while it runs (or if it was killed)
+  status TEXT NOT NULL,           -- running | done | failed
+  actor TEXT NOT NULL,
+  source TEXT NOT NULL,
+  file_name TEXT NOT NULL,
+  file_sha256 TEXT NOT NULL,
+  file_bytes INTEGER NOT NULL,
+  encoding TEXT NOT NULL,
+  counts TEXT NOT NULL,           -- {"rows", "matched", ...} JSON
+  report TEXT NOT NULL            -- the import's JSON report ('{}' until it ends)
+);
 )sql",
 };
 

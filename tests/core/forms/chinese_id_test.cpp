@@ -132,3 +132,27 @@ TEST_CASE("a number with a space or full-width digits is not valid (no silent cl
   CHECK_FALSE(check_resident_id(" 11010519491231002X").valid);
   CHECK_FALSE(check_resident_id("１１010519491231002X").valid);
 }
+
+TEST_CASE("a first-generation 15-digit number converts to its 18-character number") {
+  CHECK(resident_id_from_legacy("110105491231002") == "11010519491231002X");
+  ResidentIdCheck legacy = normalize_resident_id("110105491231002");
+  CHECK(legacy.valid);
+  CHECK(legacy.normalized == "11010519491231002X");
+  CHECK(legacy.birth_year == 1949);
+  // Converted, it is the same number as the 18-character card's.
+  CHECK(normalize_resident_id("11010519491231002X").normalized == legacy.normalized);
+}
+
+TEST_CASE("normalising a written number removes spaces and makes full-width characters ASCII") {
+  CHECK(normalize_resident_id(" 110105 1949 1231 002x\t").normalized == "11010519491231002X");
+  CHECK(normalize_resident_id("\xE3\x80\x80"
+                              "110105194912310\xEF\xBC\x90\xEF\xBC\x92\xEF\xBD\x98")
+            .normalized == "11010519491231002X");
+  CHECK(normalize_resident_id("11010519491231002\xEF\xBC\xB8").valid);
+  // Cleaning never repairs a wrong number.
+  CHECK(normalize_resident_id("110105194912310021").problem == ResidentIdProblem::CheckDigit);
+  CHECK(normalize_resident_id("1101051949-1231002X").problem == ResidentIdProblem::Length);
+  CHECK(normalize_resident_id("11010519491231002\xE2\x80\x94").problem ==
+        ResidentIdProblem::Length);
+  CHECK(normalize_resident_id("").problem == ResidentIdProblem::Length);
+}

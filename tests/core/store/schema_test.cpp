@@ -20,12 +20,13 @@ TEST_CASE("a database created at schema version 1 opens, upgrades and keeps its 
     h = store.add_household("640323.101.200.07", {{"head_name", "A"}});
   }
   {
-    // Take the file back to version 1: undo what migrations 2 to 8 did (5 dropped the ops
+    // Take the file back to version 1: undo what migrations 2 to 9 did (5 dropped the ops
     // table, which version 1 filled with a row per op; 6 added household_grids, which the
     // upgrade fills from the households held: check() compares it with the log; 7 added
-    // household_risk and forms; 8 added drafts).
+    // household_risk and forms; 8 added drafts; 9 indexed ID numbers).
     doorstep::sqlite::Database db((dir / "li.db").string(), false);
     db.exec(
+        "DROP INDEX field_values_id_numbers;"
         "DROP TABLE drafts; DROP TABLE household_risk; DROP TABLE forms;"
         "DROP TABLE household_grids;"
         "DROP TABLE merge_rules; DROP INDEX changes_by_household; DROP INDEX changes_by_grid;"
@@ -113,17 +114,18 @@ TEST_CASE("the migration runner accepts a gap in the numbers and refuses numbers
   CHECK(doorstep::store::schema_version(other) == 0);
 }
 
-TEST_CASE("a database at version 6 upgrades through 7 and 8 and gains the drafts table") {
+TEST_CASE("a database at version 6 upgrades through 7, 8 and 9 and gains the drafts table") {
   TempDir dir;
   { make_replica(dir, "li"); }
   {
     doorstep::sqlite::Database db((dir / "li.db").string(), false);
     db.exec(
-        "DROP TABLE drafts; DROP TABLE household_risk; DROP TABLE forms; PRAGMA user_version = 6;");
+        "DROP TABLE drafts; DROP TABLE household_risk; DROP TABLE forms; "
+        "DROP INDEX field_values_id_numbers; PRAGMA user_version = 6;");
   }
   Store reopened = Store::open(dir / "li.db", {"secret of li", false});
-  CHECK(doorstep::store::schema_version(reopened.database()) == 8);
-  CHECK(doorstep::store::latest_schema_version() == 8);
+  CHECK(doorstep::store::schema_version(reopened.database()) == 9);
+  CHECK(doorstep::store::latest_schema_version() == 9);
   reopened.save_draft({{"form_id", "f"}, {"answers", json::object()}});
   CHECK(reopened.draft("f", "").has_value());
 }
