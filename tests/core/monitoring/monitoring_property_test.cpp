@@ -228,14 +228,15 @@ class Season {
       if (r.cases({{}, {}, {}, {}, false, true})["cases"] != every)
         problems << r.identity().name << ": the case list differs\n";
       std::map<std::string, int> open;
-      for (const auto& c : r.cases({})["cases"]) ++open[c["household"].get<std::string>()];
+      const json listed = r.cases({})["cases"];
+      for (const auto& c : listed) ++open[c["household"].get<std::string>()];
       for (const auto& [household, count] : open)
         if (count > 1)
           problems << r.identity().name << ": household " << household << " has " << count
                    << " open cases\n";
       std::map<std::string, int> triggers;
-      for (const auto& w : r.warnings({{}, {}, {}, {}, false, true})["warnings"])
-        ++triggers[w["trigger"].get<std::string>()];
+      const json warnings = r.warnings({{}, {}, {}, {}, false, true})["warnings"];
+      for (const auto& w : warnings) ++triggers[w["trigger"].get<std::string>()];
       for (const auto& [trigger, count] : triggers)
         if (count > 1)
           problems << r.identity().name << ": trigger " << trigger << " has " << count

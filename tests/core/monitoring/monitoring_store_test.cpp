@@ -410,7 +410,8 @@ TEST_CASE("two concurrent transitions of one case are a conflict on every replic
   CHECK(message.find("conflict") != std::string::npos);
   // A leader resolves it; the case moves on from the state chosen.
   json chosen = v.leader.case_detail(v.case_id)["history"][1];
-  for (const auto& h : v.leader.case_detail(v.case_id)["history"])
+  const json history = v.leader.case_detail(v.case_id)["history"];
+  for (const auto& h : history)
     if (h["to"] == "verified") chosen = h;
   json value = {{"state", "verified"},
                 {"from", "identified"},
@@ -438,6 +439,7 @@ TEST_CASE("the county's calendar reaches the phone and moves its deadlines") {
   // A case opened now counts on it: 30 September, then Thursday 8 October, Friday 9.
   std::string other = v.worker.add_household(kGrid, json::object());
   visit(v.worker, other, 3000);
-  for (const auto& t : v.worker.tasks({})["tasks"])
+  const json tasks = v.worker.tasks({})["tasks"];
+  for (const auto& t : tasks)
     if (t["household"] == other) CHECK(t["due"] == "2026-10-09");
 }
