@@ -505,6 +505,21 @@ mon::Role role_of(const std::string& text, const char* where) {
   return *role;
 }
 
+// The household `id` a change is about to edit: known, a household, within this device's
+// scope; `local` becomes a change of it.
+RecordRow household_change(Store::Impl& impl, LocalChange& local, const std::string& id) {
+  RecordRow household = impl.require_record(id, "household");
+  if (household.type != "household")
+    throw Error(ErrorCode::NotFound, "unknown household '" + id + "'");
+  if (!grid_within(household.grid, impl.identity.scope))
+    throw Error(ErrorCode::OutOfScope, "household " + household.id +
+                                           " is outside this device's scope '" +
+                                           impl.identity.scope + "'");
+  local.household = household.id;
+  local.grid = household.grid;
+  return household;
+}
+
 }  // namespace
 
 void monitor_visit(Store::Impl& impl, LocalChange& local, const RecordRow& household,
@@ -592,15 +607,7 @@ json Store::add_application(const std::string& household_id, const std::string& 
   check_text(reason, "--reason", 2000, true);
   json out;
   impl_->commit_local([&](LocalChange& local) {
-    RecordRow household = impl_->require_record(household_id, "household");
-    if (household.type != "household")
-      throw Error(ErrorCode::NotFound, "unknown household '" + household_id + "'");
-    if (!grid_within(household.grid, impl_->identity.scope))
-      throw Error(ErrorCode::OutOfScope, "household " + household_id +
-                                             " is outside this device's scope '" +
-                                             impl_->identity.scope + "'");
-    local.household = household.id;
-    local.grid = household.grid;
+    RecordRow household = household_change(*impl_, local, household_id);
     MonitoringView view(*impl_);
     WarningInput input;
     input.trigger = "application:" + crypto::to_hex(crypto::random_bytes(8));
@@ -636,15 +643,7 @@ json Store::raise_warning(const WarningRequest& request) {
   }
   json out = {{"warning", nullptr}, {"case", nullptr}, {"task", nullptr}, {"created", false}};
   impl_->commit_local([&](LocalChange& local) {
-    RecordRow household = impl_->require_record(request.household, "household");
-    if (household.type != "household")
-      throw Error(ErrorCode::NotFound, "unknown household '" + request.household + "'");
-    if (!grid_within(household.grid, impl_->identity.scope))
-      throw Error(ErrorCode::OutOfScope, "household " + household.id +
-                                             " is outside this device's scope '" +
-                                             impl_->identity.scope + "'");
-    local.household = household.id;
-    local.grid = household.grid;
+    RecordRow household = household_change(*impl_, local, request.household);
     MonitoringView view(*impl_);
     WarningInput input;
     input.trigger = request.source + ":" + request.trigger;

@@ -16,36 +16,20 @@
 
 #include "core/common/error.h"
 #include "core/monitoring/calendar.h"
+#include "tests/core/monitoring/income_classifier.h"
 #include "tests/core/replicas.h"
 
 using doorstep::store::CaseAdvance;
 using doorstep::store::MeasureInput;
 using doorstep::store::Store;
 using doorstep::store::VisitInput;
+using doorstep::test::classify_by_income;
 using nlohmann::json;
 namespace dsync = doorstep::sync;
 
 namespace {
 
 constexpr int kDefaultSeeds = 60;
-
-// Red below 4000 yuan a head, yellow below 5000, green at or above; the "income" member is
-// what the elimination check reads.
-void classify_by_income(Store& store) {
-  store.set_classifier([](const json& state, const json&) -> std::optional<json> {
-    if (state.value("form_version", std::string()).empty()) return std::nullopt;
-    const json& fields = state["fields"];
-    if (!fields.contains("income") || !fields["income"].is_number()) return std::nullopt;
-    double income = fields["income"].get<double>();
-    std::string level = income < 4000 ? "red" : income < 5000 ? "yellow" : "green";
-    json rules = json::array();
-    if (level != "green") rules.push_back({{"id", "income." + level}, {"level", level}});
-    return json{{"level", level},
-                {"monitoring_type", nullptr},
-                {"rules", rules},
-                {"income", {{"per_capita", income}, {"monitoring_threshold", 5000}}}};
-  });
-}
 
 class Season {
  public:

@@ -8,6 +8,7 @@
 #include "core/common/error.h"
 #include "core/sync/change_verifier.h"
 #include "core/sync/outbox.h"
+#include "tests/core/monitoring/income_classifier.h"
 #include "tests/core/replicas.h"
 #include "tests/core/sync/sync_fixtures.h"
 
@@ -17,6 +18,7 @@ using doorstep::store::CaseAdvance;
 using doorstep::store::MeasureInput;
 using doorstep::store::Store;
 using doorstep::store::VisitInput;
+using doorstep::test::classify_by_income;
 using doorstep::test::make_replica;
 using doorstep::test::send_all;
 using doorstep::test::TempDir;
@@ -31,22 +33,6 @@ struct Today {
   void set(const char* date) { setenv("DOORSTEP_TODAY", date, 1); }
   ~Today() { unsetenv("DOORSTEP_TODAY"); }
 };
-
-void classify_by_income(Store& store) {
-  store.set_classifier([](const json& state, const json&) -> std::optional<json> {
-    if (state.value("form_version", std::string()).empty()) return std::nullopt;
-    const json& fields = state["fields"];
-    if (!fields.contains("income") || !fields["income"].is_number()) return std::nullopt;
-    double income = fields["income"].get<double>();
-    std::string level = income < 4000 ? "red" : income < 5000 ? "yellow" : "green";
-    json rules = json::array();
-    if (level != "green") rules.push_back({{"id", "income." + level}, {"level", level}});
-    return json{{"level", level},
-                {"monitoring_type", nullptr},
-                {"rules", rules},
-                {"income", {{"per_capita", income}, {"monitoring_threshold", 5000}}}};
-  });
-}
 
 std::string visit(Store& store, const std::string& household, int income,
                   const std::string& task = "", const std::string& verdict = "") {
