@@ -73,14 +73,14 @@ int run_overdue(const std::vector<std::string>& argv) {
   if (!options.scope.empty()) heading += " within " + options.scope;
   if (options.kind) heading += std::string(" (") + to_string(*options.kind) + ")";
   std::printf("%s\n", heading.c_str());
-  std::printf("%-8s %-10s %5s  %-16s  %-12s %-24s %s\n", "KIND", "DUE", "DAYS", "HOUSEHOLD", "HEAD",
-              "GRID", "RESPONSIBLE");
+  std::printf("%-11s %-10s %5s  %-16s  %-12s %-24s %s\n", "KIND", "DUE", "DAYS", "HOUSEHOLD",
+              "HEAD", "GRID", "RESPONSIBLE");
   int64_t listed = 0;
   auto areas = list_overdue(county.store(), directory, options, [&](const OverdueEntry& entry) {
     std::string kind = to_string(entry.kind);
     if (entry.kind == OverdueKind::Task) kind += ":" + entry.task["kind"].get<std::string>();
     std::string grid = entry.grid + (entry.grid_name.empty() ? "" : " " + entry.grid_name);
-    std::printf("%-8s %-10s %5lld  %-16s  %-12s %-24s %s\n", kind.c_str(), entry.due.c_str(),
+    std::printf("%-11s %-10s %5lld  %-16s  %-12s %-24s %s\n", kind.c_str(), entry.due.c_str(),
                 static_cast<long long>(entry.days_overdue), entry.household.c_str(),
                 or_dash(entry.head).c_str(), grid.c_str(), responsible_text(entry).c_str());
     ++listed;
