@@ -32,22 +32,28 @@ std::string due_text(const json& item) {
 }
 
 int run_tasks(const std::vector<std::string>& argv) {
-  Args args("tasks", argv, {{"all"}, {"overdue"}, {"status", true}, {"household", true}});
+  Args args("tasks", argv,
+            {{"all"}, {"overdue"}, {"status", true}, {"household", true}, {"kind", true}});
   args.expect_at_most(0);
   json filter = json::object();
   if (args.has("all")) filter["all"] = true;
   if (args.has("overdue")) filter["overdue"] = true;
   if (auto status = args.value("status")) filter["status"] = *status;
   if (auto household = args.value("household")) filter["household"] = *household;
+  if (auto kind = args.value("kind")) filter["kind"] = *kind;
   StoreHandle store = open_store(args);
   ds_error error{};
   json tasks = call(ds_monitoring_tasks(store.get(), filter.dump().c_str(), &error), error);
   print_or(args, tasks, [&] {
     if (tasks["tasks"].empty()) std::cout << "no tasks\n";
-    for (const auto& task : tasks["tasks"])
+    for (const auto& task : tasks["tasks"]) {
       std::cout << value_text(task["id"]) << "  " << value_text(task["kind"]) << "  household "
-                << value_text(task["household"]) << "  due " << due_text(task) << "  "
-                << value_text(task["status"]) << "\n";
+                << value_text(task["household"]) << "  due " << due_text(task);
+      if (task.value("days_overdue", 0) > 0)
+        std::cout << " by " << task["days_overdue"].get<int64_t>() << " day"
+                  << (task["days_overdue"] == 1 ? "" : "s");
+      std::cout << "  " << value_text(task["status"]) << "\n";
+    }
   });
   return 0;
 }
@@ -244,11 +250,17 @@ const CommandRegistration tasks_command{
     {"tasks", "the tasks of this device's households: verify, revisit, follow-up",
      std::string(
          "usage: doorstep tasks --db PATH [--all] [--overdue] [--status S] "
-         "[--household ID] [--json]\n\n"
+         "[--household ID] [--kind K] [--json]\n\n"
          "Open tasks in this device's scope, overdue first (--all: done and cancelled\n"
-         "ones too). --json prints {\"tasks\": [{\"id\", \"kind\", \"household\", \"case\",\n"
-         "\"assignee\", \"due\", \"status\", \"overdue\", \"result\"}]}. A task is done by a\n"
-         "visit: doorstep visit ... --task ID [--verdict confirmed|dismissed].\n") +
+         "ones too, and the schedule's next visits and check-ins not due yet). Beside the\n"
+         "stored tasks (verify, follow_up, elimination_check) are the visit schedule's, due\n"
+         "from the county's cadence: revisit (a home visit) and checkin (a phone check-in),\n"
+         "computed here from this device's data, no sync needed. --kind keeps one kind.\n"
+         "--json prints {\"tasks\": [{\"id\", \"kind\", \"household\", \"case\",\n"
+         "\"assignee\", \"due\", \"status\", \"overdue\", \"days_overdue\", \"result\",\n"
+         "\"scheduled\"}]}. A task is done by a visit: doorstep visit ... --task ID\n"
+         "[--verdict confirmed|dismissed]; a schedule entry by the visit or check-in it asks for\n"
+         "(doorstep checkin).\n") +
          kToday,
      run_tasks}};
 const CommandRegistration warnings_command{

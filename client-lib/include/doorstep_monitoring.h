@@ -26,12 +26,28 @@
 extern "C" {
 #endif
 
-/* Tasks in this device's scope. filter_json: {"all": bool (done and cancelled ones too),
- * "status": "open"|"done"|"cancelled", "overdue": bool, "household": ID, "scope": PREFIX}.
- * Returns {"tasks": [{"id", "kind" (verify|revisit|follow_up|elimination_check),
- * "household", "case", "assignee", "due", "status", "overdue", "result"}]}, overdue first. */
+/* Tasks in this device's scope. filter_json: {"all": bool (done and cancelled ones too, and
+ * the schedule's entries not due yet), "status": "open"|"done"|"cancelled", "overdue": bool,
+ * "household": ID, "scope": PREFIX, "kind": KIND, "schedule": bool (default true)}.
+ * Returns {"tasks": [{"id", "kind" (verify|revisit|checkin|follow_up|elimination_check),
+ * "household", "case", "assignee", "due", "status", "overdue", "days_overdue", "result",
+ * "scheduled"}]}, overdue first. Beside the stored tasks are the visit schedule's entries
+ * that are due ("scheduled": true, kinds revisit — a home visit — and checkin — a phone
+ * check-in — with "since", "interval_days", "basis"): computed on the device from its
+ * households' visits, check-ins, levels and cases and the county's cadence, with no sync
+ * needed; the county computes the same entries, with the same ids, from the same state
+ * (docs/monitoring.md, "Visit schedule"). "schedule": false leaves them out. */
 DS_API char* ds_monitoring_tasks(ds_store* store, const char* filter_json,
                                  ds_error* out_error) DS_NOEXCEPT;
+
+/* Records a phone check-in (电话回访) of a household by this device's user: a short record
+ * (type checkin: date, by, note) in the household's scope, so sync carries it; it moves the
+ * household's next check-in. checkin_json: {"date": "YYYY-MM-DD"? (default today; not after
+ * today), "note": TEXT? (at most 2000 bytes)} or NULL. Returns {"checkin": ID, "household",
+ * "date", "by", "note"}. DS_ERR_NOT_FOUND for an unknown household, DS_ERR_OUT_OF_SCOPE for
+ * one outside this device's scope, DS_ERR_INVALID_ARGUMENT for a bad date or note. */
+DS_API char* ds_monitoring_checkin(ds_store* store, const char* household_id,
+                                   const char* checkin_json, ds_error* out_error) DS_NOEXCEPT;
 
 /* Cases (monitoring objects) in scope. filter_json: {"state": S, "all": bool (closed ones
  * too), "overdue": bool, "household": ID, "scope": PREFIX}. Returns {"cases": [{"id",

@@ -1,5 +1,6 @@
 // The C ABI of the monitoring loop (doorstep_monitoring.h): thin wrappers over the store's
-// warnings, cases, tasks, objections and measures (core/store/store_monitoring.cpp).
+// warnings, cases, tasks, objections and measures (core/store/store_monitoring.cpp), and its
+// visit schedule and check-ins (core/store/store_schedule.cpp).
 #include <set>
 #include <string>
 
@@ -78,8 +79,30 @@ doorstep::store::MonitoringFilter filter_of(const char* filter_json,
 char* ds_monitoring_tasks(ds_store* store, const char* filter_json, ds_error* out_error) noexcept {
   return guarded(out_error, static_cast<char*>(nullptr), [&] {
     require_arg(store, "store");
-    auto filter = filter_of(filter_json, {"all", "status", "overdue", "household", "scope"});
-    return owned(store->store.tasks(filter));
+    auto filter = filter_of(filter_json,
+                            {"all", "status", "overdue", "household", "scope", "kind", "schedule"});
+    json options = object_arg(filter_json, "filter_json");
+    doorstep::store::TaskListing listing;
+    listing.kind = text(options, "kind", "filter_json");
+    // The device lists what is due of the visit schedule unless asked not to.
+    listing.schedule = !options.contains("schedule") || options["schedule"].is_null() ||
+                       flag(options, "schedule", "filter_json");
+    return owned(store->store.tasks(filter, listing));
+  });
+}
+
+char* ds_monitoring_checkin(ds_store* store, const char* household_id, const char* checkin_json,
+                            ds_error* out_error) noexcept {
+  return guarded(out_error, static_cast<char*>(nullptr), [&] {
+    require_arg(store, "store");
+    require_arg(household_id, "household_id");
+    json given = object_arg(checkin_json, "checkin_json");
+    only(given, {"date", "note"}, "checkin_json");
+    doorstep::store::CheckinInput checkin;
+    checkin.household = household_id;
+    checkin.date = text(given, "date", "checkin_json");
+    checkin.note = text(given, "note", "checkin_json");
+    return owned(store->store.record_checkin(checkin));
   });
 }
 

@@ -96,6 +96,40 @@ struct MonitoringFilter {
   bool all = false;       // tasks, cases, warnings: closed ones too
 };
 
+// What Store::tasks lists besides the filter's selection.
+struct TaskListing {
+  std::string kind;  // one kind only ("" = every kind)
+  // The visit schedule's entries too (kinds revisit and checkin, computed from the
+  // households' state and the county's cadence; Store::schedule).
+  bool schedule = false;
+};
+
+// A phone check-in (电话回访) of a household (Store::record_checkin): a short record of the
+// contact, not a visit.
+struct CheckinInput {
+  std::string household;
+  std::string date;  // YYYY-MM-DD, not after today; "" = today
+  std::string note;  // at most 2000 bytes; may be empty
+};
+
+// One entry of the visit schedule (docs/monitoring.md, "Visit schedule"): computed from the
+// household's state and the county's cadence settings by core/monitoring/schedule.h, never
+// stored, so every replica holding the same state names the same entries.
+struct ScheduledContact {
+  std::string id;              // household, '-', 16 hex digits of SHA-256("schedule|KIND|DUE")
+  std::string kind;            // revisit (a home visit is due) | checkin (a phone check-in is due)
+  std::string household;       // its id
+  std::string grid;            // the household's grid: its grid worker's (the task's assignee)
+  std::string due;             // YYYY-MM-DD
+  std::string since;           // the last contact of that kind (or the registration) it counts from
+  bool since_contact = false;  // false: no contact of that kind yet, counted from registration
+  int interval_days = 0;
+  std::string basis;  // which interval applies: default | red | case
+  bool due_now = false;
+  bool overdue = false;
+  int64_t days_overdue = 0;
+};
+
 // A warning raised by something other than a visit (Store::raise_warning): department data
 // matched at the county, or a shell's own trigger.
 struct WarningRequest {
@@ -333,8 +367,12 @@ class Store {
   //  "role"}}. NotFound for an unknown case.
   nlohmann::json case_detail(const std::string& case_id) const;
   // {"tasks": [{"id", "kind", "household", "case", "assignee", "due", "status", "overdue",
-  //   "result"}]}: open tasks (filter.all: every task), overdue first.
-  nlohmann::json tasks(const MonitoringFilter& filter) const;
+  //   "days_overdue", "result", "scheduled"}]}: open tasks (filter.all: every task), overdue
+  // first. With listing.schedule, the visit schedule's entries that are due (filter.all:
+  // every household's next ones) are listed beside them, status open, "scheduled": true,
+  // with "since", "interval_days" and "basis". InvalidArgument for a listing.kind that is not
+  // a task kind.
+  nlohmann::json tasks(const MonitoringFilter& filter, const TaskListing& listing = {}) const;
   // Moves a case to `request.to`, as one op kept in its history (from, to, actor, role,
   // date, reason). OutOfScope for a role below the step's (or above this device's), or a
   // household outside this device's scope; Conflict, naming the unmet condition, for a
@@ -350,6 +388,22 @@ class Store {
   void settle_objection(const std::string& objection_id, const std::string& note);
   // Records a measure of an approved or assisting case (township or county). Returns its id.
   std::string add_measure(const std::string& case_id, const MeasureInput& measure);
+  // Records a phone check-in of checkin.household by this device's user: a record of type
+  // checkin in the household's scope (fields date, by, note), one change, so sync carries it.
+  // It moves the household's next check-in (schedule()). Returns {"checkin", "household",
+  // "date", "by", "note"}. NotFound for an unknown household, OutOfScope outside this
+  // device's scope, InvalidArgument for a date that is not one or is after today, or a note
+  // over 2000 bytes.
+  nlohmann::json record_checkin(const CheckinInput& checkin);
+  // The household's next home visit and next phone check-in on today's date (each when an
+  // interval of the county settings applies), whether due yet or not. NotFound for an
+  // unknown household.
+  std::vector<ScheduledContact> schedule(const std::string& household) const;
+  // Calls `each` with every household within scan.grid_prefix (as scan_households does: one
+  // SQL pass, in (grid, id) order, memory not growing with the county) and its schedule().
+  void scan_schedule(const HouseholdScan& scan,
+                     const std::function<void(const HouseholdOverview&,
+                                              const std::vector<ScheduledContact>&)>& each) const;
   // The county's sweep (county role only, else Unauthorized): raises an escalation warning
   // for each step past its deadline (once per case and step), and a rules warning for each
   // red or yellow household whose newest visit raised none and which has no open case (its

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/crypto/device_key.h"
+#include "core/monitoring/lifecycle.h"
 #include "core/store/sqlite.h"
 #include "core/store/store.h"
 #include "core/sync/change.h"
@@ -80,5 +81,38 @@ void monitor_visit(Store::Impl& impl, LocalChange& local, const RecordRow& house
 
 // The JSON text of a stored canonical value.
 nlohmann::json parse_value(const std::string& canonical);
+
+// ---- the monitoring records' helpers (store_monitoring.cpp) ----
+
+// An id for a record (or a computed entry) of `household` that derives from `what` (a
+// trigger, a case's place in the chain): household, '-', the first 16 hex digits of
+// SHA-256(what). The same on every replica.
+std::string derived_id(const std::string& household, const std::string& what);
+// InvalidArgument naming `what` for text that is empty (when required), over `max` bytes or
+// not UTF-8; for a date that is not YYYY-MM-DD.
+void check_text(const std::string& text, const char* what, size_t max, bool required);
+void check_date(const std::string& text, const char* what);
+// The ops of one record's creation with `fields` (an object), appended to `local`.
+void create_record(Store::Impl& impl, LocalChange& local, const std::string& type,
+                   const std::string& id, const std::string& household,
+                   const nlohmann::json& fields);
+// The household `id` a change is about to edit: known, a household (else NotFound), within
+// this device's scope (else OutOfScope); `local` becomes a change of it.
+RecordRow household_change(Store::Impl& impl, LocalChange& local, const std::string& id);
+// The state of the household's open case (the provisional winner's while two transitions are
+// in conflict), or nullopt when it has none.
+std::optional<monitoring::CaseState> open_case_state(const Store::Impl& impl,
+                                                     const std::string& household);
+
+// ---- the visit schedule (store_schedule.cpp) ----
+
+// InvalidArgument unless `kind` is "" or a task kind: verify, revisit, checkin, follow_up,
+// elimination_check.
+void check_task_kind(const std::string& kind);
+// Appends to `list` (Store::tasks) the visit schedule's entries that `filter` and
+// listing.kind select, as tasks: those due (filter.all: every next contact, due or not), of
+// every household in filter.scope (or filter.household).
+void append_scheduled_tasks(const Store& store, const MonitoringFilter& filter,
+                            const TaskListing& listing, nlohmann::json& list);
 
 }  // namespace doorstep::store

@@ -59,12 +59,6 @@ std::string text_of(const json& object, const char* name) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// An id for a record of `household` that derives from `what` (a trigger, a case's place in
-// the household's chain of cases): the same on every replica.
-std::string derived_id(const std::string& household, const std::string& what) {
-  return household + "-" + crypto::to_hex(crypto::sha256(what)).substr(0, 16);
-}
-
 std::string first_case_id(const std::string& household) {
   return derived_id(household, "case|" + household);
 }
@@ -75,38 +69,12 @@ std::string verify_task_id(const std::string& household, const std::string& case
   return derived_id(household, "task|verify|" + case_id);
 }
 
-void check_text(const std::string& text, const char* what, size_t max, bool required) {
-  if (required && text.empty())
-    throw Error(ErrorCode::InvalidArgument, std::string(what) + " is empty");
-  if (text.size() > max)
-    throw Error(ErrorCode::InvalidArgument,
-                std::string(what) + " is over " + std::to_string(max) + " bytes");
-  try {
-    sync::canonical_json(json(text));
-  } catch (const json::exception&) {
-    throw Error(ErrorCode::InvalidArgument, std::string(what) + " is not valid UTF-8 text");
-  }
-}
-
-void check_date(const std::string& text, const char* what) {
-  if (!mon::Date::parse(text))
-    throw Error(ErrorCode::InvalidArgument,
-                std::string(what) + " '" + text + "' is not a date (YYYY-MM-DD)");
-}
-
 // ---- what the records say, read from the materialized state ----
 
-struct MonitoringView {
+// A household's records and its chain of cases: what needs neither the county's settings
+// nor its calendar.
+struct CaseReader {
   const Store::Impl& impl;
-  mon::LifecycleSettings settings;
-  mon::WorkingCalendar calendar;
-  mon::Date today;
-
-  explicit MonitoringView(const Store::Impl& store)
-      : impl(store),
-        settings(mon::LifecycleSettings::from_json(store.county_settings())),
-        calendar(mon::WorkingCalendar::from_json(fields(kCalendarRecord), "the county calendar")),
-        today(mon::today()) {}
 
   json fields(const std::string& id) const {
     json out = json::object();
@@ -185,6 +153,19 @@ struct MonitoringView {
     auto cases = chain(household);
     return cases.empty() ? first_case_id(household) : next_case_id(household, cases.back().id);
   }
+};
+
+// What the records say with the county's lifecycle settings and calendar, on today's date.
+struct MonitoringView : CaseReader {
+  mon::LifecycleSettings settings;
+  mon::WorkingCalendar calendar;
+  mon::Date today;
+
+  explicit MonitoringView(const Store::Impl& store)
+      : CaseReader{store},
+        settings(mon::LifecycleSettings::from_json(store.county_settings())),
+        calendar(mon::WorkingCalendar::from_json(fields(kCalendarRecord), "the county calendar")),
+        today(mon::today()) {}
 
   // The warnings of `case_id` (its household's warnings whose "case" names it, and those of a
   // later case that joined it).
@@ -252,6 +233,7 @@ struct MonitoringView {
   json task_json(const std::string& id, const json& task, const std::string& household) const {
     std::string due = text_of(task, "due"), status = text_of(task, "status");
     auto due_date = mon::Date::parse(due);
+    bool overdue = status == "open" && due_date && due_date->days < today.days;
     return {{"id", id},
             {"kind", text_of(task, "kind")},
             {"household", household},
@@ -259,7 +241,9 @@ struct MonitoringView {
             {"assignee", text_of(task, "assignee")},
             {"due", due},
             {"status", status},
-            {"overdue", status == "open" && due_date && due_date->days < today.days},
+            {"overdue", overdue},
+            {"days_overdue", overdue ? today.days - due_date->days : 0},
+            {"scheduled", false},
             {"result", task.contains("result") ? task["result"] : json()},
             {"prefill", task.contains("prefill") ? task["prefill"] : json()},
             {"values", task.contains("values") ? task["values"] : json()}};
@@ -302,27 +286,6 @@ struct MonitoringView {
     for (const auto& row : rows) each(row.id, row.household, row.grid);
   }
 };
-
-// The ops of one record's creation and fields, appended to `local`.
-void create_record(Store::Impl& impl, LocalChange& local, const std::string& type,
-                   const std::string& id, const std::string& household, const json& fields) {
-  sync::Op create;
-  create.kind = sync::OpKind::Create;
-  create.record_type = type;
-  create.record_id = id;
-  create.value = sync::canonical_json(json{{"household", household}});
-  local.ops.push_back(std::move(create));
-  for (const auto& [name, value] : fields.items()) {
-    sync::Op op;
-    op.kind = sync::OpKind::Set;
-    op.record_type = type;
-    op.record_id = id;
-    op.field = name;
-    op.value = sync::canonical_json(value);
-    op.pred = head_ids(*impl.db, id, name);
-    local.ops.push_back(std::move(op));
-  }
-}
 
 // A set op of one field of an existing record, unless it holds that value already (or the
 // change sets it already).
@@ -505,8 +468,53 @@ mon::Role role_of(const std::string& text, const char* where) {
   return *role;
 }
 
-// The household `id` a change is about to edit: known, a household, within this device's
-// scope; `local` becomes a change of it.
+}  // namespace
+
+// ---- helpers the store's other files share (store_impl.h) ----
+
+std::string derived_id(const std::string& household, const std::string& what) {
+  return household + "-" + crypto::to_hex(crypto::sha256(what)).substr(0, 16);
+}
+
+void check_text(const std::string& text, const char* what, size_t max, bool required) {
+  if (required && text.empty())
+    throw Error(ErrorCode::InvalidArgument, std::string(what) + " is empty");
+  if (text.size() > max)
+    throw Error(ErrorCode::InvalidArgument,
+                std::string(what) + " is over " + std::to_string(max) + " bytes");
+  try {
+    sync::canonical_json(json(text));
+  } catch (const json::exception&) {
+    throw Error(ErrorCode::InvalidArgument, std::string(what) + " is not valid UTF-8 text");
+  }
+}
+
+void check_date(const std::string& text, const char* what) {
+  if (!mon::Date::parse(text))
+    throw Error(ErrorCode::InvalidArgument,
+                std::string(what) + " '" + text + "' is not a date (YYYY-MM-DD)");
+}
+
+void create_record(Store::Impl& impl, LocalChange& local, const std::string& type,
+                   const std::string& id, const std::string& household, const json& fields) {
+  sync::Op create;
+  create.kind = sync::OpKind::Create;
+  create.record_type = type;
+  create.record_id = id;
+  create.value = sync::canonical_json(json{{"household", household}});
+  local.ops.push_back(std::move(create));
+  for (const auto& [name, value] : fields.items()) {
+    sync::Op op;
+    op.kind = sync::OpKind::Set;
+    op.record_type = type;
+    op.record_id = id;
+    op.field = name;
+    op.value = sync::canonical_json(value);
+    op.pred = head_ids(*impl.db, id, name);
+    local.ops.push_back(std::move(op));
+  }
+}
+
 RecordRow household_change(Store::Impl& impl, LocalChange& local, const std::string& id) {
   RecordRow household = impl.require_record(id, "household");
   if (household.type != "household")
@@ -520,7 +528,12 @@ RecordRow household_change(Store::Impl& impl, LocalChange& local, const std::str
   return household;
 }
 
-}  // namespace
+std::optional<monitoring::CaseState> open_case_state(const Store::Impl& impl,
+                                                     const std::string& household) {
+  auto open = CaseReader{impl}.open_case(household);
+  if (!open) return std::nullopt;
+  return mon::case_state_from_string(open->state);
+}
 
 void monitor_visit(Store::Impl& impl, LocalChange& local, const RecordRow& household,
                    const std::string& visit_id, const VisitInput& visit) {
@@ -799,7 +812,8 @@ json Store::case_detail(const std::string& case_id) const {
   return out;
 }
 
-json Store::tasks(const MonitoringFilter& filter) const {
+json Store::tasks(const MonitoringFilter& filter, const TaskListing& listing) const {
+  check_task_kind(listing.kind);
   MonitoringView view(*impl_);
   json list = json::array();
   view.each_of_type(
@@ -810,8 +824,10 @@ json Store::tasks(const MonitoringFilter& filter) const {
         if (!filter.status.empty() ? status != filter.status : (!filter.all && status != "open"))
           return;
         if (filter.overdue && !task["overdue"].get<bool>()) return;
+        if (!listing.kind.empty() && task["kind"] != listing.kind) return;
         list.push_back(std::move(task));
       });
+  if (listing.schedule) append_scheduled_tasks(*this, filter, listing, list);
   std::stable_sort(list.begin(), list.end(), [](const json& a, const json& b) {
     bool ao = a["overdue"].get<bool>(), bo = b["overdue"].get<bool>();
     if (ao != bo) return ao;

@@ -8,6 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/monitoring/lifecycle.h"
+#include "core/monitoring/schedule.h"
 #include "core/rules/household_classifier.h"
 #include "core/sync/change_limits.h"
 #include "core/sync/county_authority.h"
@@ -20,8 +21,9 @@ using nlohmann::json;
 
 // Thresholds are set per year (poverty_line_2026); the rest are single values.
 const std::vector<std::string> kYearly = {"poverty_line", "monitoring_threshold"};
-const std::vector<std::string> kCadence = {"phone_checkin_interval_days",
-                                           "home_visit_interval_days"};
+// The visit cadence (core/monitoring/schedule.h): whole days, 0 (no schedule from that
+// interval) to 366.
+const std::vector<std::string>& kCadence = monitoring::ScheduleSettings::keys();
 // The monitoring loop's deadlines and periods (core/monitoring/lifecycle.h), each with the
 // largest value the lifecycle takes.
 const std::vector<std::pair<std::string, int>> kLifecycle = {
@@ -94,8 +96,10 @@ int run_settings_set(const std::vector<std::string>& argv) {
                               key + "=" + text + ": yuan per person per year, 1 to 1000000");
       fields[key + "_" + std::to_string(year)] = number_value(number);
     } else if (contains(kCadence, key)) {
-      if (number < 1 || number > 366 || number != static_cast<int64_t>(number))
-        throw cli::UsageError("settings set", key + "=" + text + ": whole days, 1 to 366");
+      if (number > monitoring::ScheduleSettings::kMaxDays || number != static_cast<int64_t>(number))
+        throw cli::UsageError("settings set",
+                              key + "=" + text + ": whole days, 0 (no schedule) to " +
+                                  std::to_string(monitoring::ScheduleSettings::kMaxDays));
       fields[key] = static_cast<int64_t>(number);
     } else if (const auto* lifecycle = lifecycle_key(key)) {
       bool months = key == "observation_months";
@@ -154,7 +158,9 @@ json effective_settings(sync::CountyAuthority& county) {
         years[key.substr(name.size() + 1)] = value;
     out[name] = years;
   }
-  for (const auto& name : kCadence) out[name] = record.contains(name) ? record[name] : json();
+  // The cadence in force: the record's, else the defaults.
+  const json cadence = monitoring::ScheduleSettings::from_json(record).to_json();
+  for (const auto& [key, value] : cadence.items()) out[key] = value;
   // The lifecycle's settings in force: the record's, else the defaults.
   const json lifecycle = monitoring::LifecycleSettings::from_json(record).to_json();
   for (const auto& [key, value] : lifecycle.items()) out[key] = value;
@@ -192,7 +198,9 @@ const cli::CommandRegistration settings_set_command{
      "usage: doorstep-server settings set --data DIR [--year YYYY] KEY=VALUE... [--json]\n\n"
      "Keys: poverty_line and monitoring_threshold (yuan per person per year, for --year, by\n"
      "default this year, and the years after it until a later year is set);\n"
-     "phone_checkin_interval_days, home_visit_interval_days (the visit cadence);\n"
+     "phone_checkin_interval_days, home_visit_interval_days and their _red and _case\n"
+     "variants (the visit cadence, whole days, 0 = none from that interval; the shortest\n"
+     "that applies to a household is its; defaults 15/30, red 10/15, case 7/15);\n"
      "deadline_verify_days, deadline_township_days, deadline_county_days (working days),\n"
      "publicity_days, follow_up_days (calendar days), observation_months (the monitoring\n"
      "loop's deadlines and periods, whole numbers; docs/monitoring.md);\n"
@@ -208,7 +216,8 @@ const cli::CommandRegistration settings_show_command{
     {"settings show", "show the county settings in force",
      "usage: doorstep-server settings show --data DIR [--json]\n\n"
      "--json prints {\"poverty_line\": {\"2026\": 6000}, \"monitoring_threshold\": {...},\n"
-     "\"phone_checkin_interval_days\": 15, \"home_visit_interval_days\": 30,\n"
+     "\"phone_checkin_interval_days\": 15, \"home_visit_interval_days\": 30, ... (the\n"
+     "cadence in force, with the _red and _case intervals),\n"
      "\"deadline_verify_days\": 3, \"publicity_days\": 5, ... (the lifecycle's, in force),\n"
      "\"max_visit_bytes\": n, ...}; a threshold with no year set is the form's default.\n",
      run_settings_show}};

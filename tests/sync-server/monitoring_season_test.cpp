@@ -117,12 +117,18 @@ TEST_CASE(
   json visited = s.visit(household, example("red"));
   REQUIRE(visited["warning"].is_object());
   std::string case_id = visited["warning"]["case"];
-  json tasks = s.device(s.phone, {"tasks"})["tasks"];
+  json tasks = s.device(s.phone, {"tasks", "--kind", "verify"})["tasks"];
   REQUIRE(tasks.size() == 1);
   CHECK(tasks[0]["kind"] == "verify");
   CHECK(tasks[0]["household"] == household);
   CHECK(tasks[0]["due"] == "2026-12-04");
   std::string task = tasks[0]["id"];
+  // The visit (dated 2026-11-20, as the example says) puts the red household on the visit
+  // schedule: a phone check-in 10 days on, overdue by today.
+  json checkins = s.device(s.phone, {"tasks", "--kind", "checkin"})["tasks"];
+  REQUIRE(checkins.size() == 1);
+  CHECK(checkins[0]["household"] == household);
+  CHECK(checkins[0]["due"] == "2026-11-30");
   // A second red household, which nobody will verify.
   json second = s.visit(other, example("red"));
   std::string overdue_case = second["warning"]["case"];
@@ -132,7 +138,8 @@ TEST_CASE(
   set_today("2026-12-02");
   s.visit(household, {{"visit_date", "2026-12-02"}},
           {"--prefill", "--task", task, "--verdict", "confirmed"});
-  CHECK(s.device(s.phone, {"tasks"})["tasks"].size() == 1);  // the other household's
+  // the other household's
+  CHECK(s.device(s.phone, {"tasks", "--kind", "verify"})["tasks"].size() == 1);
   s.sync(s.phone);
 
   // The village leader, on their own laptop: pulls, then verifies and publicises offline.

@@ -262,7 +262,7 @@ TEST_CASE("settings set refuses what it does not know, and a device may not writ
   CHECK(bad.exit_code != 0);
   CHECK(bad.err.find("poverty_line") != std::string::npos);
   auto days = run_process(server_path(), {"settings", "set", "--data", county.data.string(),
-                                          "home_visit_interval_days=0"});
+                                          "home_visit_interval_days=367"});
   CHECK(days.exit_code != 0);
   CHECK(days.err.find("home_visit_interval_days") != std::string::npos);
   json settings = county.county({"settings", "show", "--data", county.data.string(), "--json"});
