@@ -234,7 +234,7 @@ TEST_CASE("a failed export names the problem and leaves the previous file untouc
   CHECK(bad_grid.exit_code != 0);
   CHECK(bad_grid.err.find("640323..1") != std::string::npos);
   auto bad_lang = county.run_export(out, {"--lang", "fr"});
-  CHECK(bad_lang.exit_code == 2);
+  CHECK(bad_lang.exit_code == 1);
   CHECK(bad_lang.err.find("--lang 'fr'") != std::string::npos);
   auto both = county.run_export(out, {"--bom", "--no-bom"});
   CHECK(both.exit_code == 2);
