@@ -89,11 +89,8 @@ void add_report_routes(Router& router, CountyContext& county) {
     auto guard = county.lock();
     DivisionNames names(county.authority().grids());
     json page = json::array();
-    size_t total = 0;
-    scan_register(county.authority().store(), names, filter, [&](const json& entry) {
-      if (total >= offset && total < offset + limit) page.push_back(entry);
-      ++total;
-    });
+    size_t total = scan_register_page(county.authority().store(), names, filter, offset, limit,
+                                      [&](const json& entry) { page.push_back(entry); });
     bool more = offset + limit < total;
     return HttpResponse::json(200, {{"register", page},
                                     {"total", total},

@@ -2,6 +2,7 @@
 #include "county/register.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "core/common/error.h"
 #include "core/monitoring/calendar.h"
@@ -125,14 +126,24 @@ void check_register_filter(const RegisterFilter& filter, const std::string& opti
 void scan_register(const store::Store& store, const DivisionNames& names,
                    const RegisterFilter& filter,
                    const std::function<void(const nlohmann::json& entry)>& each) {
+  scan_register_page(store, names, filter, 0, SIZE_MAX, each);
+}
+
+size_t scan_register_page(const store::Store& store, const DivisionNames& names,
+                          const RegisterFilter& filter, size_t offset, size_t limit,
+                          const std::function<void(const nlohmann::json& entry)>& each) {
   check_register_filter(filter, "");
   store::MonitoringFilter cases;
   cases.scope = filter.scope;
   cases.all = true;
+  size_t selected_count = 0;
   store.scan_cases(cases, [&](const json& summary) {
     if (!selected(summary, filter)) return;
+    size_t position = selected_count++;
+    if (position < offset || position - offset >= limit) return;
     each(entry_of(store, names, store.case_detail(summary["id"].get<std::string>())));
   });
+  return selected_count;
 }
 
 }  // namespace doorstep::server

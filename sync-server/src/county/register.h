@@ -24,6 +24,7 @@
 // its value; the scan throws the store's errors, and whatever `each` throws.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -52,6 +53,13 @@ void check_register_filter(const RegisterFilter& filter, const std::string& opti
 void scan_register(const store::Store& store, const DivisionNames& names,
                    const RegisterFilter& filter,
                    const std::function<void(const nlohmann::json& entry)>& each);
+
+// The same for one page: calls `each` with the entries at positions [offset, offset + limit)
+// of what `filter` selects, and returns how many it selects in all (the others are counted
+// from the store's summary of each case, not read whole).
+size_t scan_register_page(const store::Store& store, const DivisionNames& names,
+                          const RegisterFilter& filter, size_t offset, size_t limit,
+                          const std::function<void(const nlohmann::json& entry)>& each);
 
 // The steps of the register's "dates", in the lifecycle's order.
 const std::vector<std::string>& register_steps();
