@@ -170,8 +170,8 @@ int main(int argc, char** argv) {
   }
   int baseline = households / 10;
   std::printf("export_memory_bench: peak RSS of doorstep-server export\n");
-  std::printf("%10s %6s %14s %10s %12s %14s\n", "households", "format", "peak RSS (KB)",
-              "seconds", "file bytes", "county.db bytes");
+  std::printf("%10s %6s %14s %10s %12s %14s\n", "households", "format", "peak RSS (KB)", "seconds",
+              "file bytes", "county.db bytes");
   const char* formats[2] = {"csv", "xlsx"};
   long peaks[2][2] = {{0, 0}, {0, 0}};  // [format][county]
   double seconds[2][2] = {{0, 0}, {0, 0}};
@@ -183,8 +183,8 @@ int main(int argc, char** argv) {
       auto out = dir / (std::string("county.") + formats[f]);
       ExportRun run = run_export(dir, out, formats[f]);
       if (run.exit_code != 0) {
-        std::fprintf(stderr, "%s export of %d households failed (exit %d)\n", formats[f],
-                     sizes[k], run.exit_code);
+        std::fprintf(stderr, "%s export of %d households failed (exit %d)\n", formats[f], sizes[k],
+                     run.exit_code);
         return 1;
       }
       peaks[f][k] = run.peak_rss_kb;
