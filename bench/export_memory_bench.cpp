@@ -1,6 +1,7 @@
-// export_memory_bench: the peak memory of `doorstep-server export` for a large county
-// against a county a tenth its size, measured in the same run — the export streams, so the
-// two peaks should be close; a peak that grows with the county means rows are being held.
+// export_memory_bench: the peak memory of `doorstep-server export`, as CSV and as XLSX, for a
+// large county against a county a tenth its size, measured in the same run — the export
+// streams (the XLSX in libxlsxwriter's constant-memory mode), so the two peaks should be
+// close; a peak that grows with the county means rows are being held.
 //
 // Each county is the synthetic county (county_gen.h) written straight into a county store:
 // every household with its members and one visit (the generator's answers), and a county
@@ -8,7 +9,9 @@
 // export then runs as a child process under GNU /usr/bin/time, whose "%M" is the peak RSS
 // ("Maximum resident set size" of time -v).
 //
-// usage: export_memory_bench [HOUSEHOLDS] (default 20000; the baseline is a tenth of it)
+// usage: export_memory_bench [--quick] [--households N] [N]
+//   N households (default 150,000, a whole county; --quick 5,000); the baseline is a tenth.
+// Prints a table, then one JSON line of the figures (bench/ours/export_memory.sh records it).
 // With DOORSTEP_BENCH_KEEP set, the county folders stay in the temp dir for a closer look.
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,7 +48,8 @@ struct ExportRun {
 // Runs `doorstep-server export` on `data` under /usr/bin/time and returns its peak RSS. Not
 // wait4()'s own figure: a child forked from this process counts this process's memory (the
 // generated county) until it execs, and that would be measured instead of the export.
-ExportRun run_export(const std::filesystem::path& data, const std::filesystem::path& out) {
+ExportRun run_export(const std::filesystem::path& data, const std::filesystem::path& out,
+                     const std::string& format = "csv") {
   std::filesystem::path rss_file = out.string() + ".rss";
   std::vector<std::string> args = {"/usr/bin/time",
                                    "-f",
@@ -57,7 +61,7 @@ ExportRun run_export(const std::filesystem::path& data, const std::filesystem::p
                                    "--data",
                                    data.string(),
                                    "--format",
-                                   "csv",
+                                   format,
                                    "--out",
                                    out.string()};
   std::vector<char*> argv;
@@ -146,32 +150,61 @@ std::filesystem::path make_county(int households) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int households = argc > 1 ? std::atoi(argv[1]) : 20000;
+  int households = 150000;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--quick") {
+      households = 5000;
+    } else if (arg == "--households" && i + 1 < argc) {
+      households = std::atoi(argv[++i]);
+    } else if (!arg.empty() && arg[0] != '-') {
+      households = std::atoi(arg.c_str());
+    } else {
+      households = 0;
+      break;
+    }
+  }
   if (households < 10) {
-    std::fprintf(stderr, "usage: export_memory_bench [HOUSEHOLDS >= 10]\n");
+    std::fprintf(stderr, "usage: export_memory_bench [--quick] [--households N >= 10] [N]\n");
     return 2;
   }
   int baseline = households / 10;
   std::printf("export_memory_bench: peak RSS of doorstep-server export\n");
-  std::printf("%10s %14s %10s %12s %14s\n", "households", "peak RSS (KB)", "seconds", "CSV bytes",
-              "county.db bytes");
-  long peaks[2] = {0, 0};
+  std::printf("%10s %6s %14s %10s %12s %14s\n", "households", "format", "peak RSS (KB)", "seconds",
+              "file bytes", "county.db bytes");
+  const char* formats[2] = {"csv", "xlsx"};
+  long peaks[2][2] = {{0, 0}, {0, 0}};  // [format][county]
+  double seconds[2][2] = {{0, 0}, {0, 0}};
+  uintmax_t bytes[2][2] = {{0, 0}, {0, 0}};
   int sizes[2] = {baseline, households};
   for (int k = 0; k < 2; ++k) {
     auto dir = make_county(sizes[k]);
-    auto out = dir / "county.csv";
-    ExportRun run = run_export(dir, out);
-    if (run.exit_code != 0) {
-      std::fprintf(stderr, "export of %d households failed (exit %d)\n", sizes[k], run.exit_code);
-      return 1;
+    for (int f = 0; f < 2; ++f) {
+      auto out = dir / (std::string("county.") + formats[f]);
+      ExportRun run = run_export(dir, out, formats[f]);
+      if (run.exit_code != 0) {
+        std::fprintf(stderr, "%s export of %d households failed (exit %d)\n", formats[f], sizes[k],
+                     run.exit_code);
+        return 1;
+      }
+      peaks[f][k] = run.peak_rss_kb;
+      seconds[f][k] = run.seconds;
+      bytes[f][k] = static_cast<uintmax_t>(std::filesystem::file_size(out));
+      std::printf("%10d %6s %14ld %10.2f %12ju %14ju\n", sizes[k], formats[f], run.peak_rss_kb,
+                  run.seconds, bytes[f][k],
+                  static_cast<uintmax_t>(std::filesystem::file_size(dir / "county.db")));
     }
-    peaks[k] = run.peak_rss_kb;
-    std::printf("%10d %14ld %10.2f %12ju %14ju\n", sizes[k], run.peak_rss_kb, run.seconds,
-                static_cast<uintmax_t>(std::filesystem::file_size(out)),
-                static_cast<uintmax_t>(std::filesystem::file_size(dir / "county.db")));
     if (!std::getenv("DOORSTEP_BENCH_KEEP")) std::filesystem::remove_all(dir);
   }
-  std::printf("peak ratio (%d vs %d households): %.2f\n", households, baseline,
-              static_cast<double>(peaks[1]) / static_cast<double>(peaks[0]));
+  json figures = {{"households", households}, {"baseline_households", baseline}};
+  for (int f = 0; f < 2; ++f) {
+    std::printf("%s peak ratio (%d vs %d households): %.2f\n", formats[f], households, baseline,
+                static_cast<double>(peaks[f][1]) / static_cast<double>(peaks[f][0]));
+    figures[formats[f]] = {{"peak_rss_kb", peaks[f][1]},
+                           {"baseline_peak_rss_kb", peaks[f][0]},
+                           {"seconds", seconds[f][1]},
+                           {"bytes", bytes[f][1]}};
+  }
+  std::printf("%s\n", figures.dump().c_str());
   return 0;
 }

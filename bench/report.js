@@ -183,6 +183,15 @@ if (ours.department_import) {
       ` the same file again ${d.reimport_rows_per_s.toFixed(0)} rows/s`
   );
 }
+if (ours.export_memory) {
+  const e = ours.export_memory;
+  const mb = (kb) => (kb / 1024).toFixed(1);
+  console.log(
+    `\nours export of ${e.households} households: CSV peak RSS ${mb(e.csv.peak_rss_kb)} MB` +
+      ` (${mb(e.csv.baseline_peak_rss_kb)} MB for ${e.baseline_households}), ${e.csv.seconds.toFixed(1)} s;` +
+      ` XLSX ${mb(e.xlsx.peak_rss_kb)} MB (${mb(e.xlsx.baseline_peak_rss_kb)} MB), ${e.xlsx.seconds.toFixed(1)} s`
+  );
+}
 if (typeof ours.https_second_sync_bytes === 'number')
   console.log(`\nours over HTTPS: a grid device's second sync after enrolling moved ${ours.https_second_sync_bytes} bytes (P2 starts from the third)`);
 if (results.run.failed_ours_steps.length)

@@ -356,10 +356,12 @@ class Store {
   // the trigger raised its warning already. OutOfScope outside this device's scope.
   nlohmann::json raise_warning(const WarningRequest& request);
   // {"warnings": [{"id", "household", "source", "level", "rules", "status", "case",
-  //   "created_at", "created_by", "reason", "escalated_to", "trigger"}]}, newest first.
+  //   "created_at", "created_by", "date", "reason", "escalated_to", "trigger", "values"}]},
+  // newest first ("date": the civil date it was raised on).
   nlohmann::json warnings(const MonitoringFilter& filter) const;
-  // {"cases": [{"id", "household", "grid", "state", "type", "opened_at", "entered", "due",
-  //   "overdue", "conflict"}]}, overdue first, then by due date.
+  // {"cases": [{"id", "household", "grid", "state", "type", "opened_at", "opened", "entered",
+  //   "due", "overdue", "conflict"}]}, overdue first, then by due date ("opened": the civil
+  //   date of its first warning; "entered": of the transition into its state).
   nlohmann::json cases(const MonitoringFilter& filter) const;
   // {"id", "household", "grid", "state", "type", "risk_factors", "warnings", "measures",
   //  "tasks", "objections", "history": [{"from", "to", "actor", "role", "at", "on",
@@ -373,6 +375,17 @@ class Store {
   // with "since", "interval_days" and "basis". InvalidArgument for a listing.kind that is not
   // a task kind.
   nlohmann::json tasks(const MonitoringFilter& filter, const TaskListing& listing = {}) const;
+  // The same listings one item at a time, for reports and exports over a whole county: `each`
+  // gets every item warnings(), cases() or tasks() lists for `filter`, with its household's
+  // "grid" added, in (grid, id) order instead of the listing's, and no list is built (the
+  // ids of the records of that type are held while the scan runs, not their contents). An
+  // exception thrown by `each` ends the scan and propagates.
+  void scan_warnings(const MonitoringFilter& filter,
+                     const std::function<void(const nlohmann::json&)>& each) const;
+  void scan_cases(const MonitoringFilter& filter,
+                  const std::function<void(const nlohmann::json&)>& each) const;
+  void scan_tasks(const MonitoringFilter& filter,
+                  const std::function<void(const nlohmann::json&)>& each) const;
   // Moves a case to `request.to`, as one op kept in its history (from, to, actor, role,
   // date, reason). OutOfScope for a role below the step's (or above this device's), or a
   // household outside this device's scope; Conflict, naming the unmet condition, for a

@@ -14,6 +14,7 @@
 // Ids of warnings, cases and verify tasks derive from what raised them (derived_id), so two
 // replicas raising for one trigger write one record.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -200,6 +201,17 @@ struct MonitoringView : CaseReader {
     return first.value_or(today);
   }
 
+  // The civil date of the case's first warning ("" if it has none): the day it was opened,
+  // on the county's calendar (created_at is the wall clock's instant).
+  std::string opened_on(const CaseState& state) const {
+    std::string first;
+    for (const auto& [id, warning] : warnings_of(state.household, state.id)) {
+      std::string date = text_of(warning, "date");
+      if (mon::Date::parse(date) && (first.empty() || date < first)) first = date;
+    }
+    return first;
+  }
+
   std::string opened_at(const CaseState& state) const {
     std::string first;
     for (const auto& [id, warning] : warnings_of(state.household, state.id)) {
@@ -216,6 +228,7 @@ struct MonitoringView : CaseReader {
                 {"state", state.state},
                 {"type", nullptr},
                 {"opened_at", opened_at(state)},
+                {"opened", opened_on(state)},
                 {"conflict", state.conflict}};
     if (state.conflict) out["states"] = state.states;
     if (auto type = impl.current_value(state.id, "monitoring_type"))
@@ -261,6 +274,7 @@ struct MonitoringView : CaseReader {
             {"case", member("case")},
             {"created_at", member("created_at")},
             {"created_by", member("created_by")},
+            {"date", member("date")},
             {"reason", member("reason")},
             {"escalated_to", member("escalated_to")},
             {"trigger", member("trigger")},
@@ -680,27 +694,26 @@ json Store::raise_warning(const WarningRequest& request) {
   return out;
 }
 
-json Store::warnings(const MonitoringFilter& filter) const {
-  MonitoringView view(*impl_);
-  json list = json::array();
+// ---- the listings' selections, shared by the listings and their scans ----
+namespace {
+
+using ListedItem = std::function<void(json item, const std::string& grid)>;
+
+void select_warnings(const MonitoringView& view, const MonitoringFilter& filter,
+                     const ListedItem& each) {
   view.each_of_type(
       "warning", filter.scope, filter.household,
-      [&](const std::string& id, const std::string& household, const std::string&) {
+      [&](const std::string& id, const std::string& household, const std::string& grid) {
         json warning = view.fields(id);
         std::string status = text_of(warning, "status");
         if (!filter.status.empty() ? status != filter.status : (!filter.all && status != "open"))
           return;
-        list.push_back(view.warning_json(id, warning, household));
+        each(view.warning_json(id, warning, household), grid);
       });
-  std::stable_sort(list.begin(), list.end(), [](const json& a, const json& b) {
-    return text_of(a, "created_at") > text_of(b, "created_at");
-  });
-  return {{"warnings", list}};
 }
 
-json Store::cases(const MonitoringFilter& filter) const {
-  MonitoringView view(*impl_);
-  json list = json::array();
+void select_cases(const MonitoringView& view, const MonitoringFilter& filter,
+                  const ListedItem& each) {
   view.each_of_type(
       "case", filter.scope, filter.household,
       [&](const std::string& id, const std::string&, const std::string& grid) {
@@ -718,8 +731,54 @@ json Store::cases(const MonitoringFilter& filter) const {
           }
         }
         if (filter.overdue && !summary["overdue"].get<bool>()) return;
-        list.push_back(std::move(summary));
+        each(std::move(summary), grid);
       });
+}
+
+void select_tasks(const MonitoringView& view, const MonitoringFilter& filter,
+                  const ListedItem& each) {
+  view.each_of_type(
+      "task", filter.scope, filter.household,
+      [&](const std::string& id, const std::string& household, const std::string& grid) {
+        json task = view.task_json(id, view.fields(id), household);
+        std::string status = task["status"].get<std::string>();
+        if (!filter.status.empty() ? status != filter.status : (!filter.all && status != "open"))
+          return;
+        if (filter.overdue && !task["overdue"].get<bool>()) return;
+        each(std::move(task), grid);
+      });
+}
+
+// A scan's item: the listing's, with its household's grid.
+void scan_with_grid(void (*select)(const MonitoringView&, const MonitoringFilter&,
+                                   const ListedItem&),
+                    const Store::Impl& impl, const MonitoringFilter& filter,
+                    const std::function<void(const json&)>& each) {
+  MonitoringView view(impl);
+  select(view, filter, [&](json item, const std::string& grid) {
+    item["grid"] = grid;
+    each(item);
+  });
+}
+
+}  // namespace
+
+json Store::warnings(const MonitoringFilter& filter) const {
+  MonitoringView view(*impl_);
+  json list = json::array();
+  select_warnings(view, filter,
+                  [&](json item, const std::string&) { list.push_back(std::move(item)); });
+  std::stable_sort(list.begin(), list.end(), [](const json& a, const json& b) {
+    return text_of(a, "created_at") > text_of(b, "created_at");
+  });
+  return {{"warnings", list}};
+}
+
+json Store::cases(const MonitoringFilter& filter) const {
+  MonitoringView view(*impl_);
+  json list = json::array();
+  select_cases(view, filter,
+               [&](json item, const std::string&) { list.push_back(std::move(item)); });
   std::stable_sort(list.begin(), list.end(), [](const json& a, const json& b) {
     bool ao = a["overdue"].get<bool>(), bo = b["overdue"].get<bool>();
     if (ao != bo) return ao;
@@ -728,6 +787,21 @@ json Store::cases(const MonitoringFilter& filter) const {
     return ad < bd;
   });
   return {{"cases", list}};
+}
+
+void Store::scan_warnings(const MonitoringFilter& filter,
+                          const std::function<void(const json&)>& each) const {
+  scan_with_grid(select_warnings, *impl_, filter, each);
+}
+
+void Store::scan_cases(const MonitoringFilter& filter,
+                       const std::function<void(const json&)>& each) const {
+  scan_with_grid(select_cases, *impl_, filter, each);
+}
+
+void Store::scan_tasks(const MonitoringFilter& filter,
+                       const std::function<void(const json&)>& each) const {
+  scan_with_grid(select_tasks, *impl_, filter, each);
 }
 
 json Store::case_detail(const std::string& case_id) const {
@@ -816,17 +890,10 @@ json Store::tasks(const MonitoringFilter& filter, const TaskListing& listing) co
   check_task_kind(listing.kind);
   MonitoringView view(*impl_);
   json list = json::array();
-  view.each_of_type(
-      "task", filter.scope, filter.household,
-      [&](const std::string& id, const std::string& household, const std::string&) {
-        json task = view.task_json(id, view.fields(id), household);
-        std::string status = task["status"].get<std::string>();
-        if (!filter.status.empty() ? status != filter.status : (!filter.all && status != "open"))
-          return;
-        if (filter.overdue && !task["overdue"].get<bool>()) return;
-        if (!listing.kind.empty() && task["kind"] != listing.kind) return;
-        list.push_back(std::move(task));
-      });
+  select_tasks(view, filter, [&](json item, const std::string&) {
+    if (!listing.kind.empty() && item["kind"] != listing.kind) return;
+    list.push_back(std::move(item));
+  });
   if (listing.schedule) append_scheduled_tasks(*this, filter, listing, list);
   std::stable_sort(list.begin(), list.end(), [](const json& a, const json& b) {
     bool ao = a["overdue"].get<bool>(), bo = b["overdue"].get<bool>();

@@ -1,12 +1,10 @@
-// `doorstep-server households`, `summary` and `export`: the county record from the command
-// line, the same answers as the HTTPS read endpoints, and the CSV export.
-#include <cctype>
+// `doorstep-server households` and `summary`: the county record from the command line, the
+// same answers as the HTTPS read endpoints (the export is cmd_export.cpp).
 #include <cstdio>
 #include <iostream>
 #include <map>
 
 #include "core/sync/county_authority.h"
-#include "county/county_export.h"
 #include "county/county_record.h"
 #include "county/county_risk.h"
 #include "county_cli.h"
@@ -106,52 +104,6 @@ int run_summary(const std::vector<std::string>& argv) {
   return 0;
 }
 
-// --bom / --no-bom; by default a BOM when the file is named *.csv (it is meant for Excel).
-bool wants_byte_order_mark(const cli::Args& args, const std::string& out_path) {
-  if (args.has("bom") && args.has("no-bom"))
-    throw cli::UsageError("export", "--bom and --no-bom exclude each other");
-  if (args.has("bom")) return true;
-  if (args.has("no-bom")) return false;
-  std::string extension = std::filesystem::path(out_path).extension().string();
-  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return extension == ".csv";
-}
-
-int run_export(const std::vector<std::string>& argv) {
-  cli::Args args("export", argv,
-                 {{"data", true},
-                  {"format", true},
-                  {"out", true},
-                  {"grid", true},
-                  {"lang", true},
-                  {"bom"},
-                  {"no-bom"}});
-  args.expect_at_most(0);
-  std::string format = args.value_or("format", "csv");
-  if (format != "csv") throw cli::UsageError("export", "--format: only csv is supported");
-  std::string out_path = args.required("out");
-  CsvExportOptions options;
-  options.grid_prefix = args.value_or("grid", "");
-  options.language = args.value_or("lang", "zh");
-  if (options.language != "zh" && options.language != "en")
-    throw cli::UsageError("export", "--lang '" + options.language + "' is not one of zh, en");
-  options.byte_order_mark = wants_byte_order_mark(args, out_path);
-  auto county = sync::CountyAuthority::open(data_dir(args));
-  CountyRisk risk(county.store().database(), data_dir(args));
-  std::map<std::string, std::string> division_names;
-  for (const auto& division : county.grids())
-    division_names[division["path"].get<std::string>()] = division["name"].get<std::string>();
-  size_t rows = 0;
-  write_output_stream(out_path, [&](std::ostream& out) {
-    rows = export_households_csv(county.store(), risk, division_names, options, out);
-  });
-  if (args.json())
-    std::cout << nlohmann::json{{"rows", rows}, {"out", out_path}}.dump() << "\n";
-  else
-    std::cout << rows << " households written to " << out_path << "\n";
-  return 0;
-}
-
 const cli::CommandRegistration kHouseholds({
     "households",
     "list the county's households (by grid prefix and level), or show one",
@@ -175,26 +127,6 @@ const cli::CommandRegistration kSummary({
     "--json prints {\"by\", \"scope\", \"rows\": [{\"division\", \"red\", \"yellow\", \"green\",\n"
     "\"none\", \"total\"}], \"totals\": {...}}.",
     run_summary,
-});
-
-const cli::CommandRegistration kExport({
-    "export",
-    "write the county's households as CSV (for Excel)",
-    "usage: doorstep-server export --data DIR --format csv --out FILE [--grid PREFIX]\n"
-    "                              [--lang zh|en] [--bom | --no-bom] [--json]\n"
-    "\n"
-    "Writes every household within --grid (default: the whole county; no row limit) as CSV:\n"
-    "RFC 4180 quoting, CRLF lines, UTF-8 with a byte order mark (on by default when FILE\n"
-    "ends in .csv, so that Excel reads it as UTF-8). A header row in Chinese (--lang zh,\n"
-    "the default) or English (--lang en), then the columns\n"
-    "  household_id, township_code, township_name, village_code, village_name, grid_code,\n"
-    "  grid_name, head_name, head_id_number, member_count, monitoring_type, level, rules,\n"
-    "  income_per_capita, last_visit_date, last_visitor\n"
-    "where level, monitoring_type, rules (ids, \"; \"-separated) and income_per_capita are\n"
-    "the county's own evaluation of the newest visit (empty if it has none). Rows are\n"
-    "streamed to FILE.tmp, which becomes FILE only when the export succeeded.\n"
-    "--json prints {\"rows\", \"out\"}.",
-    run_export,
 });
 
 }  // namespace

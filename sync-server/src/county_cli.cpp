@@ -62,4 +62,26 @@ void write_output_stream(const std::filesystem::path& path,
   }
 }
 
+void write_output_path(const std::filesystem::path& path,
+                       const std::function<void(const std::filesystem::path& temp)>& write) {
+  std::filesystem::path temp = path.string() + ".tmp";
+  int created = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (created < 0)
+    throw cli::Failure("cannot create '" + temp.string() + "': " + std::strerror(errno));
+  ::close(created);
+  try {
+    write(temp);
+    int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
+    bool synced = fd >= 0 && ::fsync(fd) == 0;
+    int saved = errno;
+    if (fd >= 0) ::close(fd);
+    if (!synced) throw cli::Failure("cannot sync '" + temp.string() + "': " + std::strerror(saved));
+    std::filesystem::rename(temp, path);
+  } catch (...) {
+    std::error_code ignored;  // the failure being reported matters, not the cleanup's
+    std::filesystem::remove(temp, ignored);
+    throw;
+  }
+}
+
 }  // namespace doorstep::server

@@ -21,5 +21,10 @@ void write_output_file(const std::filesystem::path& path, const std::string& con
 // half file is left under either name.
 void write_output_stream(const std::filesystem::path& path,
                          const std::function<void(std::ostream&)>& write);
+// The same for a writer that wants a file name (a library writing the file itself): PATH.tmp
+// is created first (so an unwritable place fails before any work), `write` fills it by name,
+// and it is synced and renamed to `path` when `write` returns; removed if anything fails.
+void write_output_path(const std::filesystem::path& path,
+                       const std::function<void(const std::filesystem::path& temp)>& write);
 
 }  // namespace doorstep::server

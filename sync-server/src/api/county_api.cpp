@@ -4,6 +4,7 @@
 #include "api/enroll_routes.h"
 #include "api/monitoring_routes.h"
 #include "api/record_routes.h"
+#include "api/report_routes.h"
 #include "api/service_routes.h"
 #include "api/sync_routes.h"
 
@@ -16,6 +17,7 @@ CountyApi::CountyApi(const std::filesystem::path& data_dir, std::string server_f
   add_sync_routes(router_, county_);
   add_record_routes(router_, county_);
   add_monitoring_routes(router_, county_);
+  add_report_routes(router_, county_);
 }
 
 }  // namespace doorstep::server

@@ -1,25 +1,13 @@
-// The county CSV export: one row per household, streamed from the store's scan.
+// The county households table, streamed from the store's scan, and CSV for every table.
 #include "county/county_export.h"
-
-#include <array>
 
 #include "core/common/error.h"
 #include "core/sync/hlc.h"
+#include "county/division_names.h"
 
 namespace doorstep::server {
 namespace {
 
-constexpr size_t kColumns = 16;
-// The header rows, in the column order of every row (docs/api.md, "Export").
-constexpr std::array<const char*, kColumns> kHeaderZh = {
-    "户编号",   "乡镇代码",   "乡镇名称",     "村代码",    "村名称",   "网格代码",
-    "网格名称", "户主姓名",   "户主身份证号", "家庭人口",  "监测类型", "风险等级",
-    "触发规则", "人均纯收入", "最近走访日期", "最近走访人"};
-constexpr std::array<const char*, kColumns> kHeaderEn = {
-    "household_id",   "township_code",     "township_name",   "village_code",
-    "village_name",   "grid_code",         "grid_name",       "head_name",
-    "head_id_number", "member_count",      "monitoring_type", "level",
-    "rules",          "income_per_capita", "last_visit_date", "last_visitor"};
 constexpr const char kByteOrderMark[] = "\xEF\xBB\xBF";
 
 constexpr const char* kHeadName = "head_name";
@@ -61,31 +49,72 @@ ExportedRisk risk_for_export(const CountyRisk& county_risk, const std::string& h
   return out;
 }
 
-// The first `parts` dot-separated parts of a grid path ("" if it has fewer).
-std::string leading_parts(const std::string& path, int parts) {
-  size_t end = 0;
-  for (int i = 0; i < parts; ++i) {
-    end = path.find('.', i == 0 ? 0 : end + 1);
-    if (end == std::string::npos) return i + 1 == parts ? path : std::string();
-  }
-  return path.substr(0, end);
-}
-
 std::string name_of(const std::map<std::string, std::string>& division_names,
                     const std::string& path) {
   auto it = division_names.find(path);
   return it == division_names.end() ? std::string() : it->second;
 }
 
-void write_row(std::ostream& out, const std::array<std::string, kColumns>& fields) {
-  for (size_t i = 0; i < kColumns; ++i) {
-    if (i > 0) out << ',';
-    out << csv_field(fields[i]);
-  }
-  out << "\r\n";
+}  // namespace
+
+const std::vector<TableColumn>& household_columns() {
+  static const std::vector<TableColumn> kColumns = {
+      {"household_id", "户编号", CellKind::Text, 26},
+      {"township_code", "乡镇代码", CellKind::Text, 14},
+      {"township_name", "乡镇名称", CellKind::Text, 18},
+      {"village_code", "村代码", CellKind::Text, 16},
+      {"village_name", "村名称", CellKind::Text, 18},
+      {"grid_code", "网格代码", CellKind::Text, 20},
+      {"grid_name", "网格名称", CellKind::Text, 14},
+      {"head_name", "户主姓名", CellKind::Text, 12},
+      {"head_id_number", "户主身份证号", CellKind::Text, 21},
+      {"member_count", "家庭人口", CellKind::Number, 10},
+      {"monitoring_type", "监测类型", CellKind::Text, 16},
+      {"level", "风险等级", CellKind::Text, 10},
+      {"rules", "触发规则", CellKind::Text, 30},
+      {"income_per_capita", "人均纯收入", CellKind::Number, 12},
+      {"last_visit_date", "最近走访日期", CellKind::Date, 14},
+      {"last_visitor", "最近走访人", CellKind::Text, 14}};
+  return kColumns;
 }
 
-}  // namespace
+void scan_household_rows(const store::Store& store, const CountyRisk& risk,
+                         const std::map<std::string, std::string>& division_names,
+                         const std::string& grid_prefix,
+                         const std::function<void(const TableRow&)>& each) {
+  store::HouseholdScan scan;
+  scan.grid_prefix = grid_prefix;
+  // The per-capita income is a calculation the form made, stored like an answer.
+  scan.fields = {kHeadName, kHeadIdNumber, kIncomePerCapita};
+  scan.visit_answers = {kVisitDate};
+  TableRow row;
+  store.scan_households(scan, [&](const store::HouseholdOverview& household) {
+    ExportedRisk evaluated = risk_for_export(risk, household.id);
+    std::string township = DivisionNames::township_of(household.grid);
+    std::string village = DivisionNames::village_of(household.grid);
+    std::string visit_date = member_text(household.visit_answers, kVisitDate);
+    if (visit_date.empty() && household.visited)
+      visit_date = sync::to_iso8601(household.visit_wall_ms).substr(0, 10);
+    auto income = household.fields.find(kIncomePerCapita);
+    row = {household.id,
+           township,
+           name_of(division_names, township),
+           village,
+           name_of(division_names, village),
+           household.grid,
+           name_of(division_names, household.grid),
+           member_text(household.fields, kHeadName),
+           member_text(household.fields, kHeadIdNumber),
+           TableCell::of_number(static_cast<double>(household.members)),
+           evaluated.monitoring_type,
+           evaluated.level,
+           evaluated.rules,
+           income == household.fields.end() ? TableCell() : TableCell::of_json_number(*income),
+           TableCell::of_date(visit_date),
+           household.visit_author};
+    each(row);
+  });
+}
 
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
@@ -97,54 +126,49 @@ std::string csv_field(const std::string& text) {
   return quoted + "\"";
 }
 
+CsvTableWriter::CsvTableWriter(std::ostream& out, bool byte_order_mark)
+    : out_(out), byte_order_mark_(byte_order_mark) {}
+
+void CsvTableWriter::begin(const std::string&, const std::vector<TableColumn>& columns,
+                           const std::string& language) {
+  if (byte_order_mark_) out_ << kByteOrderMark;
+  columns_ = columns.size();
+  for (size_t i = 0; i < columns.size(); ++i)
+    out_ << (i > 0 ? "," : "") << csv_field(header_of(columns[i], language));
+  out_ << "\r\n";
+  if (!out_) throw Error(ErrorCode::Io, "writing the header row failed");
+}
+
+void CsvTableWriter::row(const TableRow& row) {
+  if (row.size() != columns_)
+    throw Error(ErrorCode::InvalidArgument, "row " + std::to_string(rows_ + 1) + " has " +
+                                                std::to_string(row.size()) + " cells, not " +
+                                                std::to_string(columns_));
+  for (size_t i = 0; i < row.size(); ++i) out_ << (i > 0 ? "," : "") << csv_field(row[i].text);
+  out_ << "\r\n";
+  ++rows_;
+  if (!out_) throw Error(ErrorCode::Io, "writing row " + std::to_string(rows_) + " failed");
+}
+
+void CsvTableWriter::finish() {
+  out_.flush();
+  if (!out_) throw Error(ErrorCode::Io, "writing the export failed");
+}
+
 size_t export_households_csv(const store::Store& store, const CountyRisk& risk,
                              const std::map<std::string, std::string>& division_names,
                              const CsvExportOptions& options, std::ostream& out) {
   if (options.language != "zh" && options.language != "en")
     throw Error(ErrorCode::InvalidArgument,
                 "--lang '" + options.language + "' is not one of zh, en");
-  if (options.byte_order_mark) out << kByteOrderMark;
-  const auto& header = options.language == "zh" ? kHeaderZh : kHeaderEn;
-  std::array<std::string, kColumns> row;
-  for (size_t i = 0; i < kColumns; ++i) row[i] = header[i];
-  write_row(out, row);
-
-  store::HouseholdScan scan;
-  scan.grid_prefix = options.grid_prefix;
-  // The per-capita income is a calculation the form made, stored like an answer.
-  scan.fields = {kHeadName, kHeadIdNumber, kIncomePerCapita};
-  scan.visit_answers = {kVisitDate};
+  CsvTableWriter writer(out, options.byte_order_mark);
+  writer.begin("households", household_columns(), options.language);
   size_t rows = 0;
-  store.scan_households(scan, [&](const store::HouseholdOverview& household) {
-    ExportedRisk evaluated = risk_for_export(risk, household.id);
-    std::string township = leading_parts(household.grid, 2);
-    std::string village = leading_parts(household.grid, 3);
-    std::string visit_date = member_text(household.visit_answers, kVisitDate);
-    if (visit_date.empty() && household.visited)
-      visit_date = sync::to_iso8601(household.visit_wall_ms).substr(0, 10);
-    row = {household.id,
-           township,
-           name_of(division_names, township),
-           village,
-           name_of(division_names, village),
-           household.grid,
-           name_of(division_names, household.grid),
-           member_text(household.fields, kHeadName),
-           member_text(household.fields, kHeadIdNumber),
-           std::to_string(household.members),
-           evaluated.monitoring_type,
-           evaluated.level,
-           evaluated.rules,
-           member_text(household.fields, kIncomePerCapita),
-           visit_date,
-           household.visit_author};
-    write_row(out, row);
-    if (!out)
-      throw Error(ErrorCode::Io, "writing the row of household " + household.id + " failed");
+  scan_household_rows(store, risk, division_names, options.grid_prefix, [&](const TableRow& row) {
+    writer.row(row);
     ++rows;
   });
-  out.flush();
-  if (!out) throw Error(ErrorCode::Io, "writing the export failed");
+  writer.finish();
   return rows;
 }
 

@@ -11,6 +11,8 @@ constexpr const char* kNewestVisitLevel =
     "SELECT level FROM visits WHERE household = ?1 "
     "ORDER BY wall DESC, counter DESC, op_key DESC LIMIT 1";
 constexpr const char* kAllLevels = "SELECT household, level FROM household_risk";
+constexpr const char* kLevelOf =
+    "SELECT level, monitoring_type FROM household_risk WHERE household = ?1";
 
 }  // namespace
 
@@ -40,6 +42,14 @@ std::map<std::string, std::string> CountyRisk::levels() const {
   std::map<std::string, std::string> out;
   auto& query = db_.cached(kAllLevels);
   while (query.step()) out[query.text(0)] = query.text(1);
+  query.reset();
+  return out;
+}
+
+std::optional<CountyRisk::Level> CountyRisk::level_of(const std::string& household) const {
+  auto& query = db_.cached(kLevelOf).bind(1, household);
+  std::optional<Level> out;
+  if (query.step()) out = Level{query.text(0), query.text(1)};
   query.reset();
   return out;
 }

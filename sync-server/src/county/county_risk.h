@@ -32,6 +32,14 @@ class CountyRisk {
   // household id -> level, for every household the county classified.
   std::map<std::string, std::string> levels() const;
 
+  // The level and the suggested monitoring type ("" for none) the county computed for one
+  // household, without its whole risk; nullopt when it has none. For scans of the county.
+  struct Level {
+    std::string level;
+    std::string monitoring_type;
+  };
+  std::optional<Level> level_of(const std::string& household) const;
+
  private:
   sqlite::Database& db_;
 };
