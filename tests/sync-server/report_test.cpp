@@ -294,6 +294,7 @@ struct Raw {
   std::map<std::string, std::string> grid_of;
   std::map<std::string, std::string> level_of;
   json cases, warnings, tasks;
+  json schedule = json::array();  // the visit schedule's overdue entries (`overdue`)
 
   explicit Raw(const ReportCounty& county) {
     const json listed = county.ok({"households", "--all", "--json"}, kToday);
@@ -314,6 +315,9 @@ struct Raw {
     cases = county.ok({"cases", "--all", "--json"}, kToday)["cases"];
     warnings = county.ok({"warnings", "--all", "--json"}, kToday)["warnings"];
     tasks = county.ok({"tasks", "--all", "--json"}, kToday)["tasks"];
+    json listed_overdue = county.ok({"overdue", "--json"}, kToday);
+    for (const auto& entry : listed_overdue["overdue"])
+      if (entry["kind"] != "task") schedule.push_back(entry);
   }
 };
 
@@ -440,8 +444,17 @@ TEST_CASE(
       tally.add("kind/" + text(t["kind"]), grid);
       overdue.insert(t["id"]);
     }
+    // The schedule's home visits (kind revisit in the report) and phone check-ins.
+    for (const auto& e : raw.schedule) {
+      std::string grid = raw.grid_of.at(e["household"]);
+      tally.add("total", grid);
+      tally.add(e["kind"] == "visit" ? "kind/revisit" : "kind/checkin", grid);
+      overdue.insert(e["id"]);
+    }
+    CHECK(!raw.schedule.empty());
     check_tally(report, tally, "total", {"total"});
-    for (const std::string kind : {"verify", "revisit", "follow_up", "elimination_check"})
+    for (const std::string kind :
+         {"verify", "revisit", "follow_up", "elimination_check", "checkin"})
       check_tally(report, tally, "kind/" + kind, {"by_kind", kind});
     std::set<std::string> listed;
     for (const auto& entry : report["entries"]) {
@@ -451,7 +464,18 @@ TEST_CASE(
     CHECK(listed == overdue);
     CHECK(reported(report, "", {"by_kind", "follow_up"}) == 1);
     CHECK(reported(report, "", {"by_kind", "elimination_check"}) == 1);
-    CHECK(report["totals"]["oldest_due"] == "2026-10-13");
+    std::string oldest;
+    for (const json* list : {&raw.tasks, &raw.schedule})
+      for (const auto& e : *list)
+        if (overdue.count(e["id"]) && (oldest.empty() || text(e["due"]) < oldest))
+          oldest = text(e["due"]);
+    CHECK(report["totals"]["oldest_due"] == oldest);
+    // The oldest stored task: the assisting case's follow-up.
+    std::string oldest_task;
+    for (const auto& entry : report["entries"])
+      if (entry["source"] == "task" && (oldest_task.empty() || text(entry["due"]) < oldest_task))
+        oldest_task = text(entry["due"]);
+    CHECK(oldest_task == "2026-10-13");
     // The case identified yesterday is on time.
     for (const auto& entry : report["entries"])
       CHECK(entry["household"] != county.ids["identified"]);

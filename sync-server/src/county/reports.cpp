@@ -24,6 +24,9 @@ const std::vector<std::string> kAgeBuckets = {"0-7", "8-30", "31-90", ">90"};
 const std::vector<std::string> kWarningSources = {"rules", "department", "application",
                                                   "escalation"};
 const std::vector<std::string> kTaskKinds = {"verify", "revisit", "follow_up", "elimination_check"};
+// What the overdue report counts: the stored tasks' kinds and the schedule's check-ins.
+const std::vector<std::string> kOverdueKinds = {"verify", "revisit", "follow_up",
+                                                "elimination_check", "checkin"};
 const std::vector<std::string> kCaseTypes = {"unstable", "marginal", "sudden"};
 
 std::string text_of(const json& object, const char* name) {
@@ -203,12 +206,12 @@ json warnings_report(const ReportSources& sources, const std::string& scope, Dat
 
 json overdue_report(const ReportSources& sources, const std::string& scope, Date today) {
   json zero = {{"total", 0},
-               {"by_kind", counts_of(kTaskKinds)},
+               {"by_kind", counts_of(kOverdueKinds)},
                {"oldest_due", nullptr},
                {"most_days_overdue", 0}};
   AreaCounts counts(zero);
-  std::vector<OverdueEntry> entries;
-  overdue_entries(sources.store, scope, today, [&](const OverdueEntry& entry) {
+  std::vector<OverdueItem> entries;
+  overdue_entries(sources.store, scope, today, [&](const OverdueItem& entry) {
     counts.add(entry.grid, [&](json& area) {
       bump(area, "total");
       bump(area["by_kind"], entry.kind);
@@ -220,7 +223,7 @@ json overdue_report(const ReportSources& sources, const std::string& scope, Date
     });
     entries.push_back(entry);
   });
-  std::sort(entries.begin(), entries.end(), [](const OverdueEntry& a, const OverdueEntry& b) {
+  std::sort(entries.begin(), entries.end(), [](const OverdueItem& a, const OverdueItem& b) {
     return std::tie(b.days_overdue, a.grid, a.id) < std::tie(a.days_overdue, b.grid, b.id);
   });
   json list = json::array();
@@ -236,7 +239,7 @@ json overdue_report(const ReportSources& sources, const std::string& scope, Date
     list.push_back(std::move(item));
   }
   json out = report_header(sources, "overdue", scope, today);
-  out["kinds"] = kTaskKinds;
+  out["kinds"] = kOverdueKinds;
   out["totals"] = counts.totals();
   out["areas"] = counts.areas(sources.names);
   out["entries"] = list;
@@ -398,14 +401,14 @@ json build_report(const ReportSources& sources, const std::string& name, const s
 }
 
 void overdue_entries(const store::Store& store, const std::string& scope, Date today,
-                     const std::function<void(const OverdueEntry&)>& each) {
+                     const std::function<void(const OverdueItem&)>& each) {
   store::MonitoringFilter filter;
   filter.scope = scope;
   filter.status = "open";
   store.scan_tasks(filter, [&](const json& task) {
     auto due = Date::parse(text_of(task, "due"));
     if (!due || !(*due < today)) return;
-    OverdueEntry entry;
+    OverdueItem entry;
     entry.source = "task";
     entry.id = text_of(task, "id");
     entry.kind = text_of(task, "kind");
@@ -415,6 +418,24 @@ void overdue_entries(const store::Store& store, const std::string& scope, Date t
     entry.due = *due;
     entry.days_overdue = today.days - due->days;
     each(entry);
+  });
+  store::HouseholdScan scan;
+  scan.grid_prefix = scope;
+  store.scan_schedule(scan, [&](const store::HouseholdOverview& household,
+                                const std::vector<store::ScheduledContact>& contacts) {
+    for (const auto& contact : contacts) {
+      auto due = Date::parse(contact.due);
+      if (!due || !(*due < today)) continue;
+      OverdueItem entry;
+      entry.source = "schedule";
+      entry.id = contact.id;
+      entry.kind = contact.kind;
+      entry.household = household.id;
+      entry.grid = contact.grid;
+      entry.due = *due;
+      entry.days_overdue = today.days - due->days;
+      each(entry);
+    }
   });
 }
 

@@ -52,10 +52,12 @@ nlohmann::json build_report(const ReportSources& sources, const std::string& nam
                             const std::string& scope, monitoring::Date today);
 
 // Something past its due date, as the overdue report counts it.
-struct OverdueEntry {
-  std::string source;  // what it is: "task" (a stored task of the household)
+struct OverdueItem {
+  std::string source;  // what it is: "task" (a stored task) | "schedule" (a visit schedule's entry)
   std::string id;
-  std::string kind;  // the task's kind: verify | revisit | follow_up | elimination_check
+  // a task's kind: verify | revisit | follow_up | elimination_check; a schedule entry's:
+  // revisit (a home visit) | checkin (a phone check-in)
+  std::string kind;
   std::string household;
   std::string case_id;  // "" when none
   std::string grid;     // the household's grid
@@ -64,10 +66,11 @@ struct OverdueEntry {
 };
 
 // The one place the overdue report reads from: each open stored task of a household within
-// `scope` whose due date is before `today` (Store::scan_tasks with overdue). Other overdue
-// entries (the visit schedule's) are added here, so that the report counts them too.
+// `scope` whose due date is before `today` (Store::scan_tasks), then each overdue entry of
+// the visit schedule (Store::scan_schedule: home visits and phone check-ins, as the phones
+// and `doorstep-server overdue` list them).
 void overdue_entries(const store::Store& store, const std::string& scope, monitoring::Date today,
-                     const std::function<void(const OverdueEntry&)>& each);
+                     const std::function<void(const OverdueItem&)>& each);
 
 // A report as a table: its areas' counts (levels, cases, warnings, overdue) or its list
 // (new_risk, eliminated). `report` is what build_report() returned.
