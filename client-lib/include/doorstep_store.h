@@ -145,6 +145,12 @@ DS_API bool ds_store_member_leave(ds_store* store, const char* member_id, const 
  * any arrived. Caller frees with ds_free. */
 DS_API char* ds_store_county_settings(ds_store* store, ds_error* out_error) DS_NOEXCEPT;
 
+/* The form definitions this device classifies households with (the county's, installed at
+ * enrollment; any other form a visit used), in the order they were installed, the default
+ * last: [{"key": "FORM@VERSION", "form_id", "version", "default": bool, "form_json": TEXT}],
+ * [] before any. A shell renders its visits from the default one. Caller frees with ds_free. */
+DS_API char* ds_store_forms(ds_store* store, ds_error* out_error) DS_NOEXCEPT;
+
 /* Open conflicts listed for review: [{"record", "type", "household", "field",
  * "values": [{"value", "author", "device", "time", "op"}], "proposals": [...]}], the
  * provisional winner first among the values (proposals: ds_store_propose).
