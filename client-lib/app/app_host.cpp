@@ -152,7 +152,12 @@ bool read_whole(const std::filesystem::path& path, uint64_t limit, std::string& 
 }  // namespace
 
 AppHost::AppHost(AppHostOptions options, Bridge& bridge)
-    : options_(std::move(options)), bridge_(bridge) {}
+    : options_(std::move(options)), bridge_(bridge) {
+  // Made now, so that bundle_export can write into it before anything was uploaded.
+  std::error_code ec;
+  std::filesystem::create_directories(options_.files_dir, ec);
+  ::chmod(options_.files_dir.c_str(), 0700);
+}
 
 std::string AppHost::open_url() const {
   return "http://127.0.0.1:" + std::to_string(port_.load()) + "/#/open?secret=" + gate_.secret();
@@ -322,7 +327,6 @@ HttpResponse AppHost::upload(const HttpRequest& request, const std::string& quer
   std::string name = random_hex(8) + "." + kept_extension(given);
   std::error_code ec;
   std::filesystem::create_directories(options_.files_dir, ec);
-  ::chmod(options_.files_dir.c_str(), 0700);
   auto path = options_.files_dir / name;
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);

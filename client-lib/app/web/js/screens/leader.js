@@ -8,6 +8,18 @@ import { identity, isLeader, outline } from '../device.js';
 import { itemsByName, shownValue } from './household.js';
 import { refreshStatus } from '../status.js';
 
+const names = new Map();
+// The head's name of a household, for a person to recognise it (its id if it has none).
+async function householdName(id) {
+  if (!names.has(id)) {
+    try {
+      const shown = await call('store_household_show', { household_id: id });
+      names.set(id, shown.fields.head_name || id);
+    } catch (e) { names.set(id, id); }
+  }
+  return names.get(id);
+}
+
 function valueText(item, value) {
   if (value === null || value === undefined) return '—';
   return typeof value === 'string' ? shownValue(item, value) || '""' : JSON.stringify(value);
@@ -19,12 +31,13 @@ async function conflictsSection(id, items, again) {
   if (!conflicts.length) fill(section, h('p.muted', tr('没有待解决的冲突。', 'No conflict to resolve.')));
   const leader = isLeader(id);
   for (const c of conflicts) {
+    const name = await householdName(c.household);
     const item = items.get(c.field);
     const message = h('p.q-error');
     const note = h('input', { type: 'text', placeholder: tr('说明（可选）', 'Note (optional)') });
     const card = h('div.card.conflict', { dataset: { record: c.record, field: c.field } },
       h('h4', (item && item.label) || c.field),
-      h('p.muted', h('a', { href: `#/household/${encodeURIComponent(c.household)}` }, tr('农户 ', 'household ') + c.household)));
+      h('p.muted', h('a', { href: `#/household/${encodeURIComponent(c.household)}` }, tr('农户 ', 'household ') + name)));
     for (const v of c.values) {
       fill(card, h('div.row.value',
         h('div.row-main', h('strong.value-text', valueText(item, v.value)), h('span.muted', `${v.author || v.device} · ${when(v.time)}`)),
@@ -48,10 +61,11 @@ async function conflictsSection(id, items, again) {
 
 async function casesSection() {
   const cases = await call('monitoring_cases', {});
+  for (const c of cases.cases) c.name = await householdName(c.household);
   const section = h('section', { id: 'cases' }, h('h3', tr('监测对象', 'Cases') + ` (${cases.cases.length})`));
   if (!cases.cases.length) fill(section, h('p.muted', tr('没有在办的监测对象。', 'No open case.')));
   fill(section, h('div.list', cases.cases.map((c) => h('a.row', { href: `#/case/${encodeURIComponent(c.id)}`, dataset: { case: c.id } },
-    h('div.row-main', h('strong', caseStateLabel(c.state)), h('span.muted', c.grid + ' · ' + when(c.opened_at))),
+    h('div.row-main', h('strong', caseStateLabel(c.state)), h('span.muted', c.name + ' · ' + when(c.opened_at))),
     h('div.row-side', c.overdue ? h('span.badge.overdue', tr('已逾期', 'overdue')) : h('span.muted', c.due || ''))))));
   return section;
 }
@@ -111,6 +125,7 @@ export async function showLeader(_arg, _params, current) {
 
 export async function showCase(caseId, _params, current) {
   const c = await call('monitoring_case', { case_id: caseId });
+  const name = await householdName(c.household);
   if (!current()) return;
   const root = screen();
   const message = h('p.q-error', { id: 'case-error' });
@@ -130,9 +145,9 @@ export async function showCase(caseId, _params, current) {
   const objection = h('input', { type: 'text', id: 'objection-text', placeholder: tr('异议内容', 'The objection') });
   fill(root, h('div.card', { id: 'case', dataset: { state: c.state } },
     h('div.section-head', h('h2', tr('监测对象', 'Case')), h('span.badge', caseStateLabel(c.state))),
-    h('p', h('a', { href: `#/household/${encodeURIComponent(c.household)}` }, tr('农户 ', 'household ') + c.household)),
+    h('p', h('a', { href: `#/household/${encodeURIComponent(c.household)}` }, tr('农户 ', 'household ') + name)),
     h('p.muted', (c.due ? tr('期限 ', 'due ') + c.due : '') + (c.overdue ? tr('（已逾期）', ' (overdue)') : '')),
-    c.next ? h('div.actions', reason, type,
+    c.next ? h('div.actions', reason, c.next.to === 'approved' ? type : null,
       h('button.primary', { type: 'button', id: 'advance', dataset: { to: c.next.to }, onclick: () => advance(c.next.to) },
         tr('下一步：', 'Next step: ') + caseStateLabel(c.next.to) + ` (${roleLabel(c.next.role)})`),
       h('button.secondary', { type: 'button', id: 'dismiss', onclick: () => advance('dismissed') }, tr('排除', 'Dismiss'))) : null,
@@ -150,5 +165,5 @@ export async function showCase(caseId, _params, current) {
     })) : null,
     h('section', h('h3', tr('经过', 'History')), h('div.list', { id: 'history' }, (c.history || []).map((x) =>
       h('div.row', h('div.row-main', h('strong', `${caseStateLabel(x.from || '')} → ${caseStateLabel(x.to)}`),
-        h('span.muted', `${x.actor || ''} (${roleLabel(x.role)}) · ${when(x.at)}${x.reason ? ' · ' + x.reason : ''}`)))))));
+        h('span.muted', `${x.actor || ''}${x.role ? ` (${roleLabel(x.role)})` : ''} · ${when(x.at)}${x.reason ? ' · ' + x.reason : ''}`)))))));
 }

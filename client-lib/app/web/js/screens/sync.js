@@ -18,7 +18,7 @@ export async function showSync(_arg, _params, current) {
     result.replaceChildren(h('p.muted', tr('正在与县里同步…', 'Syncing with the county…')));
     try {
       const r = await syncNow();
-      result.replaceChildren(h('div.card.ok', { dataset: { outcome: 'done' } },
+      result.replaceChildren(h('div.card' + (r.rejected_now.length ? '.error' : '.ok'), { dataset: { outcome: 'done' } },
         h('p', tr(`已上传 ${r.pushed} 条，已下载 ${r.pulled} 条。`, `Sent ${r.pushed}, received ${r.pulled}.`)),
         r.rejected_now.length ? h('p.bad', tr(`本次有 ${r.rejected_now.length} 条被拒。`, `${r.rejected_now.length} refused this time.`)) : null));
     } catch (e) {
