@@ -165,7 +165,7 @@ std::string AppHost::open_url() const {
 
 uint64_t AppHost::body_limit(const HttpRequest& head) const {
   const std::string& target = head.target;
-  if (target.rfind("/bridge/", 0) == 0) return options_.max_call_bytes;
+  if (target.rfind("/bridge", 0) == 0) return options_.max_call_bytes;
   if (target.rfind("/app/files", 0) == 0) return options_.max_file_bytes;
   return 4096;  // a session exchange, or a request that should have no body at all
 }
@@ -222,6 +222,8 @@ HttpResponse AppHost::route(const HttpRequest& request, const std::string& path,
     if (get) return session_token(request);
   } else if (path.rfind("/bridge/", 0) == 0) {
     if (method == "POST") return bridge_call(request, path.substr(8));
+  } else if (path == "/bridge") {
+    if (method == "POST") return bridge_call(request, "");
   } else if (path == "/app/files") {
     if (method == "POST") return upload(request, query);
   } else if (path.rfind("/app/files/", 0) == 0) {
@@ -312,11 +314,46 @@ HttpResponse AppHost::bridge_call(const HttpRequest& request, const std::string&
                         name + ": the arguments are not JSON: " + std::string(e.what()));
     }
   }
-  try {
-    return json_response(200, bridge_.call(name, args));
-  } catch (const BridgeError& e) {
-    return json_response(e.http_status(), {{"error", e.error()}});
+  if (!name.empty()) {
+    try {
+      HttpResponse answer;
+      answer.body = bridge_.call(name, args);
+      return answer;
+    } catch (const BridgeError& e) {
+      return json_response(e.http_status(), {{"error", e.error()}});
+    }
   }
+  // POST /bridge {"calls": [{"call", "args"}, ...]}: several calls in one request, run in
+  // order; the first failure ends the batch ({"answers": [those before], "failed": index,
+  // "error"}). A page saves a round trip per answer (an answer, then the snapshot).
+  if (!args.is_object() || !args.contains("calls") || !args["calls"].is_array() ||
+      args["calls"].empty() || args["calls"].size() > 16)
+    return host_error(400, "bad_arguments",
+                      "POST /bridge wants {\"calls\": [{\"call\": NAME, \"args\": {...}}, ...]} "
+                      "with 1 to 16 calls");
+  std::string body = "{\"answers\":[";
+  const json& calls = args["calls"];
+  for (size_t i = 0; i < calls.size(); ++i) {
+    const json& one = calls[i];
+    if (!one.is_object() || !one.contains("call") || !one["call"].is_string())
+      return host_error(400, "bad_arguments",
+                        "POST /bridge: call " + std::to_string(i) + " has no \"call\" name");
+    try {
+      std::string answer =
+          bridge_.call(one["call"].get<std::string>(), one.value("args", json::object()));
+      body += (i ? "," : "") + answer;
+    } catch (const BridgeError& e) {
+      body += "],\"failed\":" + std::to_string(i) +
+              ",\"error\":" + e.error().dump(-1, ' ', false, json::error_handler_t::replace) + "}";
+      HttpResponse failed;
+      failed.status = e.http_status();
+      failed.body = std::move(body);
+      return failed;
+    }
+  }
+  HttpResponse answer;
+  answer.body = body + "]}";
+  return answer;
 }
 
 HttpResponse AppHost::upload(const HttpRequest& request, const std::string& query) {

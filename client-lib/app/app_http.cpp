@@ -93,6 +93,10 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(tcp::socket&& socket, LoopbackServer::Impl* server)
       : stream_(std::move(socket)), server_(server) {
     ++server_->connections;
+    // Answers go out at once: with Nagle's algorithm a response written in pieces waits for
+    // the browser's delayed ACK (40 ms), longer than a whole answer takes.
+    beast::error_code ignored;
+    stream_.socket().set_option(tcp::no_delay(true), ignored);
   }
   ~Session() { --server_->connections; }
 

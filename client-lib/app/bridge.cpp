@@ -85,10 +85,10 @@ BridgeError bridge_error(ds_error_code code, const std::string& message) {
                      http_status_of(DS_DOMAIN_DOORSTEP, code));
 }
 
-json take_json(char* returned, const ds_error& error) {
+Answer take_json(char* returned, const ds_error& error) {
   if (returned == nullptr) throw bridge_error(error);
   DsString owned(returned);
-  return json::parse(owned.get());
+  return Answer::raw(owned.get());
 }
 
 std::string take_text(char* returned, const ds_error& error) {
@@ -270,7 +270,7 @@ std::vector<std::string> Bridge::call_names() {
   return names;
 }
 
-json Bridge::call(const std::string& name, const json& args) {
+std::string Bridge::call(const std::string& name, const json& args) {
   auto it = bridge_calls().find(name);
   if (it == bridge_calls().end())
     throw bridge_error(DS_ERR_NOT_FOUND, "there is no bridge call '" + name + "'");
@@ -288,10 +288,10 @@ json Bridge::call(const std::string& name, const json& args) {
   CallArgs call_args(name, args);
   try {
     if (spec.access == Access::Path) {
-      json result;
+      std::string result;
       {
         std::lock_guard<std::mutex> lock(path_mutex_);
-        result = spec.run(*context_, call_args);
+        result = spec.run(*context_, call_args).text();
       }
       if (spec.reopens_store) {
         std::lock_guard<std::mutex> lock(store_mutex_);
@@ -299,9 +299,9 @@ json Bridge::call(const std::string& name, const json& args) {
       }
       return result;
     }
-    if (spec.access == Access::None) return spec.run(*context_, call_args);
+    if (spec.access == Access::None) return spec.run(*context_, call_args).text();
     std::lock_guard<std::mutex> lock(store_mutex_);
-    return spec.run(*context_, call_args);
+    return spec.run(*context_, call_args).text();
   } catch (const BridgeError&) {
     throw;
   } catch (const std::exception& e) {

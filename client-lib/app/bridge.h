@@ -57,8 +57,9 @@ class Bridge {
   Bridge(const Bridge&) = delete;
   Bridge& operator=(const Bridge&) = delete;
 
-  // Runs call `name` with `args` (a JSON object). Throws BridgeError.
-  nlohmann::json call(const std::string& name, const nlohmann::json& args);
+  // Runs call `name` with `args` (a JSON object); returns its answer as JSON text. Throws
+  // BridgeError.
+  std::string call(const std::string& name, const nlohmann::json& args);
 
   // Every call's name, sorted.
   static std::vector<std::string> call_names();

@@ -27,7 +27,7 @@ json ok_or_fail(bool done, const ds_error& error) {
 
 // ---- the device, its identity and enrollment ----------------------------------------------
 
-json store_init(Bridge::Context& c, const CallArgs& a) {
+Answer store_init(Bridge::Context& c, const CallArgs& a) {
   if (c.store != nullptr)
     throw bridge_error(DS_ERR_CONFLICT,
                        "store_init: the device database '" + c.db_path + "' exists already");
@@ -41,7 +41,7 @@ json store_init(Bridge::Context& c, const CallArgs& a) {
   return take_json(ds_store_identity(store, &error), error);
 }
 
-json sync_enroll_online(Bridge::Context& c, const CallArgs& a) {
+Answer sync_enroll_online(Bridge::Context& c, const CallArgs& a) {
   ds_error error{};
   auto fingerprint = a.optional_text("fingerprint");
   auto ca_file = a.optional_text("ca_file");
@@ -51,7 +51,7 @@ json sync_enroll_online(Bridge::Context& c, const CallArgs& a) {
       error);
 }
 
-json sync_enroll(Bridge::Context& c, const CallArgs& a) {
+Answer sync_enroll(Bridge::Context& c, const CallArgs& a) {
   ds_error error{};
   return take_json(
       ds_sync_enroll(c.db_path.c_str(), nullptr, a.document("enrollment_json").c_str(), &error),
@@ -143,7 +143,7 @@ json remove_repeat(Bridge::Context& c, const CallArgs& a) {
       error);
 }
 
-json form_evaluate(Bridge::Context&, const CallArgs& a) {
+Answer form_evaluate(Bridge::Context&, const CallArgs& a) {
   ds_error error{};
   auto answers = a.optional_json("answers");
   auto params = a.optional_json("params");
@@ -155,7 +155,7 @@ json form_evaluate(Bridge::Context&, const CallArgs& a) {
 
 // ---- visits, drafts ----------------------------------------------------------------------
 
-json store_visit_with(Bridge::Context& c, const CallArgs& a) {
+Answer store_visit_with(Bridge::Context& c, const CallArgs& a) {
   ds_error error{};
   auto options = a.optional_json("options");
   return take_json(ds_store_visit_with(c.open_store(), a.text("household_id").c_str(),
@@ -174,13 +174,13 @@ json draft_discard(Bridge::Context& c, const CallArgs& a) {
 
 // ---- sync and bundles --------------------------------------------------------------------
 
-json sync_online(Bridge::Context& c, const CallArgs& a) {
+Answer sync_online(Bridge::Context& c, const CallArgs& a) {
   ds_error error{};
   auto options = a.optional_json("options");
   return take_json(ds_sync_online(c.db_path.c_str(), nullptr, c_str(options), &error), error);
 }
 
-json bundle_export(Bridge::Context& c, const CallArgs& a) {
+Answer bundle_export(Bridge::Context& c, const CallArgs& a) {
   ds_error error{};
   return take_json(
       ds_bundle_export(c.db_path.c_str(), nullptr, a.text("recipient_cert_pem").c_str(),
@@ -188,7 +188,7 @@ json bundle_export(Bridge::Context& c, const CallArgs& a) {
       error);
 }
 
-json bundle_import(Bridge::Context& c, const CallArgs& a) {
+Answer bundle_import(Bridge::Context& c, const CallArgs& a) {
   ds_error error{};
   return take_json(
       ds_bundle_import(c.db_path.c_str(), nullptr, a.text("bundle_path").c_str(), &error), error);
@@ -196,7 +196,7 @@ json bundle_import(Bridge::Context& c, const CallArgs& a) {
 
 // A call on the open store that takes an optional filter object.
 template <char* (*Function)(ds_store*, const char*, ds_error*)>
-json filtered(Bridge::Context& c, const CallArgs& a) {
+Answer filtered(Bridge::Context& c, const CallArgs& a) {
   ds_error error{};
   auto filter = a.optional_json("filter");
   return take_json(Function(c.open_store(), c_str(filter), &error), error);
@@ -204,7 +204,7 @@ json filtered(Bridge::Context& c, const CallArgs& a) {
 
 // A call on the open store without arguments.
 template <char* (*Function)(ds_store*, ds_error*)>
-json plain(Bridge::Context& c, const CallArgs&) {
+Answer plain(Bridge::Context& c, const CallArgs&) {
   ds_error error{};
   return take_json(Function(c.open_store(), &error), error);
 }

@@ -24,8 +24,27 @@ struct DsFree {
 };
 using DsString = std::unique_ptr<char, DsFree>;
 
-// A returned JSON text, freed and parsed; BridgeError from `error` if it is NULL.
-nlohmann::json take_json(char* returned, const ds_error& error);
+// A call's answer: JSON text. The library's JSON answers pass through as the library wrote
+// them (a form session's snapshot of a large household is hundreds of kilobytes: parsing and
+// writing it again would cost more than making it); the bridge's own are serialised.
+class Answer {
+ public:
+  Answer(const nlohmann::json& value)  // NOLINT: implicit, so calls may return json
+      : text_(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) {}
+  static Answer raw(std::string text) {
+    Answer answer;
+    answer.text_ = std::move(text);
+    return answer;
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  Answer() = default;
+  std::string text_;
+};
+
+// A returned JSON text, freed, as the answer; BridgeError from `error` if it is NULL.
+Answer take_json(char* returned, const ds_error& error);
 // A returned text, freed; BridgeError from `error` if it is NULL.
 std::string take_text(char* returned, const ds_error& error);
 
@@ -85,7 +104,7 @@ struct CallSpec {
   Access access;
   bool reopens_store;               // a Path call that changes what the open store caches
   std::vector<std::string> params;  // the members args may hold
-  std::function<nlohmann::json(Bridge::Context&, const CallArgs&)> run;
+  std::function<Answer(Bridge::Context&, const CallArgs&)> run;
 };
 
 const std::map<std::string, CallSpec>& bridge_calls();

@@ -6,6 +6,8 @@
 #include <signal.h>
 
 #include <fstream>
+#include <functional>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -215,7 +217,8 @@ TEST_CASE(
   CHECK(enrolled["role"] == "grid-worker");
   CHECK(enrolled["scope"] == kGrid);
   CHECK(page.ok("store_identity")["scope"] == kGrid);  // the open store sees the enrollment
-  CHECK(page.ok("sync_identity")["pem"].get<std::string>().find("-----BEGIN CERTIFICATE-----") == 0);
+  CHECK(page.ok("sync_identity")["pem"].get<std::string>().find("-----BEGIN CERTIFICATE-----") ==
+        0);
 
   json forms = page.ok("store_forms");  // the county's form arrived with the enrollment
   REQUIRE_FALSE(forms.empty());
@@ -313,4 +316,58 @@ TEST_CASE(
   worker.ok("sync_online");
   CHECK(worker.ok("store_household_show", {{"household_id", household}})["fields"]["head_name"] ==
         "王芳芳");
+}
+
+TEST_CASE(
+    "POST /bridge runs several calls in order in one request and stops at the first failure") {
+  TempDir dir;
+  AppProcess app(dir / "phone.db");
+  AppClient page(app);
+  std::string session = new_session(page);
+  auto batch = [&](const json& calls) {
+    return http_request(app.port(), "POST", "/bridge", page.session_headers(),
+                        json{{"calls", calls}}.dump());
+  };
+  auto both = batch({{{"call", "form_session_set_answer"},
+                      {"args", {{"session", session}, {"name", "food_secure"}, {"value", "no"}}}},
+                     {{"call", "form_session_snapshot"}, {"args", {{"session", session}}}}});
+  REQUIRE(both.status == 200);
+  CHECK(both.json()["answers"][0] == json{{"ok", true}});
+  CHECK(both.json()["answers"][1]["risk"]["level"] == "red");
+
+  auto stopped =
+      batch({{{"call", "form_session_snapshot"}, {"args", {{"session", session}}}},
+             {{"call", "form_session_set_answer"},
+              {"args", {{"session", session}, {"name", "income_wage"}, {"value", "lots"}}}},
+             {{"call", "form_session_set_answer"},
+              {"args", {{"session", session}, {"name", "food_secure"}, {"value", "yes"}}}}});
+  CHECK(stopped.status == 400);
+  CHECK(stopped.json()["failed"] == 1);
+  CHECK(stopped.json()["answers"].size() == 1);
+  CHECK(stopped.json()["error"]["code_name"] == "invalid_argument");
+  // The call after the failure did not run.
+  CHECK(page.ok("form_session_question",
+                {{"session", session}, {"name", "food_secure"}})["value"] == "no");
+  CHECK(batch(json::array()).status == 400);
+  CHECK(http_request(app.port(), "POST", "/bridge", {}, "{\"calls\": []}").status == 401);
+}
+
+TEST_CASE("the form outline marks the answers a revisit computes afresh") {
+  TempDir dir;
+  AppProcess app(dir / "phone.db");
+  AppClient page(app);
+  json form = page.ok("form_load", {{"form_json", shipped_form()}});
+  json outline = page.ok("form_outline", {{"form", form["form"]}});
+  std::map<std::string, bool> computed;
+  std::function<void(const json&)> walk = [&](const json& items) {
+    for (const auto& item : items) {
+      computed[item["name"].get<std::string>()] = item.value("computed_default", false);
+      if (item.contains("children")) walk(item["children"]);
+    }
+  };
+  walk(outline["survey"]);
+  CHECK(computed["visit_date"]);
+  CHECK(computed["age"]);
+  CHECK_FALSE(computed["head_name"]);
+  CHECK_FALSE(computed["income_wage"]);
 }

@@ -39,6 +39,32 @@ export function call(name, args) {
   return transport(name, args);
 }
 
+// Several calls in one request, run in order: resolves to their answers; rejects with the
+// BridgeError of the first that failed (its `failed` is the index, `answers` those before).
+// A mobile shell runs them one after the other.
+export async function callMany(calls) {
+  let response;
+  try {
+    response = await fetch('/bridge', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Doorstep-CSRF': csrf },
+      body: JSON.stringify({ calls: calls.map(([call, args]) => ({ call, args: args || {} })) }),
+      credentials: 'same-origin',
+    });
+  } catch (e) {
+    throw new BridgeError({ domain: 'host', code_name: 'host_unreachable',
+      message: 'the app host does not answer (is `doorstep app` still running?)', transient: true }, 0);
+  }
+  const body = await response.json();
+  if (!response.ok) {
+    const error = new BridgeError(body.error, response.status);
+    error.failed = body.failed;
+    error.answers = body.answers || [];
+    throw error;
+  }
+  return body.answers;
+}
+
 // Exchanges the one-time secret of the link for the session; true on success.
 export async function openSession(secret) {
   const response = await fetch('/app/session', {

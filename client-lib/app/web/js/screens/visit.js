@@ -112,7 +112,10 @@ function render(visit) {
     paintSaved();
     const head = (visit.state('head_name') || {}).value;
     if (head) document.getElementById('visit-title').textContent = head;
+    document.body.dataset.pageUpdated = String(Number(document.body.dataset.pageUpdated || 0) + 1);
+    document.dispatchEvent(new Event('doorstep:page-updated'));
   };
+  visit.onSaved = paintSaved;
 
   function pageKey(key) {
     return key.startsWith('m:') ? 'r:members' : key;

@@ -1,7 +1,7 @@
 // A visit in progress: the form session in the bridge, the household it is for, the draft saved
 // after every answer, the prefill of a revisit from the household's current state, and the
 // answers of the visit to store. Everything shown comes from the session's snapshot.
-import { call } from '../bridge.js';
+import { call, callMany } from '../bridge.js';
 import { lang } from '../i18n.js';
 import { form, outline, params } from '../device.js';
 
@@ -117,10 +117,14 @@ export class Visit {
   }
 
   async refresh() {
-    this.snapshot = await call('form_session_snapshot', { session: this.session });
+    return this.setSnapshot(await call('form_session_snapshot', { session: this.session }));
+  }
+
+  setSnapshot(snapshot) {
+    this.snapshot = snapshot;
     this.index = new Map();
-    for (const q of this.snapshot.questions) this.index.set(`${q.name}#${q.instance ?? -1}`, q);
-    return this.snapshot;
+    for (const q of snapshot.questions) this.index.set(`${q.name}#${q.instance ?? -1}`, q);
+    return snapshot;
   }
 
   state(name, instance = -1) {
@@ -135,15 +139,21 @@ export class Visit {
   // Sets an answer; resolves to '' or the message of a refused answer (session unchanged).
   setAnswer(name, instance, value) {
     return this.enqueue(async () => {
+      // The answer and the snapshot it leads to in one round trip.
+      let answers;
       try {
-        await call('form_session_set_answer', { session: this.session, name, instance, value });
+        answers = await callMany([['form_session_set_answer', { session: this.session, name, instance, value }],
+          ['form_session_snapshot', { session: this.session }]]);
       } catch (e) {
-        if (e.codeName === 'invalid_argument') return e.message;
+        if (e.failed === 0 && e.codeName === 'invalid_argument') return e.message;
         throw e;
       }
-      await this.refresh();
-      await this.saveDraft();
+      this.setSnapshot(answers[1]);
+      // The page shows the new state first; the draft is saved right after, before any
+      // later answer applies.
       this.onChange && this.onChange();
+      await this.saveDraft();
+      this.onSaved && this.onSaved();
       return '';
     });
   }
