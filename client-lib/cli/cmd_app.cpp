@@ -72,14 +72,15 @@ int run_app(const std::vector<std::string>& argv) {
 
 const CommandRegistration app_command{
     {"app", "serve the grid worker's app on this machine (loopback only)",
-     "usage: doorstep app --db PATH [--listen 127.0.0.1:PORT] [--assets DIR]\n\n"
+     "usage: doorstep app --db PATH [--listen 127.0.0.1:PORT] [--assets DIR] [--key-file F]\n\n"
      "Serves the app (households, visits, drafts, sync, the village leader's tools) for the\n"
      "device database PATH on http://127.0.0.1:PORT (default port 0: a free one). The first\n"
      "line printed is the app's link with a one-time secret: open it in a browser on this\n"
      "machine. The page exchanges the secret for a session; the link then opens nothing\n"
      "more, and only this machine can reach the app. If PATH does not exist yet, the app\n"
      "creates it when the grid worker enrolls. --assets serves the web assets of DIR instead\n"
-     "of the installed ones. Runs until Ctrl-C (SIGINT) or SIGTERM; every answer typed is in\n"
+     "of the installed ones. --key-file F (or $DOORSTEP_KEY_FILE) opens an encrypted database\n"
+     "(`doorstep encrypt`). Runs until Ctrl-C (SIGINT) or SIGTERM; every answer typed is in\n"
      "the database already (drafts), so stopping it loses nothing.\n",
      run_app}};
 

@@ -332,7 +332,12 @@ function render(visit) {
     clear(chips);
     clear(document.getElementById('pager'));
     clear(riskBox);
-    fill(body, h('div.card.done', { id: 'visit-done', dataset: { level: risk.level } },
+    for (const id of ['resumed', 'saved']) {
+      const el = document.getElementById(id);
+      if (el) el.remove();
+    }
+    body.classList.add('finished');
+    fill(body, h('div.done', { id: 'visit-done', dataset: { level: risk.level } },
       h('h3', tr('走访已保存', 'Visit stored')),
       h('div.risk-head', h('span', tr('农户风险等级', "Household's level")), levelBadge(risk.level, levelLabel(risk.level)),
         risk.monitoring_type_label ? h('span.muted', risk.monitoring_type_label) : null),
