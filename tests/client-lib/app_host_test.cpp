@@ -3,6 +3,8 @@
 // Real processes over real sockets.
 #include <doctest/doctest.h>
 
+#include <signal.h>
+
 #include <fstream>
 #include <regex>
 #include <thread>
@@ -45,6 +47,8 @@ TEST_CASE(
   CHECK(token.status == 200);
   CHECK(token.json()["csrf"] == first.json()["csrf"]);
   CHECK(http_request(app.port(), "GET", "/app/session").status == 401);
+  // Ctrl-C or SIGTERM stops it cleanly.
+  CHECK(app.stop(SIGTERM) == 0);
 }
 
 TEST_CASE("every bridge call needs the session and its CSRF token") {

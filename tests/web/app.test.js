@@ -39,7 +39,9 @@ w.test('a grid worker enrolls, visits a five-member household offline, survives 
   let app = await a.startApp(db);
   const browser = await w.launchBrowser();
   try {
-    const context = await w.newContext(browser, 'phone');
+    // The phone's location, as its GPS gives it.
+    const context = await w.newContext(browser, 'phone', {
+      geolocation: { latitude: 37.7841, longitude: 107.4052, accuracy: 8 }, permissions: ['geolocation'] });
     let page = await a.openApp(context, app);
     // A new device: the app opens on enrollment, and the link's secret is gone from the address.
     await page.waitForSelector('#enroll');
@@ -62,8 +64,12 @@ w.test('a grid worker enrolls, visits a five-member household offline, survives 
     await a.type(page, 'head_name', '杨德明');
     await a.type(page, 'head_id_number', a.residentId('19620105', '173'));
     await a.pick(page, 'formerly_poor', 'yes');
-    await a.type(page, 'location', '37.784100 107.405200 1350 5');
-    const before = await a.saved(page);
+    let before = await a.saved(page);
+    await a.question(page, 'location').locator('button').click();
+    await a.untilSavedAfter(page, before);
+    w.assert.match(await a.question(page, 'location').locator('input').inputValue(), /^37\.784100 107\.405200 0 8$/);
+    w.assert.match(await a.question(page, 'location').textContent(), /精度 ±8 米/);
+    before = await a.saved(page);
     await a.question(page, 'dwelling_photo').locator('input').setInputFiles({ name: 'house.png', mimeType: 'image/png', buffer: PNG });
     await a.untilSavedAfter(page, before);
     await page.waitForSelector('.q[data-name="dwelling_photo"] img.photo:not([hidden])');
@@ -153,7 +159,7 @@ w.test('a grid worker enrolls, visits a five-member household offline, survives 
   }
 });
 
-w.test('a revisit from its verify task starts from the household as it is: sections kept unchanged, one answer changed', async () => {
+w.test('a revisit from its verify task starts from the household as it is: sections kept unchanged, one answer changed, a member marked as left', async () => {
   const c = county('app-revisit');
   const server = await a.serveCounty(c.data);
   const db = cliDevice(c, server, 'li-wei', 'grid-worker', GRID);
@@ -189,6 +195,14 @@ w.test('a revisit from its verify task starts from the household as it is: secti
     await page.click('.no-change[data-section="g:household"]');
     await page.waitForSelector('#add-member');
     w.assert.equal(await page.locator('#roster .member[data-stored="yes"]').count(), 3);
+    // 杨小龙 moved out: marked as left with a reason, he leaves the roster.
+    await page.click('#roster .member[data-instance="2"]');
+    await page.click('#member-left');
+    await page.selectOption('#leave-reason', 'moved_out');
+    await page.fill('#leave-note', '随父母外出上学');
+    await page.click('#leave-confirm');
+    await page.waitForSelector('#roster');
+    w.assert.equal(await page.locator('#roster .member').count(), 2);
     await page.click('.no-change[data-section="r:members"]');
     await page.click('.no-change[data-section="g:income"]');
     await page.click('.no-change[data-section="g:expenses"]');
@@ -208,7 +222,10 @@ w.test('a revisit from its verify task starts from the household as it is: secti
       w.assert.equal(fieldOps(kept).length, 1, `${kept} kept: no new op`);
     const shown = JSON.parse(w.cli(['household', 'show', household, '--db', db, '--json']));
     w.assert.equal(shown.fields.housing_grade, 'B');
-    w.assert.equal(shown.members.length, 3);
+    w.assert.equal(shown.members.length, 2);
+    w.assert.equal(shown.former_members.length, 1);
+    w.assert.equal(shown.former_members[0].fields.name, '杨小龙');
+    w.assert.equal(shown.former_members[0].fields.departure.reason, 'moved_out');
     w.assert.equal(shown.visits.length, 2);
     const tasks = JSON.parse(w.cli(['tasks', '--db', db, '--all', '--json'])).tasks;
     w.assert.ok(tasks.some((t) => t.kind === 'verify' && t.status === 'done'), 'the task the visit did is done');
