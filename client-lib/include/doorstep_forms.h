@@ -44,7 +44,9 @@ DS_API void ds_form_free(ds_form* form) DS_NOEXCEPT;
 /* The form's items for a shell to render, in `lang` ("zh", "en"; NULL or "" = the form's
  * default language). JSON owned by the caller: {"form_id", "version", "language", "title",
  * "params": {name: default}, "survey": [{"name", "type", "label", "hint"?, "required"?,
- * "read_only"?, "choices"?: [{"name", "label"}], "children"?: [...]}]}. */
+ * "read_only"?, "computed_default"? (true: a dynamic default the form computes, which a revisit
+ * computes afresh instead of prefilling it), "choices"?: [{"name", "label"}],
+ * "children"?: [...]}]}. */
 DS_API char* ds_form_outline(const ds_form* form, const char* lang,
                              ds_error* out_error) DS_NOEXCEPT;
 

@@ -37,6 +37,26 @@ DS_API ds_store* ds_store_init(const char* path, const char* options_json,
 DS_API ds_store* ds_store_open(const char* path, const char* options_json,
                                ds_error* out_error) DS_NOEXCEPT;
 
+/* ---- Encryption at rest (docs/security.md, "Encryption at rest") ----
+ * A device database may be encrypted with a key the host holds (a key file for the CLI and
+ * `doorstep app`, the platform keystore on a phone), never stored beside it. */
+
+/* Registers `key` (key_len bytes, at least 16: random bytes) as the database key of the
+ * database at db_path for the rest of this process: every later open of it — ds_store_init
+ * (which then creates it encrypted), ds_store_open and the db_path functions of
+ * doorstep_sync.h — reads and writes it encrypted. Opening an encrypted database without its
+ * key, or with another, fails with DS_ERR_UNAUTHORIZED and changes nothing. Fails with
+ * DS_ERR_INVALID_ARGUMENT for a key shorter than 16 bytes. */
+DS_API bool ds_store_use_key(const char* db_path, const void* key, size_t key_len,
+                             ds_error* out_error) DS_NOEXCEPT;
+
+/* Encrypts the plain database at db_path with `key` in place (an encrypted copy, fsynced, then
+ * renamed over it), and registers the key as ds_store_use_key does. Nobody may have it open.
+ * Fails with DS_ERR_CONFLICT, changing nothing, if it is encrypted already or not a database;
+ * DS_ERR_NOT_FOUND if it does not exist. */
+DS_API bool ds_store_encrypt(const char* db_path, const void* key, size_t key_len,
+                             ds_error* out_error) DS_NOEXCEPT;
+
 /* Closes the database. NULL is allowed. */
 DS_API void ds_store_free(ds_store* store) DS_NOEXCEPT;
 
@@ -144,6 +164,12 @@ DS_API bool ds_store_member_leave(ds_store* store, const char* member_id, const 
  * the county): {"poverty_line_2026": 6000, "home_visit_interval_days": 30, ...}; {} before
  * any arrived. Caller frees with ds_free. */
 DS_API char* ds_store_county_settings(ds_store* store, ds_error* out_error) DS_NOEXCEPT;
+
+/* The form definitions this device classifies households with (the county's, installed at
+ * enrollment; any other form a visit used), in the order they were installed, the default
+ * last: [{"key": "FORM@VERSION", "form_id", "version", "default": bool, "form_json": TEXT}],
+ * [] before any. A shell renders its visits from the default one. Caller frees with ds_free. */
+DS_API char* ds_store_forms(ds_store* store, ds_error* out_error) DS_NOEXCEPT;
 
 /* Open conflicts listed for review: [{"record", "type", "household", "field",
  * "values": [{"value", "author", "device", "time", "op"}], "proposals": [...]}], the

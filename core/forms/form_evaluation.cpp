@@ -63,6 +63,9 @@ json outline_item(const FormDefinition& form, const FormItem& item, const std::s
   if (!item.hint.empty()) out["hint"] = localized(item.hint, language, fallback);
   if (item.required) out["required"] = true;
   if (item.read_only || item.calculation) out["read_only"] = true;
+  // A revisit computes these afresh (the visit date, an age from the ID number) instead of
+  // taking the stored answer, as ds_store_visit_with's prefill does.
+  if (item.default_expression) out["computed_default"] = true;
   if (!item.appearance.empty()) out["appearance"] = item.appearance;
   if (item.repeat_count) out["repeat_count"] = item.repeat_count->text();
   if (const auto* list = form.choice_list(item.list_name)) {

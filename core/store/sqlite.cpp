@@ -1,5 +1,7 @@
 #include "core/store/sqlite.h"
 
+#include "core/store/encrypted_vfs.h"
+
 #include <filesystem>
 
 #include "core/common/error.h"
@@ -93,7 +95,8 @@ Database::Database(const std::string& path, bool create) : path_(path) {
     throw Error(ErrorCode::NotFound,
                 "database '" + path + "' does not exist (run `doorstep init`)");
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  // A database with a registered key is read and written through the encrypting VFS.
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, store::encryption::vfs_for(path));
   if (rc != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);

@@ -3,6 +3,7 @@
 #include "core/store/store.h"
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -197,7 +198,17 @@ Store Store::open(const std::filesystem::path& path, const OpenOptions& options)
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->db = std::make_unique<sqlite::Database>(path.string(), false);
-  migrate(*impl->db);
+  try {
+    migrate(*impl->db);
+  } catch (const Error& e) {
+    // An encrypted file read without its key (or with another) is noise to SQLite.
+    if (e.domain() == ErrorDomain::SQLite && (e.code() & 0xff) == SQLITE_NOTADB)
+      throw Error(ErrorCode::Unauthorized,
+                  "database '" + path.string() +
+                      "' cannot be read: it is encrypted and its key is missing or wrong "
+                      "(--key-file, DOORSTEP_KEY_FILE), or it is not a Doorstep database");
+    throw;
+  }
   configure(*impl->db, options.durable);
   impl->identity = load_identity(*impl->db);
   impl->key_secret = options.key_secret;

@@ -1,0 +1,63 @@
+// The sync status, always on screen: changes waiting, the last successful sync, rejected
+// changes and conflicts. Refreshed after every change the app makes and every 15 seconds; while
+// something waits and the device is enrolled, the app syncs by itself every 5 minutes.
+import { call } from './bridge.js';
+import { h, clear, when, fill } from './dom.js';
+import { tr } from './i18n.js';
+import { enrolled } from './device.js';
+
+let last = null;
+let syncing = false;
+const listeners = new Set();
+
+export function lastStatus() { return last; }
+export function onStatus(f) { listeners.add(f); return () => listeners.delete(f); }
+
+export async function refreshStatus() {
+  const bar = document.getElementById('status');
+  try {
+    last = await call('sync_status');
+  } catch (e) {
+    last = null;
+  }
+  clear(bar);
+  if (!last) {
+    bar.dataset.state = 'unknown';
+    return null;
+  }
+  const parts = [
+    h('span', { dataset: { pending: last.pending } }, tr(`待同步 ${last.pending}`, `${last.pending} waiting`)),
+    h('span', last.last_sync && last.last_sync.at
+      ? tr(`上次同步 ${when(last.last_sync.at)}`, `last sync ${when(last.last_sync.at)}`)
+      : tr('尚未同步', 'never synced')),
+  ];
+  if (last.rejected.length) parts.push(h('span.bad', tr(`被拒 ${last.rejected.length}`, `${last.rejected.length} rejected`)));
+  if (last.conflicts) parts.push(h('span.warn', tr(`冲突 ${last.conflicts}`, `${last.conflicts} conflicts`)));
+  if (syncing) parts.push(h('span', tr('同步中…', 'syncing…')));
+  fill(bar, ...parts);
+  bar.dataset.state = last.rejected.length ? 'rejected' : last.pending ? 'pending' : 'ok';
+  for (const f of listeners) f(last);
+  return last;
+}
+
+// One sync with the county; resolves to its result (or rejects with the BridgeError).
+export async function syncNow() {
+  syncing = true;
+  await refreshStatus();
+  try {
+    return await call('sync_online');
+  } finally {
+    syncing = false;
+    await refreshStatus();
+  }
+}
+
+export function startStatus() {
+  refreshStatus();
+  setInterval(refreshStatus, 15000);
+  setInterval(async () => {
+    if (syncing || !last || !last.pending) return;
+    if (!(await enrolled())) return;
+    try { await syncNow(); } catch (e) { /* offline: the next try, or the button */ }
+  }, 5 * 60 * 1000);
+}
