@@ -51,6 +51,15 @@ bool verify_password(const std::string& encoded, const std::string& password) {
   return argon2id_verify(encoded.c_str(), password.data(), password.size()) == ARGON2_OK;
 }
 
+bool verify_login(const std::string& encoded, const std::string& password) {
+  static const std::string decoy = hash_password(generate_password());
+  if (encoded.empty()) {
+    verify_password(decoy, password);
+    return false;
+  }
+  return verify_password(encoded, password);
+}
+
 std::string generate_password() {
   static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
   std::vector<uint8_t> bytes = crypto::random_bytes(16);

@@ -24,6 +24,11 @@ std::string hash_password(const std::string& password);
 // Whether `password` matches `encoded`; false for a malformed hash.
 bool verify_password(const std::string& encoded, const std::string& password);
 
+// A login's check: verify_password(encoded, password), and for an empty `encoded` (no such
+// account, or a disabled one) false after the same work against a decoy hash, so that the
+// time a login takes does not tell whether a name exists.
+bool verify_login(const std::string& encoded, const std::string& password);
+
 // A random password for a new account: 4 groups of 4 lower-case Crockford base32 characters
 // ("k7qm-2xhd-9pwa-3jrt", 80 random bits), easy to read out and to type on a phone.
 std::string generate_password();

@@ -63,12 +63,6 @@ int64_t count_of(sqlite::Database& db, const char* sql, const std::string& key, 
   return count;
 }
 
-// A hash to check against when the account does not exist, so that the answer takes as long.
-const std::string& decoy_hash() {
-  static const std::string hash = hash_password(generate_password());
-  return hash;
-}
-
 }  // namespace
 
 const char* to_string(StaffRole role) {
@@ -173,15 +167,11 @@ std::optional<StaffMember> StaffAccounts::find(const std::string& name) const {
   return out;
 }
 
-bool StaffAccounts::password_matches(const std::string& name, const std::string& password) const {
+std::string StaffAccounts::login_hash(const std::string& name) const {
   auto& query = db_.cached(kPasswordHash).bind(1, name);
   std::string hash = query.step() ? query.text(0) : std::string();
   query.reset();
-  if (hash.empty()) {
-    verify_password(decoy_hash(), password);
-    return false;
-  }
-  return verify_password(hash, password);
+  return hash;
 }
 
 void StaffAccounts::set_password(const std::string& name, const std::string& password,

@@ -75,10 +75,9 @@ class StaffAccounts {
   // Every account, by name.
   std::vector<StaffMember> list() const;
   std::optional<StaffMember> find(const std::string& name) const;
-  // Whether `password` is the account's (an Argon2id check). Unknown and disabled accounts
-  // answer false after the same work as a wrong password, so the time taken does not tell
-  // whether a name exists.
-  bool password_matches(const std::string& name, const std::string& password) const;
+  // The password hash of an enabled account, "" for an unknown or disabled one: what a login
+  // checks with verify_login() (password_hash.h), outside the county lock.
+  std::string login_hash(const std::string& name) const;
   // A new password (`must_change`: the person must choose another at their next login);
   // ends the account's sessions. NotFound for no such account.
   void set_password(const std::string& name, const std::string& password, bool must_change,
