@@ -167,6 +167,11 @@ Markup actions_section(const StaffRequest& request, const json& detail) {
               request.t("办理", "Actions"), forms);
 }
 
+std::string department_name(const std::string& id) {
+  const DepartmentSource* source = find_department_source(id);
+  return source ? source->label : id;
+}
+
 Markup detail_body(const StaffRequest& request, const json& detail, const FormLabels& labels,
                    const Divisions& divisions, const HouseholdEntry* household) {
   Lang lang = request.lang;
@@ -188,8 +193,8 @@ Markup detail_body(const StaffRequest& request, const json& detail, const FormLa
   Markup measures;
   for (const auto& measure : detail["measures"])
     measures += html(
-        "<li>{} · {} · {} – {}{} · {}</li>", str(measure, "department"), str(measure, "kind"),
-        str(measure, "start"), str(measure, "end"),
+        "<li>{} · {} · {} – {}{} · {}</li>", department_name(str(measure, "department")),
+        str(measure, "kind"), str(measure, "start"), str(measure, "end"),
         measure.value("ongoing", false) ? html(" ({})", request.t("长期", "ongoing")) : raw(""),
         str(measure, "recorded_by"));
   Markup objections;
@@ -213,9 +218,10 @@ Markup detail_body(const StaffRequest& request, const json& detail, const FormLa
   }
   Markup warnings;
   for (const auto& warning : detail["warnings"])
-    warnings += html("<li>{} {} · {} · {}</li>", level_badge(lang, str(warning, "level")),
-                     warning_source_label(lang, str(warning, "source")),
-                     time_of_iso(str(warning, "created_at")), str(warning, "reason"));
+    warnings += html(
+        "<li>{} {} · {}{}</li>", level_badge(lang, str(warning, "level")),
+        warning_source_label(lang, str(warning, "source")), time_of_iso(str(warning, "created_at")),
+        str(warning, "reason").empty() ? raw("") : html(" · {}", str(warning, "reason")));
   std::string grid = str(detail, "grid");
   auto section = [&](const char* zh, const char* en, const Markup& items) {
     return items.text.empty() ? raw("") : html("<h3>{}</h3><ul>{}</ul>", request.t(zh, en), items);
@@ -230,8 +236,10 @@ Markup detail_body(const StaffRequest& request, const json& detail, const FormLa
       "<tbody>{}</tbody></table></div>{}{}{}{}</section>",
       request.t("农户", "Household"), str(detail, "household"),
       household && !household->head_name.empty() ? household->head_name : str(detail, "household"),
-      request.t("所在", "Where"), divisions.label(grid), request.t("状态", "State"),
-      state_badge(lang, str(detail, "state")),
+      request.t("所在", "Where"),
+      divisions.label(leading_parts(grid, 3)) + " · " +
+          (divisions.name(grid).empty() ? grid : divisions.name(grid)),
+      request.t("状态", "State"), state_badge(lang, str(detail, "state")),
       detail.value("conflict", false)
           ? html("<span class=\"badge overdue\">{}</span>", request.t("冲突", "conflict"))
           : raw(""),

@@ -8,6 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/store/grid_path.h"
+#include "county/department_sources.h"
 #include "web/dashboard.h"
 #include "web/form_labels.h"
 #include "web/household_index.h"
@@ -306,8 +307,11 @@ Markup case_section(const StaffRequest& request, const HouseholdView& view) {
                  str(detail, "id"), request.t("办理此监测对象", "Open the case"), steps);
     Markup measures;
     for (const auto& measure : detail["measures"])
-      measures += html("<li>{} · {} · {}–{}</li>", str(measure, "department"), str(measure, "kind"),
-                       str(measure, "start"), str(measure, "end"));
+      measures += html("<li>{} · {} · {}–{}</li>",
+                       find_department_source(str(measure, "department"))
+                           ? find_department_source(str(measure, "department"))->label
+                           : str(measure, "department"),
+                       str(measure, "kind"), str(measure, "start"), str(measure, "end"));
     if (!measures.text.empty())
       body += html("<h3>{}</h3><ul>{}</ul>", request.t("帮扶措施", "Measures"), measures);
   } else {
