@@ -215,3 +215,48 @@ TEST_CASE("enrollment tokens are made within scope and role, shown as text and Q
   auto sync = run_cli({"sync", "--db", phone.string()});
   CHECK(sync.exit_code != 0);
 }
+
+TEST_CASE("every page answers without a server error for every role, in both languages") {
+  CountyWithHouseholds county;
+  auto file = county.dir / "medical.csv";
+  write_file(file, "姓名,身份证号,参保状态,个人自付金额\n杨德明,640323196201051734,是,18000\n");
+  county.run({"import", "--source", "medical-insurance", "--file", file.string()});
+  county.serve();
+  std::vector<std::string> pages = {"/",
+                                    "/?area=640323.101",
+                                    "/?area=640323.101.200",
+                                    "/?area=640323.101.200.01",
+                                    "/households",
+                                    "/households?level=red&sort=name&order=desc",
+                                    "/households?state=open&overdue=1&conflicts=0&q=640323",
+                                    "/households/" + county.red,
+                                    "/households.csv?level=red",
+                                    "/cases",
+                                    "/cases?state=identified",
+                                    "/cases?state=dismissed&area=640323.101.200",
+                                    "/cases/" + county.case_id,
+                                    "/publicity?village=640323.101.200",
+                                    "/tasks",
+                                    "/tasks?kind=verify&overdue=1",
+                                    "/warnings",
+                                    "/warnings?source=department&status=closed",
+                                    "/devices",
+                                    "/imports",
+                                    "/imports/1",
+                                    "/password"};
+  for (const char* name : {"王芳", "李强", "马兰"}) {
+    StaffBrowser browser(county);
+    browser.log_in(name);
+    for (const auto& page : pages)
+      for (const char* lang : {"", "lang=en"}) {
+        std::string path = page;
+        if (*lang) path += (page.find('?') == std::string::npos ? "?" : "&") + std::string(lang);
+        auto answer = browser.get(path);
+        CAPTURE(name);
+        CAPTURE(path);
+        CHECK(answer.status < 500);
+        CHECK(answer.body.size() < 200 * 1024);
+      }
+  }
+  CHECK(county.server->log().find("dashboard_failed") == std::string::npos);
+}

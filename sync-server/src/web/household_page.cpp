@@ -290,13 +290,13 @@ Markup case_section(const StaffRequest& request, const HouseholdView& view) {
     Markup steps;
     for (const auto& step : detail["history"])
       steps += html(
-          "<li>{}{} · {}{} · {}{}</li>",
+          "<li>{}{} · {}{}{}{}</li>",
           str(step, "from").empty() ? raw("")
                                     : html("{} → ", case_state_label(lang, str(step, "from"))),
           case_state_label(lang, str(step, "to")), step.value("actor", json()),
           str(step, "role").empty() ? raw("")
                                     : html("（{}）", staff_or_device_role(lang, str(step, "role"))),
-          str(step, "on"),
+          str(step, "on").empty() ? raw("") : html(" · {}", str(step, "on")),
           str(step, "reason").empty() ? raw("") : html(" · {}", str(step, "reason")));
     body += html("<p>{} {}{} · <a href=\"/cases/{}\">{}</a></p><ol class=\"steps\">{}</ol>",
                  state_badge(lang, str(detail, "state")),

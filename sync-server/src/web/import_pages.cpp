@@ -107,7 +107,7 @@ void add_import_pages(Dashboard& dashboard, Router& router) {
       rows += html(
           "<tr><td><a href=\"/imports/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td>"
           "<td>{}</td>{}</tr>",
-          record.value("id", 0), time_of_iso(str(record, "started_at")),
+          record.value("id", 0), record.value("id", 0), time_of_iso(str(record, "started_at")),
           source_label(str(record, "source")), str(record, "file"), str(record, "actor"),
           counts_cells(record.value("counts", json::object())));
     Options sources;
