@@ -80,6 +80,8 @@ w.test('a red household goes from warning to assistance through the pages of thr
     const history = await officer.locator('table.data').first().textContent();
     for (const who of ['马兰', '李强', '王芳']) w.assert.match(history, new RegExp(who));
     await d.shot(officer, 'case-assisting', 'desktop');
+    await officer.goto(`${server.url}/publicity?village=${d.VILLAGE}`);
+    await d.shot(officer, 'publicity', 'desktop');
     await officer.goto(`${server.url}/cases`);
     await d.shot(officer, 'cases', 'desktop');
     await officer.goto(`${server.url}/tasks`);

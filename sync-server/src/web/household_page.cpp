@@ -226,20 +226,20 @@ Markup answers_section(const StaffRequest& request, const HouseholdView& view,
   Markup rows;
   for (const auto& field : fields) {
     auto op = latest.find({id, field});
-    rows += html("<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+    rows += html("<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"who\">{}</td></tr>",
                  view.labels.question(lang, field),
                  view.labels.value(lang, field, view.household["fields"][field]),
-                 op == latest.end() ? std::string() : str(op->second, "author"),
-                 op == latest.end() ? std::string() : time_of_iso(str(op->second, "time")));
+                 op == latest.end()
+                     ? std::string()
+                     : str(op->second, "author") + " · " + time_of_iso(str(op->second, "time")));
   }
   return html(
-      "<section id=\"answers\"><h2>{}</h2><div class=\"table-wrap\"><table class=\"data\">"
+      "<section id=\"answers\"><h2>{}</h2><div class=\"table-wrap\"><table class=\"data pairs\">"
       "<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}"
-      "</th><th scope=\"col\">{}</th></tr></thead><tbody>{}</tbody></table></div>"
-      "</section>",
+      "</th></tr></thead><tbody>{}</tbody></table></div></section>",
       request.t("当前信息", "Current answers"), request.t("问题", "Question"),
-      request.t("当前值", "Value"), request.t("最后修改人", "Changed by"),
-      request.t("修改时间", "When"), rows);
+      request.t("当前值", "Value"), request.t("最后修改（人 · 时间）", "Last changed (by · when)"),
+      rows);
 }
 
 Markup visits_section(const StaffRequest& request, const HouseholdView& view) {

@@ -2,6 +2,7 @@
 #include "web/layout.h"
 
 #include "web/form_data.h"
+#include "web/widgets.h"
 
 namespace doorstep::server::web {
 namespace {
@@ -101,7 +102,7 @@ HttpResponse Layout::page(const StaffRequest& request, const Page& page) const {
       request.staff.name, staff_role_label(lang, to_string(request.staff.role)),
       request.staff.scope, lang_switch_url(request.http, other), lang_code(other),
       pick(lang, "English", "中文"), csrf_field(request), pick(lang, "退出", "Log out"),
-      pick(lang, "主导航", "Main"), nav, page.title, page.body,
+      pick(lang, "主导航", "Main"), nav, page.title, labelled_tables(page.body),
       pick(lang, "防止返贫动态监测", "Monitoring against a return to poverty"), county_name_);
   return finish(std::move(document), page.status);
 }

@@ -1,6 +1,7 @@
 // Shared page pieces.
 #include "web/widgets.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include "core/monitoring/calendar.h"
@@ -32,18 +33,25 @@ std::string staff_or_device_role(Lang lang, const std::string& role) {
 
 std::string time_of_ms(int64_t ms) {
   if (ms <= 0) return "";
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
+  // China Standard Time (UTC+8, no daylight saving), the county's clock.
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000) + 8 * 3600;
+  std::tm local{};
+  gmtime_r(&seconds, &local);
   char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d", utc.tm_year + 1900, utc.tm_mon + 1,
-                utc.tm_mday, utc.tm_hour, utc.tm_min);
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d", local.tm_year + 1900,
+                local.tm_mon + 1, local.tm_mday, local.tm_hour, local.tm_min);
   return text;
 }
 
 std::string time_of_iso(const std::string& iso) {
-  if (iso.size() >= 16 && iso[10] == 'T') return iso.substr(0, 10) + " " + iso.substr(11, 5);
-  return iso;
+  std::tm utc{};
+  if (iso.size() < 19 || iso[10] != 'T' ||
+      std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &utc.tm_year, &utc.tm_mon, &utc.tm_mday,
+                  &utc.tm_hour, &utc.tm_min, &utc.tm_sec) != 6)
+    return iso;
+  utc.tm_year -= 1900;
+  utc.tm_mon -= 1;
+  return time_of_ms(static_cast<int64_t>(timegm(&utc)) * 1000);
 }
 
 std::string today_text() {
@@ -123,6 +131,65 @@ Markup text_field(const std::string& id, const std::string& label, const std::st
       "<div class=\"field\"><label for=\"{}\">{}</label>"
       "<input id=\"{}\" name=\"{}\" value=\"{}\"{}></div>",
       id, label, id, name, value, raw(extra_attributes));
+}
+
+namespace {
+
+// The text of `html` without its tags (entities kept: it stays valid in an attribute).
+std::string without_tags(const std::string& html) {
+  std::string out;
+  bool in_tag = false;
+  for (char c : html) {
+    if (c == '<') in_tag = true;
+    if (!in_tag) out.push_back(c == '"' ? ' ' : c);
+    if (c == '>') in_tag = false;
+  }
+  for (const char* arrow : {" ▲", " ▼"})  // a sorted column's mark
+    for (size_t at; (at = out.find(arrow)) != std::string::npos;)
+      out.erase(at, std::string(arrow).size());
+  size_t first = out.find_first_not_of(' '), last = out.find_last_not_of(' ');
+  return first == std::string::npos ? "" : out.substr(first, last - first + 1);
+}
+
+}  // namespace
+
+Markup labelled_tables(const Markup& page) {
+  const std::string& text = page.text;
+  Markup out;
+  size_t at = 0;
+  while (true) {
+    size_t head = text.find("<thead>", at);
+    if (head == std::string::npos) break;
+    size_t head_end = text.find("</thead>", head);
+    size_t body_end = text.find("</tbody>", head_end);
+    if (head_end == std::string::npos || body_end == std::string::npos) break;
+    std::vector<std::string> labels;
+    for (size_t th = text.find("<th", head + 7); th < head_end; th = text.find("<th", th + 3)) {
+      size_t open_end = text.find('>', th);
+      size_t close = text.find("</th>", open_end);
+      labels.push_back(without_tags(text.substr(open_end + 1, close - open_end - 1)));
+    }
+    out.text.append(text, at, head_end - at);
+    size_t column = 0, cursor = head_end;
+    while (true) {
+      size_t tr = text.find("<tr", cursor), td = text.find("<td", cursor);
+      size_t next = std::min(tr, td);
+      if (next == std::string::npos || next > body_end) break;
+      out.text.append(text, cursor, next + 3 - cursor);
+      if (next == tr) {
+        column = 0;
+      } else {
+        if (column < labels.size() && !labels[column].empty())
+          out.text += " data-label=\"" + labels[column] + "\"";
+        ++column;
+      }
+      cursor = next + 3;
+    }
+    out.text.append(text, cursor, body_end - cursor);
+    at = body_end;
+  }
+  out.text.append(text, at, std::string::npos);
+  return out;
 }
 
 Markup action_notice(const StaffRequest& request) {

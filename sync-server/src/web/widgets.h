@@ -24,9 +24,10 @@ Markup overdue_badge(Lang lang);
 // device role (grid-worker, village-leader).
 std::string staff_or_device_role(Lang lang, const std::string& role);
 
-// "2026-12-02 12:50" (UTC) of milliseconds since the epoch; "" for 0.
+// "2026-12-02 20:50" in China Standard Time (UTC+8: the county's clock, as monitoring::today())
+// of milliseconds since the epoch; "" for 0.
 std::string time_of_ms(int64_t ms);
-// "2026-12-02 12:50" of an ISO 8601 time ("2026-12-02T12:50:42.062Z"); the text as is otherwise.
+// The same of an ISO 8601 UTC time ("2026-12-02T12:50:42.062Z"); the text as is otherwise.
 std::string time_of_iso(const std::string& iso);
 // Today as YYYY-MM-DD (monitoring::today(): DOORSTEP_TODAY or the clock).
 std::string today_text();
@@ -47,6 +48,11 @@ Markup select_field(const std::string& id, const std::string& label, const std::
                     const Options& options, const std::string& selected);
 Markup text_field(const std::string& id, const std::string& label, const std::string& name,
                   const std::string& value, const std::string& extra_attributes = "");
+
+// `page` (markup of our own) with every cell of each table's body labelled by its column's
+// header (data-label="..."), so that on a phone's width a table reads as one card per row
+// (app.css) instead of scrolling sideways.
+Markup labelled_tables(const Markup& page);
 
 // The notice for ?msg=KEY after an action (a fixed set of keys; others show nothing).
 Markup action_notice(const StaffRequest& request);
