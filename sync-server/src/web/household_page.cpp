@@ -352,6 +352,14 @@ Markup case_section(const StaffRequest& request, const HouseholdView& view) {
               request.t("监测与帮扶", "Case, tasks and warnings"), body);
 }
 
+// At most 160 bytes of `text` (cut between UTF-8 characters), with "…" when cut.
+std::string shortened(std::string text) {
+  if (text.size() <= 160) return text;
+  size_t end = 160;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "…";
+}
+
 Markup history_section(const StaffRequest& request, const HouseholdView& view) {
   Lang lang = request.lang;
   Markup rows;
@@ -363,9 +371,9 @@ Markup history_section(const StaffRequest& request, const HouseholdView& view) {
     rows += html("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                  time_of_iso(str(op, "time")), str(op, "author"), str(op, "type"),
                  view.labels.question(lang, str(op, "field")), str(op, "kind"),
-                 op["value"].is_object() || op["value"].is_array()
-                     ? op["value"].dump(-1, ' ', false, json::error_handler_t::replace)
-                     : view.labels.value(lang, str(op, "field"), op["value"]));
+                 shortened(op["value"].is_object() || op["value"].is_array()
+                               ? op["value"].dump(-1, ' ', false, json::error_handler_t::replace)
+                               : view.labels.value(lang, str(op, "field"), op["value"])));
   }
   return html(
       "<section id=\"history\"><h2>{}</h2><details><summary>{}</summary>"

@@ -172,12 +172,15 @@ Markup labelled_tables(const Markup& page) {
     out.text.append(text, at, head_end - at);
     size_t column = 0, cursor = head_end;
     while (true) {
-      size_t tr = text.find("<tr", cursor), td = text.find("<td", cursor);
-      size_t next = std::min(tr, td);
+      size_t tr = text.find("<tr", cursor), td = text.find("<td", cursor),
+             th = text.find("<th", cursor);
+      size_t next = std::min({tr, td, th});
       if (next == std::string::npos || next > body_end) break;
       out.text.append(text, cursor, next + 3 - cursor);
       if (next == tr) {
         column = 0;
+      } else if (next == th) {
+        ++column;  // a row's header cell (the division, the question) keeps its own text
       } else {
         if (column < labels.size() && !labels[column].empty())
           out.text += " data-label=\"" + labels[column] + "\"";
