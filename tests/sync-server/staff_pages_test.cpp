@@ -212,6 +212,21 @@ TEST_CASE("enrollment tokens are made within scope and role, shown as text and Q
   auto revoked = township.post("/devices/" + device + "/revoke", {{"csrf", token}});
   CHECK(revoked.status == 303);
   CHECK_FALSE(phone_device()["revoked"].is_null());
+  // The county's own replica is never revoked from the dashboard.
+  const json all = json::parse(county.run({"device", "list", "--json"}));
+  for (const auto& entry : all)
+    if (entry["role"] == "county") {
+      StaffBrowser officer(county);
+      officer.log_in("王芳");
+      CHECK(officer
+                .post("/devices/" + entry["id"].get<std::string>() + "/revoke",
+                      {{"csrf", officer.csrf()}})
+                .status == 403);
+      CHECK(entry["revoked"].is_null());
+    }
+  const json after = json::parse(county.run({"device", "list", "--json"}));
+  for (const auto& entry : after)
+    if (entry["role"] == "county") CHECK(entry["revoked"].is_null());
   auto sync = run_cli({"sync", "--db", phone.string()});
   CHECK(sync.exit_code != 0);
 }

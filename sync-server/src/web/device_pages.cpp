@@ -76,7 +76,7 @@ Markup token_form(const StaffRequest& request, const Divisions& divisions) {
       scopes.push_back(
           {path, division_level_label(lang, info.second) + " · " + divisions.label(path)});
   return html(
-      "<form method=\"post\" action=\"/devices/tokens\" class=\"card action\">{}<h2>{}</h2>"
+      "<form method=\"post\" action=\"/devices/tokens\" class=\"card action bounded\">{}<h2>{}</h2>"
       "<p class=\"hint\">{}</p>{}{}{}<button type=\"submit\" class=\"primary\">{}</button></form>",
       csrf_field(request), request.t("新设备登记码", "New enrollment token"),
       request.t("登记码只能使用一次，在有效期内由设备扫码或输入。",
@@ -99,8 +99,10 @@ void add_device_pages(Dashboard& dashboard, Router& router) {
     json devices;
     std::map<std::string, DeviceActivity> activity;
     Divisions divisions;
+    std::string own;
     {
       auto guard = dashboard.county().lock();
+      own = dashboard.county().authority().store().identity().device_id;
       const json all = dashboard.county().authority().devices();
       devices = all;
       activity = activity_of(dashboard.county().authority().store().database());
@@ -116,7 +118,8 @@ void add_device_pages(Dashboard& dashboard, Router& router) {
       bool revoked = !device["revoked"].is_null();
       const DeviceActivity& seen = activity[id];
       Markup action;
-      if (!revoked && may_manage(request))
+      // The county's own replica is not revoked from here: it signs the county's record.
+      if (!revoked && may_manage(request) && id != own)
         action = html(
             "<form method=\"post\" action=\"/devices/{}/revoke\" class=\"inline\" "
             "data-confirm>{}<button type=\"submit\" class=\"danger\" aria-label=\"{} {}\">"
@@ -226,6 +229,10 @@ void add_device_pages(Dashboard& dashboard, Router& router) {
       if (str(device, "id") == id) found = &device;
     if (!found || !request.in_scope(str(*found, "scope")))
       throw Error(ErrorCode::NotFound, "no such device");
+    if (id == county.store().identity().device_id)
+      throw Error(ErrorCode::OutOfScope,
+                  request.t("县级数据库自身的设备不能在这里吊销。",
+                            "The county's own replica cannot be revoked here."));
     county.revoke_device(id);
     StaffAccounts(county.store().database())
         .record_action(request.staff, "device_revoked", id,

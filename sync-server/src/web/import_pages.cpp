@@ -116,7 +116,8 @@ void add_import_pages(Dashboard& dashboard, Router& router) {
     Markup body = action_notice(request);
     body += html(
         "<form method=\"post\" action=\"/imports\" enctype=\"multipart/form-data\" "
-        "class=\"card action\">{}<h2>{}</h2>{}<div class=\"field\"><label for=\"i-file\">{}</label>"
+        "class=\"card action bounded\">{}<h2>{}</h2>{}<div class=\"field\"><label "
+        "for=\"i-file\">{}</label>"
         "<input type=\"file\" id=\"i-file\" name=\"file\" accept=\".csv,text/csv\" required></div>"
         "<div class=\"field check\"><input type=\"checkbox\" id=\"i-dry\" name=\"dry_run\" "
         "value=\"1\"><label for=\"i-dry\">{}</label></div>"
