@@ -55,20 +55,25 @@ Markup counts_cells(const json& counts) {
       counts.value("unmatched", json()), counts.value("warnings_created", json()));
 }
 
+std::string line_label(const StaffRequest& request, const json& line) {
+  std::string number = line.is_number() ? line.dump() : "?";
+  return request.lang == Lang::Zh ? "第 " + number + " 行" : "line " + number;
+}
+
 Markup report_body(const StaffRequest& request, const json& report) {
   Markup invalid;
   if (report.contains("invalid") && report["invalid"].is_array())
     for (const auto& row : report["invalid"])
-      invalid += html("<li>{} {}：{}</li>", request.t("第", "line"), row.value("line", json()),
+      invalid += html("<li>{}：{}</li>", line_label(request, row.value("line", json())),
                       str(row, "reason"));
   Markup warnings;
   if (report.contains("warnings") && report["warnings"].is_array())
     for (const auto& row : report["warnings"])
-      warnings +=
-          html("<li>{} {} · <a href=\"/households/{}\">{}</a> · {}</li>", request.t("第", "line"),
-               row.value("line", json()), str(row, "household"), str(row, "household"),
-               row.value("created", false) ? request.t("新预警", "new warning")
-                                           : request.t("已有预警", "warned before"));
+      warnings += html("<li>{} · <a href=\"/households/{}\">{}</a> · {}</li>",
+                       line_label(request, row.value("line", json())), str(row, "household"),
+                       str(row, "household"),
+                       row.value("created", false) ? request.t("新预警", "new warning")
+                                                   : request.t("已有预警", "warned before"));
   return html(
       "<dl class=\"facts\"><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{} ({})</dd><dt>{}</dt><dd>{}</dd>"
       "<dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd>"
@@ -162,7 +167,7 @@ void add_import_pages(Dashboard& dashboard, Router& router) {
     }
     Markup body = action_notice(request);
     body += html("<p class=\"lead\">{} · {} · {}</p>", time_of_iso(str(record, "started_at")),
-                 str(record, "actor"), str(record, "status"));
+                 str(record, "actor"), status_label(request.lang, str(record, "status")));
     if (record.contains("report") && record["report"].is_object() && !record["report"].empty())
       body += report_body(request, record["report"]);
     if (!str(record, "error").empty())
