@@ -221,6 +221,17 @@ const Identity& Store::identity() const {
   return impl_->identity;
 }
 
+void Store::set_acting_person(const std::string& name) {
+  if (name.size() > 256 || name.find_first_of("\r\n") != std::string::npos)
+    throw Error(ErrorCode::InvalidArgument,
+                "an acting person's name must be one line of at most 256 bytes");
+  impl_->acting_person = name;
+}
+
+const std::string& Store::acting_person() const {
+  return impl_->acting_person;
+}
+
 const std::filesystem::path& Store::path() const {
   return impl_->path;
 }
@@ -359,7 +370,7 @@ bool Store::Impl::commit_local(const std::function<void(LocalChange&)>& build) {
   sync::Change change;
   change.origin = identity.device_id;
   change.seq = seq;
-  change.author = identity.name;
+  change.author = author();
   change.household = local.household;
   change.grid = local.grid;
   change.ops = std::move(local.ops);

@@ -204,6 +204,17 @@ class Store {
   const Identity& identity() const;
   const std::filesystem::path& path() const;
 
+  // ---- a person acting through this replica ----
+  // The county's staff work in the county's own replica (the dashboard): while a name is set,
+  // the changes this store writes carry it as their author's display name (their origin and
+  // signature stay this device's), and the monitoring records that name who acted (a
+  // warning's created_by, a case step's actor, a measure's recorded_by, an objection's by
+  // and settled_by) name it. Role checks stay those of the device: the caller checks the
+  // person's. "" restores this device's user. InvalidArgument for a name over 256 bytes or
+  // of several lines.
+  void set_acting_person(const std::string& name);
+  const std::string& acting_person() const;
+
   // ---- trust store: device id -> public key, used to verify changes on apply ----
   void trust_device(const std::string& name, const crypto::PublicKey& key);
   std::optional<crypto::PublicKey> trusted_key(const std::string& device_id) const;

@@ -41,6 +41,12 @@ struct Store::Impl {
   std::optional<crypto::DeviceKey> key;
   std::optional<sync::ChangeLimits> limits;  // loaded on first use (Store::change_limits)
   Store::Classifier classifier;              // unset until the layer that knows forms sets it
+  std::string acting_person;                 // Store::set_acting_person; "" = the device's user
+
+  // Who the changes being written are by: the acting person, else the device's user.
+  const std::string& author() const {
+    return acting_person.empty() ? identity.name : acting_person;
+  }
 
   const crypto::DeviceKey& device_key();
   // Runs `build` inside a write transaction; if it added ops, signs and appends them as

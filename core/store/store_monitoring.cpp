@@ -561,8 +561,7 @@ void monitor_visit(Store::Impl& impl, LocalChange& local, const RecordRow& house
     if (text_of(task, "status") != "open")
       throw Error(ErrorCode::Conflict,
                   "task " + visit.task + " is " + text_of(task, "status") + ", not open");
-    json result = {
-        {"visit", visit_id}, {"date", view.today.to_string()}, {"by", impl.identity.name}};
+    json result = {{"visit", visit_id}, {"date", view.today.to_string()}, {"by", impl.author()}};
     if (text_of(task, "kind") == "verify") {
       if (visit.verdict != "confirmed" && visit.verdict != "dismissed")
         throw Error(ErrorCode::InvalidArgument,
@@ -592,7 +591,7 @@ void monitor_visit(Store::Impl& impl, LocalChange& local, const RecordRow& house
   input.level = level;
   input.rules = rule_ids(*risk);
   input.created_at = iso_now();
-  input.created_by = impl.identity.name;
+  input.created_by = impl.author();
   input.date = view.today.to_string();
   raise_into(impl, view, local, household, input);
 }
@@ -642,7 +641,7 @@ json Store::add_application(const std::string& household_id, const std::string& 
     input.level = level_of(*impl_, household.id);
     input.reason = reason;
     input.created_at = iso_now();
-    input.created_by = impl_->identity.name;
+    input.created_by = impl_->author();
     input.date = view.today.to_string();
     out = raise_into(*impl_, view, local, household, input);
   });
@@ -681,7 +680,7 @@ json Store::raise_warning(const WarningRequest& request) {
     input.values = request.values;
     input.prefill = request.prefill;
     input.created_at = iso_now();
-    input.created_by = impl_->identity.name;
+    input.created_by = impl_->author();
     input.date = view.today.to_string();
     json raised = raise_into(*impl_, view, local, household, input);
     if (raised.is_null()) {
@@ -915,7 +914,7 @@ json Store::advance_case(const std::string& case_id, const CaseAdvance& request)
   if (acting > own)
     throw Error(ErrorCode::OutOfScope, std::string("this device is a ") + mon::to_string(own) +
                                            "; it cannot act as a " + mon::to_string(acting));
-  std::string actor = request.actor.empty() ? impl_->identity.name : request.actor;
+  std::string actor = request.actor.empty() ? impl_->author() : request.actor;
   check_text(actor, "--actor", 256, true);
   check_text(request.reason, "--reason", 2000, false);
   impl_->commit_local([&](LocalChange& local) {
@@ -1025,7 +1024,7 @@ std::string Store::object_case(const std::string& case_id, const std::string& te
                                const std::string& by) {
   check_text(text, "--text", 2000, true);
   check_text(by, "the objection's author", 256, false);
-  std::string author = by.empty() ? impl_->identity.name : by;
+  std::string author = by.empty() ? impl_->author() : by;
   std::string id;
   impl_->commit_local([&](LocalChange& local) {
     MonitoringView view(*impl_);
@@ -1070,7 +1069,7 @@ void Store::settle_objection(const std::string& objection_id, const std::string&
     local.grid = row->grid;
     set_field(*impl_, local, "objection", objection_id, "status", "settled");
     set_field(*impl_, local, "objection", objection_id, "note", note);
-    set_field(*impl_, local, "objection", objection_id, "settled_by", impl_->identity.name);
+    set_field(*impl_, local, "objection", objection_id, "settled_by", impl_->author());
   });
 }
 
@@ -1107,7 +1106,7 @@ std::string Store::add_measure(const std::string& case_id, const MeasureInput& m
                    {"kind", measure.kind},
                    {"start", measure.start},
                    {"ongoing", measure.ongoing},
-                   {"recorded_by", impl_->identity.name},
+                   {"recorded_by", impl_->author()},
                    {"date", view.today.to_string()}};
     if (!measure.end.empty()) fields["end"] = measure.end;
     if (!measure.note.empty()) fields["note"] = measure.note;
@@ -1153,7 +1152,7 @@ json Store::monitor() {
       input.reason = "the step after " + state.state + " was due on " +
                      (due ? due->to_string() : std::string("?")) + " and is not done";
       input.created_at = iso_now();
-      input.created_by = impl_->identity.name;
+      input.created_by = impl_->author();
       input.date = view.today.to_string();
       json out = raise_into(*impl_, view, local, household, input);
       if (!out.is_null()) escalations.push_back(out["warning"]);
@@ -1199,7 +1198,7 @@ json Store::monitor() {
       input.level = text_of(risk, "level");
       input.rules = rule_ids(risk);
       input.created_at = sync::to_iso8601(wall);
-      input.created_by = impl_->identity.name;
+      input.created_by = impl_->author();
       input.date = view.today.to_string();
       json out = raise_into(*impl_, view, local, household, input);
       if (!out.is_null()) raised.push_back(out["warning"]);

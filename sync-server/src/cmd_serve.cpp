@@ -70,7 +70,10 @@ int run_serve(const std::vector<std::string>& argv) {
                   {"timeout", true},
                   {"max-connections", true},
                   {"max-body-memory", true},
-                  {"monitor-every", true}});
+                  {"monitor-every", true},
+                  {"web-root", true},
+                  {"session-idle", true},
+                  {"session-max", true}});
   args.expect_at_most(0);
   std::filesystem::path data = args.required("data");
   if (!std::filesystem::exists(data / "county.json"))
@@ -133,9 +136,25 @@ int run_serve(const std::vector<std::string>& argv) {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
   }
+  web::DashboardOptions dashboard;
+  if (auto root = args.value("web-root")) {
+    if (!std::filesystem::is_directory(*root))
+      throw cli::UsageError("serve", "--web-root '" + *root + "' is not a folder");
+    dashboard.web_root = *root;
+  }
+  auto seconds_of = [](const std::string& option, const std::string& text) {
+    auto duration = parse_duration(option, text);
+    if (duration.count() < 1000) throw cli::UsageError("serve", option + " must be at least 1s");
+    return static_cast<int64_t>(duration.count() / 1000);
+  };
+  if (args.has("session-idle"))
+    dashboard.sessions.idle_seconds = seconds_of("--session-idle", args.required("session-idle"));
+  if (args.has("session-max"))
+    dashboard.sessions.absolute_seconds = seconds_of("--session-max", args.required("session-max"));
   AccessLog log(stderr);
+  dashboard.log = &log;
   std::string fingerprint = certificate_fingerprint(config.certificate_pem);
-  CountyApi api(data, fingerprint);
+  CountyApi api(data, fingerprint, dashboard);
   HttpsServer server(config, api.router(), api.metrics(), log);
   std::string host =
       config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
@@ -158,7 +177,8 @@ const cli::CommandRegistration kServe({
     "usage: doorstep-server serve --data DIR [--listen HOST:PORT] [--cert FILE --key FILE]\n"
     "                             [--threads N] [--workers N] [--timeout SECONDS]\n"
     "                             [--max-connections N] [--max-body-memory MIB]\n"
-    "                             [--monitor-every DURATION]\n"
+    "                             [--monitor-every DURATION] [--web-root DIR]\n"
+    "                             [--session-idle DURATION] [--session-max DURATION]\n"
     "\n"
     "Serves the county in DIR over HTTPS (TLS 1.2 or newer). --listen defaults to\n"
     "127.0.0.1:8443 (port 0 picks a free one). Without --cert/--key the server uses\n"
@@ -180,7 +200,12 @@ const cli::CommandRegistration kServe({
     "steps, warnings of red or yellow households without a case) when the server starts\n"
     "and then every DURATION (30s, 10m, 1h; default 1h; 0 turns it off), on a thread and\n"
     "a database connection of its own, logging one \"monitoring_sweep\" line with its\n"
-    "counts each time.",
+    "counts each time.\n"
+    "The staff web dashboard is served on the same address (open the URL in a browser; make\n"
+    "logins with `staff add`). --web-root DIR serves its assets (CSS, JavaScript) from DIR\n"
+    "instead of the copies built into the program, for developing them. A staff session\n"
+    "ends after --session-idle without a request (default 1h) and --session-max after the\n"
+    "login (default 12h).",
     run_serve,
 });
 

@@ -1,8 +1,8 @@
 // CountyApi: the production request handler of `doorstep-server serve` for one county data
 // folder, without sockets: the county (CountyContext), the metrics and the Router with every
-// route. `serve` hands router() to the HTTPS transport; tests and fuzz targets call
-// router().handle() in-process (with parse_http_request() from http/request_parser.h to turn
-// raw request bytes into an HttpRequest).
+// route, the staff dashboard's pages among them. `serve` hands router() to the HTTPS transport;
+// tests and fuzz targets call router().handle() in-process (with parse_http_request() from
+// http/request_parser.h to turn raw request bytes into an HttpRequest).
 //
 // Ownership: owns all three; router() is valid while the CountyApi lives. Thread-safety: as
 // Router (handle() from many threads). Failure: the constructor throws doorstep::Error
@@ -10,19 +10,22 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "county/county_context.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "web/dashboard.h"
 
 namespace doorstep::server {
 
 class CountyApi {
  public:
   // `server_fingerprint`: hex SHA-256 of the TLS certificate the server presents (signed
-  // requests are bound to it).
-  CountyApi(const std::filesystem::path& data_dir, std::string server_fingerprint);
+  // requests are bound to it). `dashboard`: the staff web dashboard's settings (web/dashboard.h).
+  CountyApi(const std::filesystem::path& data_dir, std::string server_fingerprint,
+            web::DashboardOptions dashboard = {});
   CountyApi(const CountyApi&) = delete;
   CountyApi& operator=(const CountyApi&) = delete;
 
@@ -34,6 +37,7 @@ class CountyApi {
   Metrics metrics_;
   CountyContext county_;
   Router router_;
+  std::unique_ptr<web::Dashboard> dashboard_;
 };
 
 }  // namespace doorstep::server

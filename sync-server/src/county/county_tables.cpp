@@ -18,7 +18,7 @@ constexpr const char* kSetSchemaVersion =
     "ON CONFLICT (id) DO UPDATE SET version = excluded.version";
 
 // Migration N brings the version from N-1 to N. Append; never edit a released one.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     // 1: the ack of each pushed batch, in the transaction of the changes it answers (a
     // server before these migrations created it on its own: IF NOT EXISTS).
     R"sql(
@@ -67,6 +67,48 @@ CREATE TABLE department_imports (
   encoding TEXT NOT NULL,
   counts TEXT NOT NULL,           -- {"rows", "matched", ...} JSON
   report TEXT NOT NULL            -- the import's JSON report ('{}' until it ends)
+);
+)sql",
+    // 5: the staff of the web dashboard (web/staff_accounts.h, web/staff_sessions.h): their
+    // accounts with Argon2id password hashes, server-side sessions (only the SHA-256 of each
+    // session id is kept), failed logins (lockout and the per-address limit) and the staff's
+    // actions that are not ops of the county record (tokens made, devices revoked).
+    R"sql(
+CREATE TABLE staff_accounts (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL,             -- county | township | village
+  scope TEXT NOT NULL,            -- a division of the county: its grid path prefix
+  password_hash TEXT NOT NULL,    -- Argon2id, encoded ($argon2id$v=19$m=..,t=..,p=..$SALT$HASH)
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,    -- unix seconds
+  password_changed_at INTEGER NOT NULL,
+  disabled_at INTEGER,
+  last_login_at INTEGER
+);
+CREATE TABLE staff_sessions (
+  id_hash TEXT PRIMARY KEY,       -- hex SHA-256 of the session id the cookie carries
+  staff TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  seen_at INTEGER NOT NULL,
+  peer TEXT NOT NULL
+);
+CREATE INDEX staff_sessions_by_staff ON staff_sessions (staff);
+CREATE TABLE staff_login_failures (
+  at INTEGER NOT NULL,
+  name TEXT NOT NULL,             -- the name as typed (an account or not)
+  address TEXT NOT NULL           -- the client's IP address
+);
+CREATE INDEX staff_login_failures_by_name ON staff_login_failures (name, at);
+CREATE INDEX staff_login_failures_by_address ON staff_login_failures (address, at);
+CREATE TABLE staff_actions (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  staff TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,           -- token_created | device_revoked | import
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL            -- JSON
 );
 )sql",
 };

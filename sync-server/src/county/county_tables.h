@@ -1,7 +1,9 @@
 // The server's own tables in the county store's file (DIR/county.db): what must commit in the
 // same transaction as the changes it derives from — the ack of each pushed batch
 // (server_pushed_batch) and the county's risk level of each household (county_risk) — and the
-// record of each department data import (department_imports, import_records.h). The
+// record of each department data import (department_imports, import_records.h), and the
+// dashboard's staff accounts, sessions, failed logins and actions (migration 5,
+// web/staff_accounts.h). The
 // core store owns the file's schema (PRAGMA user_version); these tables have numbered
 // migrations of their own, tracked in the one-row table server_schema.
 //

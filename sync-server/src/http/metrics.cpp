@@ -100,6 +100,16 @@ void Metrics::count_tls_failure() {
   ++tls_failures_;
 }
 
+void Metrics::count_staff_login(const std::string& outcome) {
+  std::lock_guard lock(mutex_);
+  ++staff_logins_[outcome];
+}
+
+void Metrics::count_staff_lockout() {
+  std::lock_guard lock(mutex_);
+  ++staff_lockouts_;
+}
+
 uint64_t Metrics::requests(const std::string& route, int status) const {
   std::lock_guard lock(mutex_);
   auto it = requests_.find({route, status});
@@ -154,6 +164,14 @@ std::string Metrics::render() const {
          "because the server served its maximum.\n"
          "# TYPE doorstep_connections_refused_total counter\n"
       << "doorstep_connections_refused_total " << refused_connections_ << "\n";
+  out << "# HELP doorstep_staff_logins_total Dashboard logins, by outcome.\n"
+         "# TYPE doorstep_staff_logins_total counter\n";
+  for (const auto& [outcome, count] : staff_logins_)
+    out << "doorstep_staff_logins_total{outcome=\"" << label(outcome) << "\"} " << count << "\n";
+  out << "# HELP doorstep_staff_lockouts_total Staff accounts locked out by repeated failed "
+         "logins.\n"
+         "# TYPE doorstep_staff_lockouts_total counter\n"
+      << "doorstep_staff_lockouts_total " << staff_lockouts_ << "\n";
   return out.str();
 }
 

@@ -34,6 +34,10 @@ class Metrics {
   // Request body memory reserved (positive) or given back (negative), in bytes.
   void body_memory_changed(int64_t delta);
   void count_refused_connection();
+  // Dashboard logins by outcome (ok | wrong | locked_out | address_limited), and the accounts
+  // locked out by repeated failures.
+  void count_staff_login(const std::string& outcome);
+  void count_staff_lockout();
 
   uint64_t requests(const std::string& route, int status) const;
   uint64_t changes_ingested() const;
@@ -58,6 +62,8 @@ class Metrics {
   uint64_t tls_failures_ = 0;
   int64_t body_bytes_ = 0;
   uint64_t refused_connections_ = 0;
+  std::map<std::string, uint64_t> staff_logins_;
+  uint64_t staff_lockouts_ = 0;
 };
 
 }  // namespace doorstep::server
