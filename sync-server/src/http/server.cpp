@@ -552,6 +552,21 @@ HttpsServer::HttpsServer(ServerConfig config, const Router& router, Metrics& met
     : impl_(std::make_shared<Impl>(std::move(config), router, metrics, log)) {
   impl_->configure_tls();
   impl_->bind();
+  // SIGTERM and SIGINT are caught from here on, before anyone is told the port: a signal
+  // that arrives before run() waits in the signal set and stops the server as soon as it
+  // runs, instead of killing the process.
+  if (impl_->config.handle_signals) {
+    // The handler holds the server weakly: a server destroyed without running leaks nothing.
+    impl_->signals.add(SIGINT);
+    impl_->signals.add(SIGTERM);
+    impl_->signals.async_wait(
+        [weak = std::weak_ptr<Impl>(impl_)](beast::error_code ec, int signal) {
+          auto impl = weak.lock();
+          if (ec || !impl) return;
+          impl->log.event("info", "signal", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+          impl->begin_shutdown();
+        });
+  }
 }
 
 HttpsServer::~HttpsServer() {
@@ -568,15 +583,6 @@ void HttpsServer::stop() {
 
 void HttpsServer::run() {
   auto impl = impl_;
-  if (impl->config.handle_signals) {
-    impl->signals.add(SIGINT);
-    impl->signals.add(SIGTERM);
-    impl->signals.async_wait([impl](beast::error_code ec, int signal) {
-      if (ec) return;
-      impl->log.event("info", "signal", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
-      impl->begin_shutdown();
-    });
-  }
   impl->accept();
   // A handler that throws (it should not: each answers its own failures) costs its
   // connection, never the server: the exception is logged and the thread runs on.
