@@ -285,3 +285,29 @@ TEST_CASE("assets are the server's own, with an ETag, a year's cache for their v
   write_file(root / "app.css", "body { color: blue }\n");
   CHECK(browser.get("/static/app.css").body == "body { color: blue }\n");
 }
+
+TEST_CASE(
+    "answers outside the pages carry the security headers too: a 404, an asset not found, "
+    "the API's JSON") {
+  StaffCounty county;
+  county.serve();
+  StaffBrowser browser(county);
+  auto check_default_headers = [](const WebAnswer& answer) {
+    CHECK(answer.header("content-security-policy") ==
+          "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+    CHECK(answer.header("x-content-type-options") == "nosniff");
+    CHECK(answer.header("referrer-policy") == "no-referrer");
+    CHECK(answer.header("x-frame-options") == "DENY");
+  };
+  auto unknown = browser.get("/no-such-page");
+  CHECK(unknown.status == 404);
+  check_default_headers(unknown);
+  auto asset = browser.get("/static/nothing.js");
+  CHECK(asset.status == 404);
+  check_security_headers(asset);
+  auto api = browser.get("/v1/summary");
+  CHECK(api.status == 401);
+  check_default_headers(api);
+  // A page keeps its own policy, not the default.
+  check_security_headers(browser.get("/login"));
+}
