@@ -31,14 +31,6 @@ std::string str(const json& object, const char* name) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-std::string area_of(const StaffRequest& request) {
-  std::string area = request.query("area");
-  if (area.empty()) return request.staff.scope;
-  store::validate_grid_scope(area);
-  if (!request.in_scope(area)) throw Error(ErrorCode::NotFound, "area outside the scope");
-  return area;
-}
-
 // The case's detail if its household is within the staff member's scope; NotFound otherwise,
 // the same answer as for a case that does not exist. Under the county lock.
 json case_in_scope(Dashboard& dashboard, const StaffRequest& request, const std::string& id) {
@@ -268,7 +260,7 @@ HttpResponse done(const std::string& id, const char* msg) {
 void add_case_pages(Dashboard& dashboard, Router& router) {
   dashboard.add_page(router, "GET", "/cases", [&dashboard](StaffRequest& request) {
     Lang lang = request.lang;
-    std::string area = area_of(request);
+    std::string area = request.area();
     std::string state = request.query("state");
     if (!state.empty() && !mon::case_state_from_string(state))
       throw Error(ErrorCode::InvalidArgument, "state '" + state + "' is not a case state");

@@ -27,14 +27,6 @@ std::string str(const json& object, const char* name) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-std::string area_of(const StaffRequest& request) {
-  std::string area = request.query("area");
-  if (area.empty()) return request.staff.scope;
-  store::validate_grid_scope(area);
-  if (!request.in_scope(area)) throw Error(ErrorCode::NotFound, "area outside the scope");
-  return area;
-}
-
 // The department of a department-data warning (its trigger begins "department:SOURCE|").
 std::string department_of(const json& warning) {
   std::string trigger = str(warning, "trigger");
@@ -83,7 +75,7 @@ CountRows rows_of(const std::map<std::string, std::pair<int64_t, int64_t>>& coun
 void add_queue_pages(Dashboard& dashboard, Router& router) {
   dashboard.add_page(router, "GET", "/tasks", [&dashboard](StaffRequest& request) {
     Lang lang = request.lang;
-    std::string area = area_of(request);
+    std::string area = request.area();
     std::string kind = request.query("kind");
     bool overdue = request.query("overdue") == "1";
     size_t page = page_number(request);
@@ -174,7 +166,7 @@ void add_queue_pages(Dashboard& dashboard, Router& router) {
 
   dashboard.add_page(router, "GET", "/warnings", [&dashboard](StaffRequest& request) {
     Lang lang = request.lang;
-    std::string area = area_of(request);
+    std::string area = request.area();
     std::string source = request.query("source");
     std::string status = request.query("status");
     if (!status.empty() && status != "open" && status != "closed")

@@ -1,6 +1,7 @@
 // StaffRequest's accessors.
 #include "web/staff_request.h"
 
+#include "core/common/error.h"
 #include "core/store/grid_path.h"
 
 namespace doorstep::server::web {
@@ -17,6 +18,14 @@ std::string StaffRequest::field(const std::string& name) const {
 
 bool StaffRequest::in_scope(const std::string& grid) const {
   return store::grid_within(grid, staff.scope);
+}
+
+std::string StaffRequest::area() const {
+  std::string area = query("area");
+  if (area.empty()) return staff.scope;
+  store::validate_grid_scope(area);
+  if (!in_scope(area)) throw Error(ErrorCode::NotFound, "area outside the scope");
+  return area;
 }
 
 }  // namespace doorstep::server::web

@@ -33,6 +33,9 @@ struct StaffRequest {
   const char* t(const char* zh, const char* en) const { return pick(lang, zh, en); }
   // Whether `grid` (a grid path or a prefix) lies within the staff member's scope.
   bool in_scope(const std::string& grid) const;
+  // The `area` query parameter, checked as a grid path; the staff member's scope when absent.
+  // An area outside the scope is Error(NotFound), answered as a page that does not exist.
+  std::string area() const;
   bool at_least(StaffRole role) const { return staff.role >= role; }
 };
 
