@@ -40,6 +40,15 @@ void subproof(std::span<const Digest> leaves, uint64_t m, bool whole, std::vecto
   }
 }
 
+// RFC 9162's step after hashing in a left sibling: right-shift both until fn is a right child
+// or the root of its subtree.
+void shift_to_right_child(uint64_t& fn, uint64_t& sn) {
+  while ((fn & 1) == 0 && fn != 0) {
+    fn >>= 1;
+    sn >>= 1;
+  }
+}
+
 }  // namespace
 
 Digest leaf_hash(std::string_view leaf) {
@@ -85,10 +94,7 @@ bool verify_inclusion(uint64_t index, uint64_t size, const Digest& leaf,
     if (sn == 0) return false;
     if ((fn & 1) != 0 || fn == sn) {
       r = node_hash(p, r);
-      while ((fn & 1) == 0 && fn != 0) {
-        fn >>= 1;
-        sn >>= 1;
-      }
+      shift_to_right_child(fn, sn);
     } else {
       r = node_hash(r, p);
     }
@@ -130,10 +136,7 @@ bool verify_consistency(uint64_t old_size, uint64_t new_size, const Digest& old_
     if ((fn & 1) != 0 || fn == sn) {
       fr = node_hash(c, fr);
       sr = node_hash(c, sr);
-      while ((fn & 1) == 0 && fn != 0) {
-        fn >>= 1;
-        sn >>= 1;
-      }
+      shift_to_right_child(fn, sn);
     } else {
       sr = node_hash(sr, c);
     }

@@ -41,7 +41,7 @@ std::optional<uint64_t> content_length_of(const Parser& parser) {
   return length ? std::optional<uint64_t>(*length) : std::nullopt;
 }
 
-// `response` as a Beast message, with the security headers every answer carries unless it
+// `response` as a Beast message, with the security headers every refusal carries unless it
 // sets its own; an answer to HEAD (head_content_length set) carries the
 // GET answer's Content-Length and no body. Never throws: if the message cannot be built
 // (a header value Beast refuses), the last-resort 500.
@@ -51,14 +51,17 @@ inline http::response<http::string_body> to_beast(const HttpResponse& response,
     http::response<http::string_body> message{static_cast<http::status>(from.status), 11};
     message.set(http::field::server, "doorstep-server");
     message.set(http::field::content_type, from.content_type);
-    // Every answer, the JSON API's, a 404 for an unknown URL and the last-resort 500 included,
-    // carries the security headers; the dashboard's pages set their own, stricter-fitting
-    // policy over these defaults.
-    message.set("content-security-policy",
-                "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
-    message.set("x-content-type-options", "nosniff");
-    message.set("referrer-policy", "no-referrer");
-    message.set("x-frame-options", "DENY");
+    // Every refusal and error (a 404 for an unknown URL and the last-resort 500 included)
+    // carries the security headers; the dashboard's pages set their own policy over these.
+    // A successful API answer goes to a device's sync client, never rendered by a browser,
+    // and is left without them: they would add about 170 bytes to every sync round trip.
+    if (from.status >= 300) {
+      message.set("content-security-policy",
+                  "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+      message.set("x-content-type-options", "nosniff");
+      message.set("referrer-policy", "no-referrer");
+      message.set("x-frame-options", "DENY");
+    }
     for (const auto& [name, value] : from.headers) message.set(name, value);
     message.keep_alive(keep_alive);
     if (from.head_content_length) {
