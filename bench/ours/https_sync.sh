@@ -9,7 +9,8 @@
 #   P2  a grid worker's device syncing through bench/peer/counting_proxy.js (a TCP proxy, so
 #       TLS records and handshakes are counted): bytes of the sync after a one-field edit
 #       (`household set ... housing_grade=`), one monthly visit (`doorstep visit`), ten of
-#       them, and with nothing new.
+#       them, and with nothing new; then the empty sync again from a long-lived host that
+#       keeps its TLS connection open (bench/kept_sync_bench, P2_empty_kept_bytes).
 # Called by bench/run with BENCH_* set; $1 is the ours.json to fill. While a command it needs
 # is missing (the parts land one by one), it says which and measures nothing: those figures
 # stay null. Every process it starts is stopped on exit.
@@ -141,3 +142,23 @@ record P2_visit_bytes "$(counted_sync)"
 for id in "${ids[@]:2:10}"; do visit "$id"; done
 record P2_day_bytes "$(counted_sync)"
 record P2_empty_bytes "$(counted_sync)"
+
+# --- P2_empty_kept_bytes: the same device as a long-lived host (the app) syncs it, keeping one
+# TLS connection open between syncs (ds_sync_connect): the bytes of an empty sync on it.
+coproc KEPT { "$BENCH_BUILD/bench/kept_sync_bench" --db "$w/grid-device.db" 2>"$w/kept.log"; }
+pids+=("$KEPT_PID")
+kept_sync() {  # -> the sync's JSON line
+  local line
+  echo sync >&"${KEPT[1]}"
+  if ! read -r -t 120 line <&"${KEPT[0]}"; then
+    say "kept_sync_bench gave no answer:"; cat "$w/kept.log" >&2; exit 1
+  fi
+  echo "$line"
+}
+kept_sync >/dev/null  # opens the connection
+curl -sf -X POST "$control/reset" >/dev/null
+kept=$(kept_sync)
+record P2_empty_kept_bytes "$(curl -sf "$control/counts" | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).total')"
+record P2_empty_kept_requests "$(node -p 'JSON.parse(process.argv[1]).requests' "$kept")"
+record P2_empty_kept_handshakes "$(node -p 'JSON.parse(process.argv[1]).tls_handshakes' "$kept")"
+say "an empty sync on a kept connection: $kept"

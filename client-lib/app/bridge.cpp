@@ -173,9 +173,11 @@ namespace {
 // Enough for any page; a page that leaks handles meets a clear error, not a full memory.
 constexpr size_t kMaxForms = 32;
 constexpr size_t kMaxSessions = 64;
+constexpr size_t kMaxConnections = 4;
 }  // namespace
 
 Bridge::Context::~Context() {
+  for (auto& [id, connection] : connections) ds_sync_connection_close(connection);
   for (auto& [id, session] : sessions) ds_form_session_free(session);
   for (auto& [id, form] : forms) ds_form_free(form);
   ds_store_free(store);
@@ -218,6 +220,31 @@ std::string Bridge::Context::keep_session(ds_form_session* session) {
   std::string id = "session-" + std::to_string(++next_handle);
   sessions.emplace(id, session);
   return id;
+}
+
+std::string Bridge::Context::keep_connection(ds_sync_connection* connection) {
+  if (connections.size() >= kMaxConnections) {
+    ds_sync_connection_close(connection);
+    throw bridge_error(DS_ERR_BUSY, "sync_connect: " + std::to_string(kMaxConnections) +
+                                        " connections are open already; close one with "
+                                        "sync_connection_close");
+  }
+  std::string id = "connection-" + std::to_string(++next_handle);
+  connections.emplace(id, connection);
+  return id;
+}
+
+ds_sync_connection* Bridge::Context::connection(const std::string& id) const {
+  auto it = connections.find(id);
+  if (it == connections.end())
+    throw bridge_error(DS_ERR_NOT_FOUND,
+                       "no open connection '" + id + "' (sync_connect gives one)");
+  return it->second;
+}
+
+void Bridge::Context::close_connection(const std::string& id) {
+  ds_sync_connection_close(connection(id));
+  connections.erase(id);
 }
 
 ds_form* Bridge::Context::form(const std::string& id) const {

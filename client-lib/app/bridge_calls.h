@@ -80,6 +80,9 @@ struct Bridge::Context {
   ds_store* store = nullptr;
   std::map<std::string, ds_form*> forms;
   std::map<std::string, ds_form_session*> sessions;
+  // Kept connections to the county (ds_sync_connect); used by Path calls only, so under the
+  // bridge's path lock.
+  std::map<std::string, ds_sync_connection*> connections;
   uint64_t next_handle = 0;
 
   ~Context();
@@ -94,6 +97,9 @@ struct Bridge::Context {
   ds_form_session* session(const std::string& id) const;
   void free_form(const std::string& id);
   void free_session(const std::string& id);
+  std::string keep_connection(ds_sync_connection* connection);
+  ds_sync_connection* connection(const std::string& id) const;
+  void close_connection(const std::string& id);
 };
 
 // How a call reaches the database: through the open store (or a handle), by the database's

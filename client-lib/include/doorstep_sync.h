@@ -95,6 +95,7 @@ DS_API char* ds_sync_enroll_online(const char* db_path, const char* key_secret,
  * sent for its size, or a pulled change this device refused), "offered_again": n,
  * "taken_again": n, "requests": n (HTTP requests), "tls_resumed": bool, "bytes_up": n,
  * "bytes_down": n, "tls_handshake_up": n, "tls_handshake_down": n (bytes at the socket),
+ * "tls_handshakes": n,
  * "server"} as JSON (caller frees) only when the sync completed; NULL otherwise (a partial
  * sync is a failure: what was acknowledged stays recorded, and the next call continues). A
  * change the county cannot take does not stop the sync: it stays in "rejected" at every sync
@@ -103,6 +104,36 @@ DS_API char* ds_sync_enroll_online(const char* db_path, const char* key_secret,
  * sends with MSG_NOSIGNAL and the host need not ignore SIGPIPE. */
 DS_API char* ds_sync_online(const char* db_path, const char* key_secret, const char* options_json,
                             ds_error* out_error) DS_NOEXCEPT;
+
+/* ---- A kept connection: syncs of a long-lived host (client-lib/src/sync_https.cpp) ------- */
+
+/* A connection to the county server kept across syncs by a host that runs for long (the
+ * grid worker's app, a leader's laptop): a sync on it goes over the TLS connection left open
+ * by the one before, so an empty sync is one request and no handshake. It opens nothing yet:
+ * the first sync connects (so it can be made without signal), and a connection the server
+ * closed meanwhile (its idle limit, 30 s by default) is opened again, resuming the TLS
+ * session. Every request on it is signed and authenticated by itself: a device revoked
+ * between two syncs is refused on the same connection. The handle keeps `db_path` and
+ * `key_secret` (copies) and opens the database for each sync, as ds_sync_online does.
+ * `options_json` may be NULL or {"timeout_seconds": n} (1..600, default 30: how long a read
+ * or write may wait). Returns the handle (free with ds_sync_connection_close), or NULL:
+ * DS_ERR_UNAUTHORIZED if the device is not enrolled at a server, DS_ERR_INVALID_ARGUMENT for
+ * bad options. A handle is used from one thread at a time. */
+typedef struct ds_sync_connection ds_sync_connection;
+DS_API ds_sync_connection* ds_sync_connect(const char* db_path, const char* key_secret,
+                                           const char* options_json,
+                                           ds_error* out_error) DS_NOEXCEPT;
+
+/* A sync on the kept connection: the same as ds_sync_online (same options, same answer) and
+ * the connection left open, with "tls_handshakes": n (this sync's: 0 on a kept connection)
+ * and "connection": {"kept": bool (no handshake this sync), "handshakes": n,
+ * "syncs_without_handshake": n (over the handle's life)}. A failed sync closes the
+ * connection; the next one opens a new one. */
+DS_API char* ds_sync_connection_sync(ds_sync_connection* connection, const char* options_json,
+                                     ds_error* out_error) DS_NOEXCEPT;
+
+/* Closes the connection (TLS close_notify) and frees the handle. NULL is allowed. */
+DS_API void ds_sync_connection_close(ds_sync_connection* connection) DS_NOEXCEPT;
 
 /* ---- Status: what waits, what was refused (client-lib/src/sync_status.cpp) ---------------- */
 

@@ -309,6 +309,15 @@ void HttpsConnection::connect() {
     }
     ERR_clear_error();
     offered_session_.clear();  // offered once: a reconnect gets the newest ticket instead
+  } else if (!session_.empty()) {
+    // A reconnection (the server closed an idle kept connection): the newest ticket of this
+    // object, only ever one from a server that passed the trust check.
+    const auto* p = reinterpret_cast<const unsigned char*>(session_.data());
+    if (SSL_SESSION* newest = d2i_SSL_SESSION(nullptr, &p, static_cast<long>(session_.size()))) {
+      SSL_set_session(tls->ssl, newest);
+      SSL_SESSION_free(newest);
+    }
+    ERR_clear_error();
   }
   in_addr v4;
   in6_addr v6;
@@ -347,6 +356,7 @@ void HttpsConnection::connect() {
                     ", not the pinned " + trust_.fingerprint +
                     " (a different server, or the county changed its certificate)");
   reused_ = SSL_session_reused(tls->ssl) == 1;
+  ++handshakes_;
   tls->trusted = true;
   if (!tls->pending_session.empty()) session_ = std::move(tls->pending_session);
   tls_ = std::move(tls);

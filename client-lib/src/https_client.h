@@ -5,8 +5,9 @@
 // read out at enrollment; the handshake is then checked against it, whoever issued the
 // certificate) or a CA file (the usual chain and host name checks). TLS 1.2 or newer.
 // One connection is kept alive across requests and reopened transparently if the server
-// closed it between requests. A TLS session saved from an earlier connection may be offered
-// (resumption across processes); bytes on the socket are counted.
+// closed it between requests (offering the newest session, so a reconnection is resumed). A
+// TLS session saved from an earlier connection may be offered (resumption across processes);
+// bytes on the socket are counted.
 //
 // Ownership: owns its socket and OpenSSL objects. Thread-safety: one thread at a time.
 // Failure: throws doorstep::Error in the Network domain (transient: connection refused,
@@ -66,6 +67,10 @@ class HttpsConnection {
   void disconnect() { close(); }
   // Whether the last handshake resumed a session (no certificate exchanged).
   bool session_reused() const { return reused_; }
+  // Whether a TLS connection is open now (the next request goes on it, no handshake).
+  bool is_open() const { return tls_ != nullptr; }
+  // TLS handshakes this object has completed (1 + reconnections).
+  uint64_t handshakes() const { return handshakes_; }
   // Bytes written to / read from the sockets of this object (TLS records and handshakes).
   uint64_t bytes_sent() const { return counts_.sent; }
   uint64_t bytes_received() const { return counts_.received; }
@@ -91,6 +96,7 @@ class HttpsConnection {
   std::string offered_session_;
   std::string session_;
   bool reused_ = false;
+  uint64_t handshakes_ = 0;
   Counts counts_;
   Counts handshake_;
   std::unique_ptr<Tls> tls_;  // last: its shutdown still counts bytes and keeps tickets

@@ -550,19 +550,42 @@ std::optional<sync::SyncPeer> saved_county_peer(const sync::SyncState& state) {
   return sync::SyncPeer{server.value("county_device", ""), server.value("county_scope", "")};
 }
 
-nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
+HttpsConnection& KeptConnection::to(const ServerAddress& address, const ServerTrust& trust,
+                                    bool& fresh) {
+  std::string key = address.url() + "\n" + trust.fingerprint + "\n" + trust.ca_file;
+  fresh = connection_ == nullptr || key != bound_to_;
+  if (fresh) {
+    close();
+    connection_ = std::make_unique<HttpsConnection>(address, trust, timeout_seconds_);
+    bound_to_ = key;
+  }
+  return *connection_;
+}
+
+void KeptConnection::close() {
+  if (connection_ == nullptr) return;
+  closed_handshakes_ += connection_->handshakes();
+  connection_.reset();
+  bound_to_.clear();
+}
+
+uint64_t KeptConnection::handshakes() const {
+  return closed_handshakes_ + (connection_ ? connection_->handshakes() : 0);
+}
+
+namespace {
+
+nlohmann::json sync_on(sync::Replica& replica, const SyncOptions& options,
+                       HttpsConnection& connection, bool fresh, nlohmann::json server,
+                       const ServerAddress& address, const ServerTrust& trust, bool close_at_end) {
   auto& state = replica.state();
-  auto saved = state.item(kServerItem);
-  if (!saved)
-    throw Error(ErrorCode::Unauthorized,
-                "this device has no county server; enroll with 'doorstep enroll --server URL "
-                "--token TOKEN --fingerprint HEX'");
-  auto server = nlohmann::json::parse(*saved);
-  auto address = ServerAddress::parse(server.at("url").get<std::string>());
-  auto trust = saved_trust(server);
-  HttpsConnection connection(address, trust, options.timeout_seconds);
-  // The TLS session of the last sync, offered only to the server with the same pin.
-  if (auto saved_session = state.item(kTlsSessionItem)) {
+  const HttpsConnection::Counts counts_before{connection.bytes_sent(), connection.bytes_received()};
+  const HttpsConnection::Counts handshake_before{connection.handshake_sent(),
+                                                 connection.handshake_received()};
+  const uint64_t handshakes_before = connection.handshakes();
+  // The TLS session of the last sync, offered only to the server with the same pin, and only
+  // on a connection not opened yet (a kept one holds its own newest ticket).
+  if (auto saved_session = state.item(kTlsSessionItem); saved_session && fresh) {
     auto kept = nlohmann::json::parse(*saved_session, nullptr, false);
     if (kept.is_object() && !trust.fingerprint.empty() &&
         kept.value("fingerprint", "") == trust.fingerprint &&
@@ -606,9 +629,9 @@ nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
   // After the pull, so that what the county changed (its settings) is in hand first.
   offer_rejected_again(replica, client, rounds, rejected_before, options, tally);
 
-  connection.disconnect();
-  // Kept for the next sync's handshake; a session exists only for a server that passed the
-  // pin (HttpsConnection::session).
+  if (close_at_end) connection.disconnect();
+  // Kept for the next process's handshake; a session exists only for a server that passed
+  // the pin (HttpsConnection::session).
   if (!connection.session().empty() && !trust.fingerprint.empty())
     state.set_item(kTlsSessionItem,
                    nlohmann::json{{"url", address.url()},
@@ -617,23 +640,58 @@ nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options) {
                                                                   connection.session().size())}}
                        .dump());
 
+  const uint64_t handshakes = connection.handshakes() - handshakes_before;
   sync::record_sync(replica.store(), address.url());
   auto out = sync::sync_status(replica.store(), sync::SyncPeer{county.device, county.scope});
-  out.update(nlohmann::json{{"pushed", tally.pushed},
-                            {"sent", tally.sent},
-                            {"push_requests", tally.push_requests},
-                            {"pulled", tally.pulled},
-                            {"rejected_now", tally.rejected},
-                            {"offered_again", tally.offered_again},
-                            {"taken_again", tally.taken_again},
-                            {"requests", client.requests()},
-                            {"tls_resumed", connection.session_reused()},
-                            {"bytes_up", connection.bytes_sent()},
-                            {"bytes_down", connection.bytes_received()},
-                            {"tls_handshake_up", connection.handshake_sent()},
-                            {"tls_handshake_down", connection.handshake_received()},
-                            {"server", address.url()}});
+  out.update(nlohmann::json{
+      {"pushed", tally.pushed},
+      {"sent", tally.sent},
+      {"push_requests", tally.push_requests},
+      {"pulled", tally.pulled},
+      {"rejected_now", tally.rejected},
+      {"offered_again", tally.offered_again},
+      {"taken_again", tally.taken_again},
+      {"requests", client.requests()},
+      {"tls_handshakes", handshakes},
+      {"tls_resumed", handshakes > 0 && connection.session_reused()},
+      {"bytes_up", connection.bytes_sent() - counts_before.sent},
+      {"bytes_down", connection.bytes_received() - counts_before.received},
+      {"tls_handshake_up", connection.handshake_sent() - handshake_before.sent},
+      {"tls_handshake_down", connection.handshake_received() - handshake_before.received},
+      {"server", address.url()}});
   return out;
+}
+
+}  // namespace
+
+nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options,
+                           KeptConnection* kept) {
+  auto saved = replica.state().item(kServerItem);
+  if (!saved)
+    throw Error(ErrorCode::Unauthorized,
+                "this device has no county server; enroll with 'doorstep enroll --server URL "
+                "--token TOKEN --fingerprint HEX'");
+  auto server = nlohmann::json::parse(*saved);
+  auto address = ServerAddress::parse(server.at("url").get<std::string>());
+  auto trust = saved_trust(server);
+  if (kept == nullptr) {
+    HttpsConnection connection(address, trust, options.timeout_seconds);
+    return sync_on(replica, options, connection, true, std::move(server), address, trust, true);
+  }
+  bool fresh = false;
+  HttpsConnection& connection = kept->to(address, trust, fresh);
+  try {
+    auto out =
+        sync_on(replica, options, connection, fresh, std::move(server), address, trust, false);
+    if (out["tls_handshakes"].get<uint64_t>() == 0) ++kept->syncs_without_handshake;
+    out["connection"] = {{"kept", out["tls_handshakes"].get<uint64_t>() == 0},
+                         {"handshakes", kept->handshakes()},
+                         {"syncs_without_handshake", kept->syncs_without_handshake}};
+    return out;
+  } catch (...) {
+    kept->close();  // its stream may stop mid-answer: the next sync starts on a new one
+    throw;
+  }
 }
 
 }  // namespace doorstep::net

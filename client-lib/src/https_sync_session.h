@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -58,6 +59,34 @@ struct SyncOptions {
   int timeout_seconds = 30;
 };
 
+// A connection to the county kept across syncs by a long-lived host (the app, a leader's
+// laptop, the benchmarks): the next sync goes on the open TLS connection, with no handshake,
+// while the server keeps it (its idle limit is its read timeout, 30 s by default); one the
+// server closed meanwhile is opened again, resuming the TLS session. Every request on it is
+// still signed and authenticated on its own, so a device revoked between two syncs is
+// refused on the same connection. Bound to the server saved in the device database: if that
+// changes (the device enrolled elsewhere), the next sync opens a new connection.
+// Ownership: owns its HttpsConnection. Thread-safety: one thread at a time.
+class KeptConnection {
+ public:
+  explicit KeptConnection(int timeout_seconds = 30) : timeout_seconds_(timeout_seconds) {}
+
+  // The connection to `address` under `trust`: the kept one when it is to that server under
+  // that trust, else a new one (the old one closed). `fresh` says which.
+  HttpsConnection& to(const ServerAddress& address, const ServerTrust& trust, bool& fresh);
+  // Closes the TLS connection now (after a failed sync: its stream may be mid-answer).
+  void close();
+  // TLS handshakes over this object's life, and syncs that needed none.
+  uint64_t handshakes() const;
+  uint64_t syncs_without_handshake = 0;
+
+ private:
+  int timeout_seconds_;
+  std::string bound_to_;  // url, fingerprint and CA file of the kept connection
+  std::unique_ptr<HttpsConnection> connection_;
+  uint64_t closed_handshakes_ = 0;  // of connections replaced or closed
+};
+
 // Pushes then pulls until nothing is left. What it pulls is acknowledged to the county in
 // the same transaction (ChangeVerifier::ingest_pulled), so it is not pushed back.
 // A change the county cannot take (rejected, over max_change_bytes, or refused with 413 when
@@ -68,7 +97,11 @@ struct SyncOptions {
 // outstanding rejection, "conflicts", "ok") with {"pushed": n, "sent": n, "push_requests": n,
 // "pulled": n, "rejected_now": [{"change", "origin", "seq", "reason", "source":
 // "server"|"device"|"unsent"}] (this sync's), "offered_again": n, "taken_again": n, "server":
-// URL, ...}.
-nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options);
+// URL, "tls_handshakes": n (this sync's), ...}. With `kept`, the sync goes on that connection
+// and leaves it open (with "connection": {"kept": bool (no handshake this sync),
+// "handshakes": n (over the connection's life), "syncs_without_handshake": n}); without, it
+// opens its own and closes it at the end, keeping the TLS session for the next process.
+nlohmann::json sync_online(sync::Replica& replica, const SyncOptions& options,
+                           KeptConnection* kept = nullptr);
 
 }  // namespace doorstep::net

@@ -211,6 +211,12 @@ class Session : public std::enable_shared_from_this<Session> {
       SSL_set_shutdown(stream_.native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
       return close();
     }
+    if (ec == beast::error::timeout && buffer_.size() == 0) {
+      // A kept connection idle for the read timeout, with no part of a request read: the
+      // server ends it, and the device's next connection resumes its session as above.
+      SSL_set_shutdown(stream_.native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+      return close();
+    }
     if (ec == net::error::operation_aborted || ec == beast::error::timeout ||
         ec == ssl::error::stream_truncated || ec == net::error::connection_reset)
       return close();

@@ -40,12 +40,28 @@ export async function refreshStatus() {
   return last;
 }
 
+// The county connection this page keeps open (sync_connect): a sync goes over the TLS
+// connection of the one before, while the server keeps it, with no handshake.
+let connection = null;
+
+async function syncKept() {
+  if (!connection) connection = (await call('sync_connect')).connection;
+  try {
+    return await call('sync_connection_sync', { connection });
+  } catch (e) {
+    // The host was restarted and knows the handle no more: a new one, once.
+    if (e.codeName !== 'not_found' || !/connection/.test(e.message)) throw e;
+    connection = (await call('sync_connect')).connection;
+    return await call('sync_connection_sync', { connection });
+  }
+}
+
 // One sync with the county; resolves to its result (or rejects with the BridgeError).
 export async function syncNow() {
   syncing = true;
   await refreshStatus();
   try {
-    return await call('sync_online');
+    return await syncKept();
   } finally {
     syncing = false;
     await refreshStatus();
