@@ -195,12 +195,46 @@ constexpr const char* kMigration9 = R"sql(
 CREATE INDEX field_values_id_numbers ON field_values (value, record_id) WHERE field = 'id_number';
 )sql";
 
+// 10: the sync tables join the numbered migrations: the device's sync items (its certificate,
+// the county CA, the CRL, the enrollment, the county server), the certificates of other
+// devices seen in verified changes, the checkpoints per peer and scope, and the rejected
+// changes kept until a person deals with them. core/sync created them on first use before
+// (IF NOT EXISTS here, since a database written then holds them already, identical).
+constexpr const char* kMigration10 = R"sql(
+CREATE TABLE IF NOT EXISTS sync_items (
+  key TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sync_certificates (
+  device_id TEXT PRIMARY KEY,
+  der BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sync_checkpoints (
+  peer TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  cursor INTEGER NOT NULL,
+  PRIMARY KEY (peer, scope, kind)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sync_rejections (
+  origin TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  household TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  source TEXT NOT NULL,
+  at TEXT NOT NULL,
+  dismissed_at TEXT,
+  dismissal TEXT,
+  PRIMARY KEY (origin, seq)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> all{{1, kMigration1}, {2, kMigration2}, {3, kMigration3},
-                                          {4, kMigration4}, {5, kMigration5}, {6, kMigration6},
-                                          {7, kMigration7}, {8, kMigration8}, {9, kMigration9}};
+  static const std::vector<Migration> all{
+      {1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {4, kMigration4}, {5, kMigration5},
+      {6, kMigration6}, {7, kMigration7}, {8, kMigration8}, {9, kMigration9}, {10, kMigration10}};
   return all;
 }
 

@@ -11,20 +11,6 @@
 namespace doorstep::sync {
 namespace {
 
-constexpr const char* kSchema = R"(
-CREATE TABLE IF NOT EXISTS sync_rejections (
-  origin TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  household TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  source TEXT NOT NULL,
-  at TEXT NOT NULL,
-  dismissed_at TEXT,
-  dismissal TEXT,
-  PRIMARY KEY (origin, seq)
-) WITHOUT ROWID;
-)";
-
 // A rejection taken since and refused again is listed anew (the delete in taken() ended the
 // old one); a dismissed one is left as the person left it.
 constexpr const char* kKeep =
@@ -113,8 +99,8 @@ std::string now_iso8601() {
   return text;
 }
 
+// sync_rejections is the store's (migration 10).
 RejectedChanges::RejectedChanges(sqlite::Database& db) : db_(db) {
-  db_.exec(kSchema);
   carry_over_stuck_item();
 }
 

@@ -4,24 +4,6 @@
 namespace doorstep::sync {
 namespace {
 
-constexpr const char* kSchema = R"(
-CREATE TABLE IF NOT EXISTS sync_items (
-  key TEXT PRIMARY KEY,
-  value BLOB NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS sync_certificates (
-  device_id TEXT PRIMARY KEY,
-  der BLOB NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS sync_checkpoints (
-  peer TEXT NOT NULL,
-  scope TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  cursor INTEGER NOT NULL,
-  PRIMARY KEY (peer, scope, kind)
-) WITHOUT ROWID;
-)";
-
 constexpr const char* kSelectItem = "SELECT value FROM sync_items WHERE key = ?1";
 constexpr const char* kUpsertItem =
     "INSERT INTO sync_items (key, value) VALUES (?1, ?2) "
@@ -45,9 +27,9 @@ const char* kind_name(CheckpointKind kind) {
 
 }  // namespace
 
-SyncState::SyncState(sqlite::Database& db) : db_(db) {
-  db_.exec(kSchema);
-}
+// The tables are the store's (migration 10): every database reaches here through
+// Store::open or Store::create, which migrate it.
+SyncState::SyncState(sqlite::Database& db) : db_(db) {}
 
 std::optional<std::string> SyncState::item(const std::string& key) const {
   auto& select = db_.cached(kSelectItem);

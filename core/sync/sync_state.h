@@ -4,8 +4,8 @@
 // changes it relays), and the checkpoints per (peer, scope). The rejected changes kept for a
 // person to deal with live beside them (rejected_changes.h, table sync_rejections).
 //
-// Storage: tables prefixed sync_ in the store's own SQLite database, created on first use
-// (CREATE TABLE IF NOT EXISTS), so sync state and changes live in one file and one backup.
+// Storage: tables prefixed sync_ in the store's own SQLite database, created by its numbered
+// migrations (store migration 10), so sync state and changes live in one file and one backup.
 // Checkpoints only ever grow (set_checkpoint keeps the larger cursor): a late, older bundle
 // never makes a replica forget what a newer one acknowledged.
 //

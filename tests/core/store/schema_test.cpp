@@ -1,9 +1,15 @@
 // Schema migrations: older databases upgrade, newer ones are refused untouched.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <set>
+#include <sstream>
+
 #include "core/common/error.h"
 #include "core/store/schema.h"
+#include "core/sync/sync_state.h"
 #include "tests/core/replicas.h"
+#include "tests/support/test_support.h"
 
 using doorstep::Error;
 using doorstep::ErrorCode;
@@ -114,7 +120,7 @@ TEST_CASE("the migration runner accepts a gap in the numbers and refuses numbers
   CHECK(doorstep::store::schema_version(other) == 0);
 }
 
-TEST_CASE("a database at version 6 upgrades through 7, 8 and 9 and gains the drafts table") {
+TEST_CASE("a database at version 6 upgrades through 7 to 10 and gains the drafts table") {
   TempDir dir;
   { make_replica(dir, "li"); }
   {
@@ -124,8 +130,60 @@ TEST_CASE("a database at version 6 upgrades through 7, 8 and 9 and gains the dra
         "DROP INDEX field_values_id_numbers; PRAGMA user_version = 6;");
   }
   Store reopened = Store::open(dir / "li.db", {"secret of li", false});
-  CHECK(doorstep::store::schema_version(reopened.database()) == 9);
-  CHECK(doorstep::store::latest_schema_version() == 9);
+  CHECK(doorstep::store::schema_version(reopened.database()) == 10);
+  CHECK(doorstep::store::latest_schema_version() == 10);
   reopened.save_draft({{"form_id", "f"}, {"answers", json::object()}});
   CHECK(reopened.draft("f", "").has_value());
+}
+
+TEST_CASE("migration 10 creates the sync tables, and keeps those a database already holds") {
+  TempDir dir;
+  { make_replica(dir, "li"); }
+  {
+    // Version 9 as a database looked before anything synced: no sync tables yet.
+    doorstep::sqlite::Database db((dir / "li.db").string(), false);
+    db.exec(
+        "DROP TABLE sync_items; DROP TABLE sync_certificates; DROP TABLE sync_checkpoints; "
+        "DROP TABLE sync_rejections; PRAGMA user_version = 9;");
+  }
+  {
+    Store reopened = Store::open(dir / "li.db", {"secret of li", false});
+    CHECK(doorstep::store::schema_version(reopened.database()) == 10);
+    doorstep::sync::SyncState state(reopened.database());
+    state.set_item("k", "v");
+    state.set_checkpoint("county", "640323", doorstep::sync::CheckpointKind::Acked, 7);
+  }
+  {
+    // Version 9 holding them (created on first use then): kept, with what they hold.
+    doorstep::sqlite::Database db((dir / "li.db").string(), false);
+    db.exec("PRAGMA user_version = 9;");
+  }
+  Store again = Store::open(dir / "li.db", {"secret of li", false});
+  CHECK(doorstep::store::schema_version(again.database()) == 10);
+  doorstep::sync::SyncState state(again.database());
+  CHECK(state.item("k") == std::optional<std::string>("v"));
+  CHECK(state.checkpoint("county", "640323", doorstep::sync::CheckpointKind::Acked) == 7);
+}
+
+TEST_CASE("the store's tables are created by its numbered migrations and nowhere else in core") {
+  // core/sync/county_authority.cpp is the county server's code (its tables live in the
+  // county's database only) and moves to sync-server/ with them.
+  const std::set<std::string> allowed = {"core/store/migrations.cpp",
+                                         "core/sync/county_authority.cpp"};
+  std::set<std::string> creating;
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(doorstep::test::source_dir() / "core")) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    if (text.str().find("CREATE TABLE") == std::string::npos) continue;
+    creating.insert(
+        std::filesystem::relative(entry.path(), doorstep::test::source_dir()).generic_string());
+  }
+  for (const auto& file : creating) {
+    CAPTURE(file);
+    CHECK(allowed.count(file) == 1);
+  }
+  CHECK(creating.count("core/store/migrations.cpp") == 1);
 }
