@@ -18,12 +18,10 @@ namespace doorstep::server {
 namespace {
 
 // server_pushed_batch is in the county store's file (county_tables.h), so that an ack commits
-// in the transaction of the changes it acknowledges. pushed_batch in server.db holds the acks
-// of batches pushed before that table existed; it is still read for their replays.
+// in the transaction of the changes it acknowledges (the acks an older server kept in
+// server.db were copied into it by the county tables' migration 6).
 constexpr const char* kFindBatch =
     "SELECT ack FROM server_pushed_batch WHERE device_id = ?1 AND batch = ?2";
-constexpr const char* kFindOldBatch =
-    "SELECT ack FROM pushed_batch WHERE device_id = ?1 AND batch = ?2";
 constexpr const char* kRecordBatch =
     "INSERT OR IGNORE INTO server_pushed_batch (device_id, batch, received_at, ack) "
     "VALUES (?1, ?2, ?3, ?4)";
@@ -96,18 +94,12 @@ sync::HelloMessage CountyContext::hello() {
 
 std::optional<sync::AckMessage> CountyContext::previous_ack(const std::string& device_id,
                                                             const std::string& batch) {
-  for (auto* db : {&authority_.store().database(), &server_db_.db()}) {
-    auto& find = db->cached(db == &server_db_.db() ? kFindOldBatch : kFindBatch)
-                     .bind(1, device_id)
-                     .bind(2, batch);
-    if (find.step()) {
-      auto message = sync::message_from_json(nlohmann::json::parse(find.text(0)));
-      find.reset();
-      return std::get<sync::AckMessage>(message);
-    }
-    find.reset();
-  }
-  return std::nullopt;
+  auto& find = authority_.store().database().cached(kFindBatch).bind(1, device_id).bind(2, batch);
+  std::optional<sync::AckMessage> ack;
+  if (find.step())
+    ack = std::get<sync::AckMessage>(sync::message_from_json(nlohmann::json::parse(find.text(0))));
+  find.reset();
+  return ack;
 }
 
 sync::AckMessage CountyContext::push(const AuthenticatedDevice& device,

@@ -18,7 +18,7 @@ constexpr const char* kSetSchemaVersion =
     "ON CONFLICT (id) DO UPDATE SET version = excluded.version";
 
 // Migration N brings the version from N-1 to N. Append; never edit a released one.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     // 1: the ack of each pushed batch, in the transaction of the changes it answers (a
     // server before these migrations created it on its own: IF NOT EXISTS).
     R"sql(
@@ -111,7 +111,18 @@ CREATE TABLE staff_actions (
   detail TEXT NOT NULL            -- JSON
 );
 )sql",
+    // 6: the acks of batches pushed before migration 1, which an older server kept in
+    // server.db's pushed_batch, are copied into server_pushed_batch (copy_old_acks), where
+    // the replay of such a batch is answered from; server.db's table is read no more.
+    R"sql(
+-- rows copied by copy_old_acks
+)sql",
 };
+
+constexpr const char* kOldAcks = "SELECT device_id, batch, received_at, ack FROM pushed_batch";
+constexpr const char* kInsertAck =
+    "INSERT OR IGNORE INTO server_pushed_batch (device_id, batch, received_at, ack) "
+    "VALUES (?1, ?2, ?3, ?4)";
 
 constexpr const char* kOldLevels =
     "SELECT household, visit, wall_ms, counter, level, risk, form_version, device_level, "
@@ -135,6 +146,24 @@ void copy_old_levels(sqlite::Database& county_db, const std::filesystem::path& d
     for (int column : {2, 3, 8}) insert.bind(column + 1, rows.int64(column));
     insert.run();
   }
+}
+
+// The acks an older server kept in server.db (its migration 1), if it has any.
+void copy_old_acks(sqlite::Database& county_db, const std::filesystem::path& data_dir) {
+  if (!std::filesystem::exists(ServerDatabase::path_in(data_dir))) return;
+  sqlite::Database old(ServerDatabase::path_in(data_dir).string(), false);
+  sqlite::Statement has_table(old,
+                              "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                              "name = 'pushed_batch'");
+  if (!has_table.step()) return;
+  sqlite::Statement rows(old, kOldAcks);
+  while (rows.step())
+    county_db.cached(kInsertAck)
+        .bind(1, rows.text(0))
+        .bind(2, rows.text(1))
+        .bind(3, rows.int64(2))
+        .bind(4, rows.text(3))
+        .run();
 }
 
 }  // namespace
@@ -167,6 +196,7 @@ void migrate_county_tables(sqlite::Database& county_db, const std::filesystem::p
   for (auto v = static_cast<size_t>(version); v < kMigrations.size(); ++v) {
     county_db.exec(kMigrations[v]);
     if (v + 1 == 2) copy_old_levels(county_db, data_dir);
+    if (v + 1 == 6) copy_old_acks(county_db, data_dir);
   }
   county_db.cached(kSetSchemaVersion).bind(1, static_cast<int64_t>(kMigrations.size())).run();
   transaction.commit();
