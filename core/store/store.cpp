@@ -7,7 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "core/common/error.h"
@@ -118,9 +120,38 @@ Identity load_identity(sqlite::Database& db) {
 
 }  // namespace
 
+uint64_t next_record_id_value(int64_t unix_seconds, uint64_t random, uint64_t& last) {
+  uint64_t seconds =
+      unix_seconds > kRecordIdEpoch ? static_cast<uint64_t>(unix_seconds - kRecordIdEpoch) : 0;
+  uint64_t value = ((seconds & 0xffffffffu) << 32) | (random & 0xffffffffu);
+  // Within a process ids only grow: the same second (or a clock set back) continues from
+  // the last id instead of drawing a smaller one.
+  if (value <= last) value = last + 1;
+  last = value;
+  return value;
+}
+
 std::string new_record_id(const std::string& household_id) {
-  std::string random = crypto::to_hex(crypto::random_bytes(8));
-  return household_id.empty() ? random : household_id + "-" + random;
+  static std::mutex mutex;
+  static uint64_t last = 0;
+  auto random_bytes = crypto::random_bytes(4);
+  uint64_t random = 0;
+  for (uint8_t b : random_bytes) random = (random << 8) | b;
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  uint64_t value;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    value = next_record_id_value(now, random, last);
+  }
+  uint8_t bytes[8];
+  for (int i = 7; i >= 0; --i) {
+    bytes[i] = static_cast<uint8_t>(value & 0xff);
+    value >>= 8;
+  }
+  std::string id = crypto::to_hex(bytes, sizeof bytes);
+  return household_id.empty() ? id : household_id + "-" + id;
 }
 
 nlohmann::json parse_value(const std::string& canonical) {

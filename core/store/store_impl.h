@@ -70,10 +70,18 @@ struct Store::Impl {
 // The id of the county settings record (a county-level record, household "" and grid "").
 inline constexpr const char* kSettingsRecord = "settings";
 
-// A fresh record id: 16 random lower-case hex digits for a household; for a record of a
-// household (member, visit), the household's id, '-' and 16 random hex digits, so that
-// which household a record belongs to is part of its name (sync::validate checks it).
+// A fresh record id: 16 lower-case hex digits for a household; for a record of a household
+// (member, visit), the household's id, '-' and 16 hex digits, so that which household a
+// record belongs to is part of its name (sync::validate checks it). Time-ordered: the 64 bits
+// are the seconds since kRecordIdEpoch (high 32 bits, good until 2156) and 32 random bits, so
+// records made close in time sit close in the B-trees keyed by id; within a process ids only
+// grow (docs/schema.md, "Record ids", has the collision analysis).
 std::string new_record_id(const std::string& household_id = "");
+// 2020-01-01T00:00:00Z.
+inline constexpr int64_t kRecordIdEpoch = 1577836800;
+// The id value new_record_id makes at `unix_seconds` from 32 `random` bits, after `last` (the
+// last value this process made, updated): larger than `last` whatever the clock says.
+uint64_t next_record_id_value(int64_t unix_seconds, uint64_t random, uint64_t& last);
 
 // Deletes the draft of (form_id, household) in the caller's transaction (drafts.cpp); false
 // if there was none.
