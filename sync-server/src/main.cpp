@@ -1,5 +1,5 @@
 // doorstep-server: the county server's command line. Each command lives in its own file
-// and registers itself (see client-lib/cli/command.h); the shell frame dispatches.
+// and registers itself (see cli-common/command.h); the shell frame dispatches.
 #include "core/common/error.h"
 #include "core/rules/household_classifier.h"
 #include "shell.h"

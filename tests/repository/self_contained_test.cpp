@@ -22,7 +22,8 @@ TEST_CASE("the external conformance vectors are part of the repository") {
 
 TEST_CASE("no test, benchmark or build file reads from outside the repository") {
   auto source = source_dir();
-  for (const char* folder : {"tests", "bench", "core", "client-lib", "sync-server", "scripts"}) {
+  for (const char* folder :
+       {"tests", "bench", "core", "cli-common", "client-lib", "sync-server", "scripts"}) {
     for (auto it = fs::recursive_directory_iterator(source / folder);
          it != fs::recursive_directory_iterator(); ++it) {
       const auto& entry = *it;
