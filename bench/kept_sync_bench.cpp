@@ -6,16 +6,14 @@
 //
 // Reads a line from standard input for each sync ("sync"; end of input stops it), syncs on
 // the kept connection, and prints one JSON line per sync: {"requests", "tls_handshakes",
-// "bytes_up", "bytes_down", "pushed", "pulled"} (the client's own socket counts). The same
-// HTTPS client and sync session libdoorstep uses, compiled in (libdoorstep exports only ds_*
-// functions; the C ABI's ds_sync_connection is a thin handle over this class).
+// "bytes_up", "bytes_down", "pushed", "pulled"} (the client's own socket counts). Through the
+// C ABI, as the app's host does (ds_sync_connect, ds_sync_connection_sync).
 #include <iostream>
 #include <string>
 
-#include "client-lib/src/https_client.cpp"
-#include "client-lib/src/https_sync_session.cpp"
+#include <nlohmann/json.hpp>
 
-using namespace doorstep;
+#include "doorstep.h"
 
 int main(int argc, char** argv) {
   std::string db;
@@ -25,25 +23,34 @@ int main(int argc, char** argv) {
     std::cerr << "usage: kept_sync_bench --db DEVICE.db (a line on stdin per sync)\n";
     return 2;
   }
-  try {
-    net::KeptConnection kept;
-    std::string line;
-    while (std::getline(std::cin, line)) {
-      auto store = store::Store::open(db);
-      sync::Replica replica(store);
-      auto result = net::sync_online(replica, net::SyncOptions{}, &kept);
-      std::cout << nlohmann::json{{"requests", result["requests"]},
-                                  {"tls_handshakes", result["tls_handshakes"]},
-                                  {"bytes_up", result["bytes_up"]},
-                                  {"bytes_down", result["bytes_down"]},
-                                  {"pushed", result["pushed"]},
-                                  {"pulled", result["pulled"]}}
-                       .dump()
-                << std::endl;
-    }
-  } catch (const std::exception& e) {
-    std::cerr << "kept_sync_bench: " << e.what() << "\n";
+  auto fail = [](const ds_error& error) {
+    char* message = ds_error_message(&error);
+    std::cerr << "kept_sync_bench: " << message << "\n";
+    ds_free(message);
     return 1;
+  };
+  ds_error error{};
+  ds_sync_connection* connection = ds_sync_connect(db.c_str(), nullptr, nullptr, &error);
+  if (connection == nullptr) return fail(error);
+  std::string line;
+  int status = 0;
+  while (status == 0 && std::getline(std::cin, line)) {
+    char* answer = ds_sync_connection_sync(connection, nullptr, &error);
+    if (answer == nullptr) {
+      status = fail(error);
+      break;
+    }
+    auto result = nlohmann::json::parse(answer);
+    ds_free(answer);
+    std::cout << nlohmann::json{{"requests", result["requests"]},
+                                {"tls_handshakes", result["tls_handshakes"]},
+                                {"bytes_up", result["bytes_up"]},
+                                {"bytes_down", result["bytes_down"]},
+                                {"pushed", result["pushed"]},
+                                {"pulled", result["pulled"]}}
+                     .dump()
+              << std::endl;
   }
-  return 0;
+  ds_sync_connection_close(connection);
+  return status;
 }

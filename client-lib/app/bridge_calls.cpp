@@ -349,6 +349,14 @@ const std::map<std::string, CallSpec>& bridge_calls() {
                           error);
                     }}},
                   {"form_load", {Access::Store, false, P{"form_json", "source_name"}, form_load}},
+                  {"store_form_params",
+                   {Access::Store, false, P{"form"},
+                    [](Bridge::Context& c, const CallArgs& a) {
+                      ds_error error{};
+                      return take_json(
+                          ds_store_form_params(c.open_store(), c.form(a.text("form")), &error),
+                          error);
+                    }}},
                   {"form_free",
                    {Access::Store, false, P{"form"},
                     [](Bridge::Context& c, const CallArgs& a) {

@@ -165,6 +165,16 @@ DS_API bool ds_store_member_leave(ds_store* store, const char* member_id, const 
  * any arrived. Caller frees with ds_free. */
 DS_API char* ds_store_county_settings(ds_store* store, ds_error* out_error) DS_NOEXCEPT;
 
+/* The parameters of the loaded form `form` (ds_form_load) for this year, from the county
+ * settings this device holds: for each parameter the form declares, the setting of its name
+ * with the latest year suffix not after this year ("poverty_line_2026"), else the unsuffixed
+ * one ("poverty_line"); a parameter with neither is left out. This is exactly what
+ * ds_store_visit uses when params_json is NULL, so a form session made with it
+ * (ds_form_session_new's params_json) shows the live risk level the stored visit will have.
+ * Returns {"params": {NAME: value as text}, "year": n} (caller frees), or NULL. */
+DS_API char* ds_store_form_params(ds_store* store, const ds_form* form,
+                                  ds_error* out_error) DS_NOEXCEPT;
+
 /* The form definitions this device classifies households with (the county's, installed at
  * enrollment; any other form a visit used), in the order they were installed, the default
  * last: [{"key": "FORM@VERSION", "form_id", "version", "default": bool, "form_json": TEXT}],

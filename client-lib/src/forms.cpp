@@ -2,10 +2,13 @@
 #include <memory>
 
 #include "client-lib/src/abi_support.h"
+#include "client-lib/src/store_handle.h"
 #include "core/common/bounded_decode.h"
 #include "core/forms/form_evaluation.h"
 #include "core/forms/form_loader.h"
 #include "core/forms/form_session.h"
+#include "core/monitoring/calendar.h"
+#include "core/rules/household_classifier.h"
 
 struct ds_form {
   std::shared_ptr<const doorstep::forms::FormDefinition> definition;
@@ -180,6 +183,19 @@ char* ds_form_evaluate(const char* form_json, const char* answers_json, const ch
     require_arg(form_json, "form_json");
     return owned_json(doorstep::forms::evaluate_form(
         form_json, optional_text(answers_json), optional_text(params_json), optional_text(lang)));
+  });
+}
+
+char* ds_store_form_params(ds_store* store, const ds_form* form, ds_error* out_error) noexcept {
+  return guarded(out_error, static_cast<char*>(nullptr), [&]() -> char* {
+    require_arg(store, "store");
+    require_arg(form, "form");
+    int year = doorstep::monitoring::today().year();
+    nlohmann::json params = nlohmann::json::object();
+    for (const auto& [name, value] : doorstep::rules::params_from_settings(
+             *form->definition, store->store.county_settings(), year))
+      params[name] = value;
+    return copy_string(nlohmann::json{{"params", params}, {"year", year}}.dump());
   });
 }
 

@@ -371,3 +371,27 @@ TEST_CASE("the form outline marks the answers a revisit computes afresh") {
   CHECK_FALSE(computed["head_name"]);
   CHECK_FALSE(computed["income_wage"]);
 }
+
+TEST_CASE(
+    "the app's form parameters are the county's in force this year, as the store takes them") {
+  County county;
+  for (auto [year, line] : {std::pair{"2025", "5000"}, {"2026", "7000"}, {"2027", "9000"}}) {
+    auto set = run_process(server_path(), {"settings", "set", "--data", county.data.string(),
+                                           "--year", year, std::string("poverty_line=") + line});
+    REQUIRE_MESSAGE(set.exit_code == 0, set.err);
+  }
+  LiveServer server(county.data);
+  TempDir dir;
+  AppProcess app(dir / "phone.db", {}, {"DOORSTEP_TODAY=2026-06-01"});
+  AppClient page(app);
+  enroll(page, county, server, "Li Wei", "grid-worker", kGrid);
+  page.ok("sync_online");
+  json form = page.ok("form_load", {{"form_json", shipped_form()}, {"source_name", "shipped"}});
+  json params = page.ok("store_form_params", {{"form", form["form"]}});
+  CHECK(params["year"] == 2026);
+  // 2026's line, not 2025's, not 2027's (set ahead), not the form's default (4000).
+  CHECK(params["params"]["poverty_line"] == "7000");
+  CHECK_FALSE(params["params"].contains("monitoring_threshold"));  // the county set none
+  auto unknown = page.call("store_form_params", {{"form", "form-999"}});
+  CHECK(unknown.status == 404);
+}

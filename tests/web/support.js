@@ -138,11 +138,12 @@ async function startServer(data, extra = []) {
 
 // Headless chromium. The server's certificate is self-signed (pinned by fingerprint for
 // devices); the browser is told to accept it, as a county officer accepts it once.
-async function launchBrowser() {
+// `extraArgs`: more chromium switches (a fake camera, say).
+async function launchBrowser(extraArgs = []) {
   return playwright.chromium.launch({
     executablePath: paths.chromium(),
     headless: true,
-    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    args: ['--no-sandbox', '--disable-dev-shm-usage', ...extraArgs],
   });
 }
 

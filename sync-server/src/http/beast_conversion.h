@@ -49,8 +49,9 @@ inline http::response<http::string_body> to_beast(const HttpResponse& response,
                                                   bool keep_alive) noexcept {
   auto build = [keep_alive](const HttpResponse& from) {
     http::response<http::string_body> message{static_cast<http::status>(from.status), 11};
-    message.set(http::field::server, "doorstep-server");
-    message.set(http::field::content_type, from.content_type);
+    // No Server header: it would tell a scanner what runs here, and cost every answer 25
+    // bytes. An answer without a type (a device's sync frame, docs/protocol.md) names none.
+    if (!from.content_type.empty()) message.set(http::field::content_type, from.content_type);
     // Every refusal and error (a 404 for an unknown URL and the last-resort 500 included)
     // carries the security headers; the dashboard's pages set their own policy over these.
     // A successful API answer goes to a device's sync client, never rendered by a browser,

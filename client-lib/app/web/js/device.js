@@ -55,27 +55,14 @@ export async function outline(language) {
   return cache.outlines[l];
 }
 
-// The county's parameters in force this year for the form's params (a setting NAME, or NAME_YYYY
-// of the latest year not after this one), as the store takes them for a household's level.
+// The county's parameters in force this year for the form's params, as the store takes them
+// for a household's level (store_form_params: a setting NAME, or NAME_YYYY of the latest year
+// not after this one), so that the live risk of a visit is the one its stored visit gets.
 export async function params() {
   if (cache.params) return cache.params;
-  const [settings, calendar, o] = await Promise.all([
-    call('store_county_settings'), call('monitoring_calendar'), outline()]);
-  const year = Number(String(calendar.today || '').slice(0, 4)) || new Date().getFullYear();
-  const out = {};
-  for (const name of Object.keys(o.params || {})) {
-    let chosen = settings[name];
-    let best = -1;
-    for (const [key, value] of Object.entries(settings)) {
-      const m = key.match(/^(.*)_(\d{4})$/);
-      if (!m || m[1] !== name) continue;
-      const y = Number(m[2]);
-      if (y <= year && y > best) { best = y; chosen = value; }
-    }
-    if (typeof chosen === 'number' || typeof chosen === 'string') out[name] = chosen;
-  }
-  cache.params = out;
-  return out;
+  const f = await form();
+  cache.params = (await call('store_form_params', { form: f.handle })).params;
+  return cache.params;
 }
 
 export async function today() {

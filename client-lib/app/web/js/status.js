@@ -4,7 +4,7 @@
 import { call } from './bridge.js';
 import { h, clear, when, fill } from './dom.js';
 import { tr } from './i18n.js';
-import { enrolled } from './device.js';
+import { enrolled, forget } from './device.js';
 
 let last = null;
 let syncing = false;
@@ -61,7 +61,9 @@ export async function syncNow() {
   syncing = true;
   await refreshStatus();
   try {
-    return await syncKept();
+    const result = await syncKept();
+    forget();  // what the sync brought (the county's settings) is read again
+    return result;
   } finally {
     syncing = false;
     await refreshStatus();
