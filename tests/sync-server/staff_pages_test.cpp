@@ -11,6 +11,7 @@
 #include "core/store/store.h"
 #include "core/sync/county_authority.h"
 #include "tests/sync-server/staff_web_helpers.h"
+#include "tests/sync-server/table_helpers.h"
 
 using namespace doorstep;
 using namespace doorstep::test;
@@ -158,6 +159,51 @@ TEST_CASE("the CSV download holds the filtered households of the scope, for Exce
   auto bad = officer.get("/households?level=purple");
   CHECK(bad.status == 400);
   CHECK(bad.body.find("purple") != std::string::npos);
+}
+
+TEST_CASE("the XLSX download holds the filtered households of the scope as a workbook") {
+  CountyWithHouseholds county;
+  county.serve();
+  StaffBrowser officer(county);
+  officer.log_in("王芳");
+  auto red = officer.get("/households.xlsx?level=red");
+  CHECK(red.status == 200);
+  CHECK(red.header("content-type") ==
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  CHECK(red.header("content-disposition").find("attachment; filename=\"households-640323-") == 0);
+  CHECK(red.header("content-disposition").find(".xlsx\"") != std::string::npos);
+  CHECK(red.body.rfind("PK\x03\x04", 0) == 0);  // a ZIP archive, as every XLSX is
+  CHECK(red.body.find("xl/worksheets/sheet1.xml") != std::string::npos);
+  // The rows themselves are compressed: read them as a spreadsheet would (table_helpers.h).
+  auto cells = [&](const std::string& body) {
+    auto file = county.dir / ("download-" + std::to_string(county.files++) + ".xlsx");
+    write_file(file, body);
+    return read_xlsx(file)["worksheets"][0]["rows"].dump();
+  };
+  std::string sheet = cells(red.body);
+  CHECK(sheet.find(county.red) != std::string::npos);
+  CHECK(sheet.find(county.other) == std::string::npos);
+  CHECK(sheet.find(json("农户编号").dump()) != std::string::npos);  // the Chinese header by default
+  CHECK(cells(officer.get("/households.xlsx").body).find(county.other) != std::string::npos);
+  CHECK(cells(officer.get("/households.xlsx?lang=en").body).find("household_id") !=
+        std::string::npos);
+  // A township officer's download has no household of another township, whatever is asked.
+  StaffBrowser township(county);
+  township.log_in("李强");
+  std::string own = cells(township.get("/households.xlsx").body);
+  CHECK(own.find(county.red) != std::string::npos);
+  CHECK(own.find(county.other) == std::string::npos);
+  CHECK(township.get("/households.xlsx?area=640323.100").status == 404);
+  // A bad filter is refused as the list and the CSV refuse it, naming the value.
+  for (const char* path : {"/households.xlsx?order=sideways", "/households.csv?order=sideways"}) {
+    auto bad = officer.get(path);
+    CHECK(bad.status == 400);
+    CHECK(bad.body.find("sideways") != std::string::npos);
+  }
+  // The list offers both downloads of its filter.
+  auto list = officer.get("/households?level=red");
+  CHECK(list.body.find("href=\"/households.xlsx?level=red\"") != std::string::npos);
+  CHECK(list.body.find("href=\"/households.csv?level=red\"") != std::string::npos);
 }
 
 TEST_CASE("enrollment tokens are made within scope and role, shown as text and QR code") {

@@ -1,6 +1,6 @@
-// The county record in the dashboard: the household list (filters, the CSV download of what
-// is filtered), a household's page, a township officer kept to their township by URL, and a
-// conflict between two devices resolved on the household's page.
+// The county record in the dashboard: the household list (filters, the CSV and XLSX downloads
+// of what is filtered), a household's page, a township officer kept to their township by URL,
+// and a conflict between two devices resolved on the household's page.
 'use strict';
 const fs = require('node:fs');
 const w = require('./support');
@@ -49,6 +49,13 @@ w.test('a township officer cannot open another township\'s household by URL; lis
       w.assert.match(csv, /^\uFEFFhousehold_id,head_name,/);
       w.assert.match(csv, new RegExp(red));
       w.assert.doesNotMatch(csv, new RegExp(other));
+      const [workbook] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: /下载 Excel/ }).click(),
+      ]);
+      w.assert.match(workbook.suggestedFilename(), /^households-640323\.101-\d{4}-\d{2}-\d{2}\.xlsx$/);
+      const bytes = fs.readFileSync(await workbook.path());
+      w.assert.equal(bytes.subarray(0, 4).toString('binary'), 'PK\x03\x04');  // a ZIP: XLSX
       await context.close();
     }
     // The county officer sees both townships, and the household page in full.
