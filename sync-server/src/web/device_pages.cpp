@@ -10,6 +10,7 @@
 #include "enroll/enrollment_tokens.h"
 #include "web/dashboard.h"
 #include "web/form_data.h"
+#include "web/json_text.h"
 #include "web/overview_counts.h"
 #include "web/pages.h"
 #include "web/qr_svg.h"
@@ -26,11 +27,6 @@ constexpr const char* kPushes =
     "SELECT device_id, max(received_at) FROM server_pushed_batch GROUP BY device_id";
 constexpr const char* kRecentAcks =
     "SELECT device_id, ack FROM server_pushed_batch WHERE received_at >= ?1";
-
-std::string str(const json& object, const char* name) {
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 bool may_manage(const StaffRequest& request) {
   return request.at_least(StaffRole::Township);
@@ -111,10 +107,10 @@ void add_device_pages(Dashboard& dashboard, Router& router) {
     Markup rows;
     int shown = 0;
     for (const auto& device : devices) {
-      std::string scope = str(device, "scope");
+      std::string scope = json_text(device, "scope");
       if (!request.in_scope(scope)) continue;
       ++shown;
-      std::string id = str(device, "id");
+      std::string id = json_text(device, "id");
       bool revoked = !device["revoked"].is_null();
       const DeviceActivity& seen = activity[id];
       Markup action;
@@ -124,13 +120,13 @@ void add_device_pages(Dashboard& dashboard, Router& router) {
             "<form method=\"post\" action=\"/devices/{}/revoke\" class=\"inline\" "
             "data-confirm>{}<button type=\"submit\" class=\"danger\" aria-label=\"{} {}\">"
             "{}</button></form>",
-            id, csrf_field(request), request.t("吊销", "Revoke"), str(device, "name"),
+            id, csrf_field(request), request.t("吊销", "Revoke"), json_text(device, "name"),
             request.t("吊销", "Revoke"));
       rows += html(
           "<tr{}><td>{}<div class=\"sub code\">{}</div></td><td>{}</td><td>{}</td><td>{}</td>"
           "<td>{}</td><td class=\"num{}\">{}</td><td>{}</td></tr>",
-          raw(revoked ? " class=\"revoked\"" : ""), str(device, "name"), id,
-          device_role_label(lang, str(device, "role")), divisions.label(scope),
+          raw(revoked ? " class=\"revoked\"" : ""), json_text(device, "name"), id,
+          device_role_label(lang, json_text(device, "role")), divisions.label(scope),
           time_of_ms(device.value("issued", int64_t{0}) * 1000),
           revoked ? html("<span class=\"badge overdue\">{}</span>", request.t("已吊销", "revoked"))
                   : html("{}", time_of_ms(seen.last_push * 1000)),
@@ -226,8 +222,8 @@ void add_device_pages(Dashboard& dashboard, Router& router) {
     const json devices = county.devices();
     const json* found = nullptr;
     for (const auto& device : devices)
-      if (str(device, "id") == id) found = &device;
-    if (!found || !request.in_scope(str(*found, "scope")))
+      if (json_text(device, "id") == id) found = &device;
+    if (!found || !request.in_scope(json_text(*found, "scope")))
       throw Error(ErrorCode::NotFound, "no such device");
     if (id == county.store().identity().device_id)
       throw Error(ErrorCode::OutOfScope,
@@ -236,7 +232,7 @@ void add_device_pages(Dashboard& dashboard, Router& router) {
     county.revoke_device(id);
     StaffAccounts(county.store().database())
         .record_action(request.staff, "device_revoked", id,
-                       {{"name", str(*found, "name")}, {"scope", str(*found, "scope")}},
+                       {{"name", json_text(*found, "name")}, {"scope", json_text(*found, "scope")}},
                        CountyContext::now());
     dashboard.event("info", "staff_device_revoked", {{"name", request.staff.name}, {"device", id}});
     return redirect_to("/devices?msg=revoked");

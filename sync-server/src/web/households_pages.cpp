@@ -7,7 +7,6 @@
 
 #include "core/common/error.h"
 #include "core/crypto/hash.h"
-#include "core/store/grid_path.h"
 #include "county/xlsx_writer.h"
 #include "web/dashboard.h"
 #include "web/households_list.h"
@@ -170,12 +169,7 @@ Markup filter_form(const StaffRequest& request, const Divisions& divisions) {
 
 HouseholdFilter household_filter(const StaffRequest& request) {
   HouseholdFilter filter;
-  std::string area = request.query("area");
-  if (!area.empty()) {
-    store::validate_grid_scope(area);
-    if (!request.in_scope(area)) throw Error(ErrorCode::NotFound, "area outside the scope");
-  }
-  filter.scope = area.empty() ? request.staff.scope : area;
+  filter.scope = request.area();
   filter.level = request.query("level");
   filter.type = request.query("type");
   filter.state = request.query("state");

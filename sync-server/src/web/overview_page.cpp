@@ -47,14 +47,6 @@ Markup stat(const std::string& label, int64_t value, const std::string& href,
       css, href, value, label);
 }
 
-// The area asked for (?area=), which must lie within the staff member's scope.
-std::string area_of(const StaffRequest& request) {
-  std::string area = request.query("area");
-  if (area.empty()) return request.staff.scope;
-  if (!request.in_scope(area)) throw Error(ErrorCode::NotFound, "area outside the scope");
-  return area;
-}
-
 Markup breadcrumb(const StaffRequest& request, const Divisions& divisions,
                   const std::string& area) {
   Markup crumbs;
@@ -156,7 +148,7 @@ Markup warnings_section(const StaffRequest& request, const OverviewCounts& count
 
 void add_overview_page(Dashboard& dashboard, Router& router) {
   dashboard.add_page(router, "GET", "/", [&dashboard](StaffRequest& request) {
-    std::string area = area_of(request);
+    std::string area = request.area();
     std::string today = today_text();
     int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
