@@ -206,6 +206,83 @@ TEST_CASE("the XLSX download holds the filtered households of the scope as a wor
   CHECK(list.body.find("href=\"/households.csv?level=red\"") != std::string::npos);
 }
 
+namespace {
+
+// DOORSTEP_TODAY for this process and the servers it starts, while it lives.
+struct PinnedToday {
+  explicit PinnedToday(const char* date) { setenv("DOORSTEP_TODAY", date, 1); }
+  ~PinnedToday() { unsetenv("DOORSTEP_TODAY"); }
+  PinnedToday(const PinnedToday&) = delete;
+  PinnedToday& operator=(const PinnedToday&) = delete;
+};
+
+// The number shown in the overview's summary tile whose link is `href`.
+std::string stat_value(const std::string& page, const std::string& href) {
+  std::smatch match;
+  std::regex tile("<a class=\"stat[^\"]*\" href=\"" + href +
+                  "\"><span class=\"value\">([0-9]+)</span>");
+  return std::regex_search(page, match, tile) ? match[1].str() : "none";
+}
+
+}  // namespace
+
+TEST_CASE("the overview counts the overdue visits per area and links to those households") {
+  CountyWithHouseholds county;
+  // The day after the red household's visit (2026-11-20) nothing is overdue yet.
+  {
+    PinnedToday next_day("2026-11-21");
+    county.serve();
+    StaffBrowser officer(county);
+    officer.log_in("王芳");
+    auto page = officer.get("/");
+    CHECK(stat_value(page.body, "/households\\?visit_overdue=1&amp;area=640323") == "0");
+    county.server.reset();
+  }
+  // In March its visit and phone check-in are past due, as `doorstep-server overdue` says.
+  PinnedToday march("2027-03-01");
+  json listed = json::parse(county.run({"overdue", "--json"}));
+  int64_t expected = 0, in_county = 0;
+  for (const auto& area : listed["by_area"]) {
+    int64_t n = area["visit"].get<int64_t>() + area["checkin"].get<int64_t>();
+    if (area["code"] == "640323.101") expected = n;
+    if (area["level"] == "township") in_county += n;
+  }
+  REQUIRE(expected >= 1);
+  REQUIRE(in_county > expected);  // the other township's household too
+  county.serve();
+  StaffBrowser officer(county);
+  officer.log_in("王芳");
+  auto page = officer.get("/");
+  CHECK(page.status == 200);
+  CHECK(page.body.find("超期走访（按区域）") != std::string::npos);
+  std::regex township_row(
+      "<a href=\"/households\\?visit_overdue=1&amp;area=640323\\.101\">[^<]*</a> "
+      "<span class=\"code\">640323\\.101</span></th>"
+      "<td[^>]* class=\"num alert\">([0-9]+)</td><td[^>]* class=\"num[^\"]*\">([0-9]+)</td>");
+  std::smatch row;
+  REQUIRE(std::regex_search(page.body, row, township_row));
+  CHECK(std::stoll(row[1].str()) + std::stoll(row[2].str()) == expected);
+  CHECK(stat_value(page.body, "/households\\?visit_overdue=1&amp;area=640323") ==
+        std::to_string(in_county));
+  // The link lists the households with a visit overdue, within the scope.
+  auto list = officer.get("/households?visit_overdue=1&area=640323.101");
+  CHECK(list.status == 200);
+  CHECK(list.body.find(county.red) != std::string::npos);
+  CHECK(list.body.find(county.other) == std::string::npos);
+  CHECK(officer.get("/households?visit_overdue=maybe").status == 400);
+  // A township officer's overview counts their township only; another's is not theirs.
+  StaffBrowser township(county);
+  township.log_in("李强");
+  auto own = township.get("/");
+  CHECK(own.body.find("area=640323.100") == std::string::npos);
+  CHECK(stat_value(own.body, "/households\\?visit_overdue=1&amp;area=640323\\.101") ==
+        std::to_string(expected));
+  // A malformed area is refused as bad input, naming it, before any scope check.
+  auto bad = township.get("/?area=640323..101");
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find("640323..101") != std::string::npos);
+}
+
 TEST_CASE("enrollment tokens are made within scope and role, shown as text and QR code") {
   CountyWithHouseholds county;
   county.serve();
@@ -290,6 +367,7 @@ TEST_CASE("every page answers without a server error for every role, in both lan
                                     "/households",
                                     "/households?level=red&sort=name&order=desc",
                                     "/households?state=open&overdue=1&conflicts=0&q=640323",
+                                    "/households?visit_overdue=1&area=640323.101",
                                     "/households/" + county.red,
                                     "/households.csv?level=red",
                                     "/cases",

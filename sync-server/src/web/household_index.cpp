@@ -312,6 +312,7 @@ HouseholdPage HouseholdIndex::query(const HouseholdFilter& filter, const std::st
         entry.case_state != filter.state)
       return;
     if (filter.overdue && !entry.overdue(today)) return;
+    if (filter.visit_overdue && !filter.visit_overdue_households.count(entry.id)) return;
     if (filter.conflicts && entry.conflicts == 0) return;
     if (!search.empty()) {
       bool hit = entry.id.rfind(search, 0) == 0 || contains(entry.head_name, search) ||

@@ -7,6 +7,7 @@
 
 #include "core/common/error.h"
 #include "core/crypto/hash.h"
+#include "county/overdue_list.h"
 #include "county/xlsx_writer.h"
 #include "web/dashboard.h"
 #include "web/households_list.h"
@@ -58,11 +59,11 @@ const std::vector<TableColumn>& download_columns() {
 }
 
 // Every household the request's filter finds, in the list's order, as download rows.
-std::vector<TableRow> download_rows(Dashboard& dashboard, const HouseholdFilter& filter,
+std::vector<TableRow> download_rows(Dashboard& dashboard, HouseholdFilter& filter,
                                     const std::string& today) {
   std::vector<TableRow> rows;
   auto guard = dashboard.county().lock();
-  HouseholdPage found = dashboard.household_index().query(filter, today);
+  HouseholdPage found = find_households(dashboard, filter, today);
   Divisions divisions = Divisions::load(dashboard.county().authority());
   for (const HouseholdEntry* entry : found.rows)
     rows.push_back({entry->id, entry->head_name, entry->head_id_number,
@@ -144,6 +145,8 @@ Markup filter_form(const StaffRequest& request, const Divisions& divisions) {
       "<form method=\"get\" action=\"/households\" class=\"filters\" role=\"search\">{}{}{}{}{}{}"
       "<div class=\"field check\"><input type=\"checkbox\" id=\"f-overdue\" name=\"overdue\" "
       "value=\"1\"{}><label for=\"f-overdue\">{}</label></div>"
+      "<div class=\"field check\"><input type=\"checkbox\" id=\"f-visit-overdue\" "
+      "name=\"visit_overdue\" value=\"1\"{}><label for=\"f-visit-overdue\">{}</label></div>"
       "<div class=\"field check\"><input type=\"checkbox\" id=\"f-conflicts\" name=\"conflicts\" "
       "value=\"1\"{}><label for=\"f-conflicts\">{}</label></div>"
       "<div class=\"actions\"><button type=\"submit\" class=\"primary\">{}</button>"
@@ -160,6 +163,8 @@ Markup filter_form(const StaffRequest& request, const Divisions& divisions) {
                    request.query("state")),
       select_field("f-sort", request.t("排序", "Sort"), "sort", sorts, request.query("sort")),
       raw(request.query("overdue") == "1" ? " checked" : ""), request.t("只看超期", "Overdue only"),
+      raw(request.query("visit_overdue") == "1" ? " checked" : ""),
+      request.t("只看走访超期", "Visits overdue only"),
       raw(request.query("conflicts") == "1" ? " checked" : ""),
       request.t("只看有冲突的", "With conflicts only"), request.t("筛选", "Filter"),
       request.t("清除", "Clear"));
@@ -174,6 +179,7 @@ HouseholdFilter household_filter(const StaffRequest& request) {
   filter.type = request.query("type");
   filter.state = request.query("state");
   filter.overdue = flag(request, "overdue");
+  filter.visit_overdue = flag(request, "visit_overdue");
   filter.conflicts = flag(request, "conflicts");
   filter.search = request.query("q");
   if (filter.search.size() > 100)
@@ -184,6 +190,22 @@ HouseholdFilter household_filter(const StaffRequest& request) {
     throw Error(ErrorCode::InvalidArgument, "order must be asc or desc, not '" + order + "'");
   filter.descending = order == "desc";
   return filter;
+}
+
+HouseholdPage find_households(Dashboard& dashboard, HouseholdFilter& filter,
+                              const std::string& today) {
+  if (filter.visit_overdue) {
+    filter.visit_overdue_households.clear();
+    auto& county = dashboard.county().authority();
+    OverdueOptions options;
+    options.scope = filter.scope;
+    list_overdue(county.store(), CountyDirectory::of(county), options,
+                 [&](const OverdueEntry& entry) {
+                   if (entry.kind != OverdueKind::Task)
+                     filter.visit_overdue_households.insert(entry.household);
+                 });
+  }
+  return dashboard.household_index().query(filter, today);
 }
 
 std::string masked_id_number(const std::string& id_number) {
@@ -205,7 +227,7 @@ void add_household_list_pages(Dashboard& dashboard, Router& router) {
     Divisions divisions;
     {
       auto guard = dashboard.county().lock();
-      HouseholdPage found = dashboard.household_index().query(filter, today);
+      HouseholdPage found = find_households(dashboard, filter, today);
       divisions = Divisions::load(dashboard.county().authority());
       total = found.total;
       for (const HouseholdEntry* entry : found.rows) {
