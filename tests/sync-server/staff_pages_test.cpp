@@ -283,6 +283,46 @@ TEST_CASE("the overview counts the overdue visits per area and links to those ho
   CHECK(bad.body.find("640323..101") != std::string::npos);
 }
 
+TEST_CASE("the devices page shows a device's last sync, a pull alone counting as one") {
+  StaffCounty county;
+  county.serve();
+  auto phone = county.dir / "li-wei.db";
+  store::InitOptions options;
+  options.name = "li-wei";
+  options.role = "grid-worker";
+  options.scope = kGrid;
+  store::Store::create(phone, options);
+  auto enrolled = run_cli({"enroll", "--db", phone.string(), "--server", county.server->url(),
+                           "--token", create_token(county.data, "grid-worker", kGrid),
+                           "--fingerprint", county.server->fingerprint(), "--json"});
+  REQUIRE_MESSAGE(enrolled.exit_code == 0, enrolled.err);
+  StaffBrowser officer(county);
+  officer.log_in("王芳");
+  // The cells of li-wei's row: last push received, then last sync.
+  auto cells = [&]() {
+    auto page = officer.get("/devices?lang=en");
+    REQUIRE(page.status == 200);
+    CHECK(page.body.find("Last sync (push or pull)") != std::string::npos);
+    std::regex row(
+        "li-wei<div class=\"sub "
+        "code\">[0-9a-f]+</div></td>(?:<td[^>]*>[^<]*</td>){3}<td[^>]*>([^<]*)</td>"
+        "<td[^>]* class=\"last-sync\">([^<]*)</td>");
+    std::smatch match;
+    REQUIRE(std::regex_search(page.body, match, row));
+    return std::make_pair(match[1].str(), match[2].str());
+  };
+  auto before = cells();
+  CHECK(before.second.empty());  // enrolled, never synced
+  // A sync with nothing to push is a pull alone: no push is received, yet the device synced.
+  auto synced = run_cli({"sync", "--db", phone.string(), "--json"});
+  REQUIRE_MESSAGE(synced.exit_code == 0, synced.err);
+  CHECK(json::parse(synced.out)["pushed"] == 0);
+  auto after = cells();
+  CHECK(after.first.empty());
+  CHECK(
+      std::regex_match(after.second, std::regex("20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}")));
+}
+
 TEST_CASE("enrollment tokens are made within scope and role, shown as text and QR code") {
   CountyWithHouseholds county;
   county.serve();
