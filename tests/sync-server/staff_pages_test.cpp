@@ -255,6 +255,11 @@ TEST_CASE("the overview counts the overdue visits per area and links to those ho
   auto page = officer.get("/");
   CHECK(page.status == 200);
   CHECK(page.body.find("超期走访（按区域）") != std::string::npos);
+  // The demo county's divisions carry their Chinese names, in both languages (they have no
+  // English one).
+  CHECK(page.body.find(">大水坑镇</a>") != std::string::npos);
+  CHECK(officer.get("/?lang=en").body.find(">大水坑镇</a>") != std::string::npos);
+  CHECK(officer.get("/?lang=zh").status == 200);
   std::regex township_row(
       "<a href=\"/households\\?visit_overdue=1&amp;area=640323\\.101\">[^<]*</a> "
       "<span class=\"code\">640323\\.101</span></th>"
