@@ -62,6 +62,14 @@ w.test('a township officer cannot open another township\'s household by URL; lis
     for (const size of ['desktop', 'phone']) {
       const context = await w.newContext(browser, size);
       const page = await d.logIn(context, server, '王芳');
+      // The overview of both townships, each with a red household whose phone check-in is past due.
+      await page.goto(`${server.url}/`);
+      const overdue = page.locator('section.overdue-visits');
+      w.assert.match(await overdue.textContent(), /大水坑镇/);
+      await d.shot(page, 'overview', size);
+      await overdue.getByRole('link', { name: '大水坑镇' }).click();
+      await page.waitForURL(/visit_overdue=1/);
+      w.assert.match(await page.locator('table.data').textContent(), new RegExp(red));
       await page.goto(`${server.url}/households`);
       w.assert.match(await page.locator('table.data').textContent(), new RegExp(other));
       await page.goto(`${server.url}/households/${red}`);

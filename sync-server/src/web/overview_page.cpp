@@ -233,9 +233,9 @@ void add_overview_page(Dashboard& dashboard, Router& router) {
         stat(request.t("超期走访（入户＋电话）", "Overdue visits (home + phone)"), overdue_visits,
              "/households?visit_overdue=1&" + in_area, overdue_visits > 0 ? "alert" : ""));
     body += divisions_table(request, divisions, counts, area);
-    body += overdue_visits_section(request, divisions, overdue, area);
-    body += html("<div class=\"panels\">{}{}", cases_section(request, counts, area),
-                 warnings_section(request, counts, area));
+    body += html("<div class=\"panels\">{}{}{}",
+                 overdue_visits_section(request, divisions, overdue, area),
+                 cases_section(request, counts, area), warnings_section(request, counts, area));
     body += html(
         "<section class=\"panel\"><h2>{}</h2><dl class=\"facts\">"
         "<dt>{}</dt><dd><a href=\"/tasks?overdue=1&amp;{}\">{}</a></dd>"
