@@ -270,10 +270,14 @@ CountyAuthority CountyAuthority::init(const fs::path& dir, const CountyInitOptio
     impl->insert_division(d.path, d.name);
   }
   if (options.demo) {
+    // Yanchi's townships and villages under their codes of the national statistics bureau
+    // (tests/data/external/ningxia_divisions.json: 640323101 大水坑镇 and its villages
+    // 640323101200 大水坑村委会 and 640323101201 新泉井村委会; 640323100 花马池镇, whose villages
+    // that file does not list, so the demo's one village there keeps the demo's own name).
     static const DemoGrid kDemo[] = {
-        {"101", "Dashuikeng town"}, {"101.200", "Dashuikeng village"},  {"101.200.01", "Grid 01"},
-        {"101.200.02", "Grid 02"},  {"101.201", "Xinzhuangzi village"}, {"101.201.01", "Grid 01"},
-        {"100", "Huamachi town"},   {"100.200", "Beiguan village"},     {"100.200.01", "Grid 01"}};
+        {"101", "大水坑镇"},      {"101.200", "大水坑村"}, {"101.200.01", "01网格"},
+        {"101.200.02", "02网格"}, {"101.201", "新泉井村"}, {"101.201.01", "01网格"},
+        {"100", "花马池镇"},      {"100.200", "北关村"},   {"100.200.01", "01网格"}};
     for (const auto& g : kDemo) {
       // Real names from --divisions win over the demo's.
       std::string path = options.code + "." + g.path;

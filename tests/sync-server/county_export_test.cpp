@@ -116,11 +116,11 @@ TEST_CASE("the county export has a column per contract field, with the county's 
       rules += (rules.empty() ? "" : "; ") + rule["id"].get<std::string>();
     std::string grid = county.grids[example];
     CHECK((*row)[1] == "640323.101");
-    CHECK((*row)[2] == "Dashuikeng town");
+    CHECK((*row)[2] == "大水坑镇");
     CHECK((*row)[3] == kVillage);
-    CHECK((*row)[4] == "Dashuikeng village");
+    CHECK((*row)[4] == "大水坑村");
     CHECK((*row)[5] == grid);
-    CHECK((*row)[6] == (grid == kGrid1 ? "Grid 01" : "Grid 02"));
+    CHECK((*row)[6] == (grid == kGrid1 ? "01网格" : "02网格"));
     CHECK((*row)[7] == answers["head_name"]);
     CHECK((*row)[8] == answers["head_id_number"]);
     CHECK((*row)[9] == std::to_string(answers["members"].size()));
@@ -141,9 +141,8 @@ TEST_CASE("the county export has a column per contract field, with the county's 
   // Never visited: no evaluation, no visit, no members.
   const Row* tricky = row_of(rows, county.ids["tricky"]);
   REQUIRE(tricky != nullptr);
-  CHECK(*tricky == Row{county.ids["tricky"], "640323.101", "Dashuikeng town", kVillage,
-                       "Dashuikeng village", kGrid1, "Grid 01", kTrickyName, "640323199001011234",
-                       "0", "", "", "", "", "", ""});
+  CHECK(*tricky == Row{county.ids["tricky"], "640323.101", "大水坑镇", kVillage, "大水坑村", kGrid1,
+                       "01网格", kTrickyName, "640323199001011234", "0", "", "", "", "", "", ""});
 }
 
 TEST_CASE(

@@ -372,7 +372,7 @@ TEST_CASE(
   moved.reset();
   auto& version = county_db.cached("SELECT version FROM server_schema");
   REQUIRE(version.step());
-  CHECK(version.int64(0) == 6);
+  CHECK(version.int64(0) == 7);
   version.reset();
 }
 

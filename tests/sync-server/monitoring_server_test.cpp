@@ -277,8 +277,7 @@ TEST_CASE(
   std::string text = read_file(csv);
   CHECK(text.rfind("\xEF\xBB\xBF序号,户主姓名,所在村组,纳入方式,公示开始,公示截止\r\n", 0) == 0);
   CHECK(text.find(std::string("1,") + kHeadName +
-                  ",Dashuikeng village Grid 01,基层干部排查,2026-11-03,2026-11-08\r\n") !=
-        std::string::npos);
+                  ",大水坑村 01网格,基层干部排查,2026-11-03,2026-11-08\r\n") != std::string::npos);
   CHECK(text.find(kHeadIdNumber) == std::string::npos);
   const json members = red_example()["members"];
   for (const auto& member : members)

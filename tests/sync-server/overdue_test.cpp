@@ -150,10 +150,10 @@ TEST_CASE("the county's overdue list agrees with the devices'") {
     CAPTURE(entry.dump());
     bool mine = entry["grid"] == kGrid;
     CHECK(entry["village"] == kVillage);
-    CHECK(entry["village_name"] == "Dashuikeng village");
+    CHECK(entry["village_name"] == "大水坑村");
     CHECK(entry["township"] == kTownship);
-    CHECK(entry["township_name"] == "Dashuikeng town");
-    CHECK(entry["grid_name"] == (mine ? "Grid 01" : "Grid 02"));
+    CHECK(entry["township_name"] == "大水坑镇");
+    CHECK(entry["grid_name"] == (mine ? "01网格" : "02网格"));
     CHECK(entry["head"] == (entry["household"] == red ? kHeadName : "马建国"));
     CHECK(entry["days_overdue"].get<int64_t>() > 0);
     // The grid worker enrolled for the grid (the village leader's device is not one).
@@ -173,7 +173,7 @@ TEST_CASE("the county's overdue list agrees with the devices'") {
   REQUIRE(township);
   CHECK(*grid == json{{"level", "grid"},
                       {"code", kGrid},
-                      {"name", "Grid 01"},
+                      {"name", "01网格"},
                       {"visit", 2},
                       {"checkin", 2},
                       {"task", 1}});
@@ -212,9 +212,8 @@ TEST_CASE("the county's overdue list agrees with the devices'") {
   CHECK(text.out.find(green) != std::string::npos);
   CHECK(text.out.find("task:verify") != std::string::npos);
   CHECK(text.out.find("(5 overdue entries)") != std::string::npos);
-  CHECK(
-      text.out.find("village  640323.101.200 Dashuikeng village: 2 visits, 2 check-ins, 1 task") !=
-      std::string::npos);
+  CHECK(text.out.find("village  640323.101.200 大水坑村: 2 visits, 2 check-ins, 1 task") !=
+        std::string::npos);
 }
 
 TEST_CASE("the cadence is county settings: 0 to 366 days, shown in force, and the phones follow") {

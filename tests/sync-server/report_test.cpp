@@ -369,7 +369,7 @@ TEST_CASE(
     for (const auto& area : report["areas"])
       if (area["code"] == kVillage) village = area;
     CHECK(village["level"] == "village");
-    CHECK(village["name"] == "Dashuikeng village");
+    CHECK(village["name"] == "大水坑村");
   }
 
   {  // cases
@@ -546,7 +546,7 @@ TEST_CASE(
     json township = county.report("levels", kOtherTownship);
     CHECK(reported(township, "", {"total"}) == 1);
     for (const auto& code : area_codes(township)) CHECK(code.rfind(kOtherTownship, 0) == 0);
-    CHECK(township["scope_name"] == "Huamachi town");
+    CHECK(township["scope_name"] == "花马池镇");
     json grid = county.report("cases", kGrid);
     std::set<std::string> within = {parts(kGrid, 2), parts(kGrid, 3), kGrid};
     CHECK(area_codes(grid) == within);
@@ -557,7 +557,7 @@ TEST_CASE(
     auto table = county.run({"report", "--name", "levels"}, kToday);
     REQUIRE(table.exit_code == 0);
     CHECK(table.out.find("红色") != std::string::npos);
-    CHECK(table.out.find("Dashuikeng village") != std::string::npos);
+    CHECK(table.out.find("大水坑村") != std::string::npos);
     auto english = county.run({"report", "--name", "cases", "--lang", "en"}, kToday);
     REQUIRE(english.exit_code == 0);
     CHECK(english.out.find("township_reviewed") != std::string::npos);
@@ -627,7 +627,7 @@ TEST_CASE("the register lists every case with its steps' dates, measures and dep
                                    {"dismissed", nullptr}});
       CHECK(entry["measures"][0]["kind"] == "参保补贴");
       CHECK(entry["head_name"] == kHeadName);
-      CHECK(entry["village_name"] == "Dashuikeng village");
+      CHECK(entry["village_name"] == "大水坑村");
     } else if (entry["case"] == county.case_of["dismissed"]) {
       CHECK(entry["dismissal_reason"] == "外出务工收入稳定");
       CHECK(entry["dates"]["dismissed"] == "2026-12-02");

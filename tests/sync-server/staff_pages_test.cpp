@@ -11,6 +11,7 @@
 #include "core/store/store.h"
 #include "core/sync/county_authority.h"
 #include "tests/sync-server/staff_web_helpers.h"
+#include "tests/sync-server/table_helpers.h"
 
 using namespace doorstep;
 using namespace doorstep::test;
@@ -160,6 +161,173 @@ TEST_CASE("the CSV download holds the filtered households of the scope, for Exce
   CHECK(bad.body.find("purple") != std::string::npos);
 }
 
+TEST_CASE("the XLSX download holds the filtered households of the scope as a workbook") {
+  CountyWithHouseholds county;
+  county.serve();
+  StaffBrowser officer(county);
+  officer.log_in("王芳");
+  auto red = officer.get("/households.xlsx?level=red");
+  CHECK(red.status == 200);
+  CHECK(red.header("content-type") ==
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  CHECK(red.header("content-disposition").find("attachment; filename=\"households-640323-") == 0);
+  CHECK(red.header("content-disposition").find(".xlsx\"") != std::string::npos);
+  CHECK(red.body.rfind("PK\x03\x04", 0) == 0);  // a ZIP archive, as every XLSX is
+  CHECK(red.body.find("xl/worksheets/sheet1.xml") != std::string::npos);
+  // The rows themselves are compressed: read them as a spreadsheet would (table_helpers.h).
+  auto cells = [&](const std::string& body) {
+    auto file = county.dir / ("download-" + std::to_string(county.files++) + ".xlsx");
+    write_file(file, body);
+    return read_xlsx(file)["worksheets"][0]["rows"].dump();
+  };
+  std::string sheet = cells(red.body);
+  CHECK(sheet.find(county.red) != std::string::npos);
+  CHECK(sheet.find(county.other) == std::string::npos);
+  CHECK(sheet.find(json("农户编号").dump()) != std::string::npos);  // the Chinese header by default
+  CHECK(cells(officer.get("/households.xlsx").body).find(county.other) != std::string::npos);
+  CHECK(cells(officer.get("/households.xlsx?lang=en").body).find("household_id") !=
+        std::string::npos);
+  // A township officer's download has no household of another township, whatever is asked.
+  StaffBrowser township(county);
+  township.log_in("李强");
+  std::string own = cells(township.get("/households.xlsx").body);
+  CHECK(own.find(county.red) != std::string::npos);
+  CHECK(own.find(county.other) == std::string::npos);
+  CHECK(township.get("/households.xlsx?area=640323.100").status == 404);
+  // A bad filter is refused as the list and the CSV refuse it, naming the value.
+  for (const char* path : {"/households.xlsx?order=sideways", "/households.csv?order=sideways"}) {
+    auto bad = officer.get(path);
+    CHECK(bad.status == 400);
+    CHECK(bad.body.find("sideways") != std::string::npos);
+  }
+  // The list offers both downloads of its filter.
+  auto list = officer.get("/households?level=red");
+  CHECK(list.body.find("href=\"/households.xlsx?level=red\"") != std::string::npos);
+  CHECK(list.body.find("href=\"/households.csv?level=red\"") != std::string::npos);
+}
+
+namespace {
+
+// DOORSTEP_TODAY for this process and the servers it starts, while it lives.
+struct PinnedToday {
+  explicit PinnedToday(const char* date) { setenv("DOORSTEP_TODAY", date, 1); }
+  ~PinnedToday() { unsetenv("DOORSTEP_TODAY"); }
+  PinnedToday(const PinnedToday&) = delete;
+  PinnedToday& operator=(const PinnedToday&) = delete;
+};
+
+// The number shown in the overview's summary tile whose link is `href`.
+std::string stat_value(const std::string& page, const std::string& href) {
+  std::smatch match;
+  std::regex tile("<a class=\"stat[^\"]*\" href=\"" + href +
+                  "\"><span class=\"value\">([0-9]+)</span>");
+  return std::regex_search(page, match, tile) ? match[1].str() : "none";
+}
+
+}  // namespace
+
+TEST_CASE("the overview counts the overdue visits per area and links to those households") {
+  CountyWithHouseholds county;
+  // The day after the red household's visit (2026-11-20) nothing is overdue yet.
+  {
+    PinnedToday next_day("2026-11-21");
+    county.serve();
+    StaffBrowser officer(county);
+    officer.log_in("王芳");
+    auto page = officer.get("/");
+    CHECK(stat_value(page.body, "/households\\?visit_overdue=1&amp;area=640323") == "0");
+    county.server.reset();
+  }
+  // In March its visit and phone check-in are past due, as `doorstep-server overdue` says.
+  PinnedToday march("2027-03-01");
+  json listed = json::parse(county.run({"overdue", "--json"}));
+  int64_t expected = 0, in_county = 0;
+  for (const auto& area : listed["by_area"]) {
+    int64_t n = area["visit"].get<int64_t>() + area["checkin"].get<int64_t>();
+    if (area["code"] == "640323.101") expected = n;
+    if (area["level"] == "township") in_county += n;
+  }
+  REQUIRE(expected >= 1);
+  REQUIRE(in_county > expected);  // the other township's household too
+  county.serve();
+  StaffBrowser officer(county);
+  officer.log_in("王芳");
+  auto page = officer.get("/");
+  CHECK(page.status == 200);
+  CHECK(page.body.find("超期走访（按区域）") != std::string::npos);
+  // The demo county's divisions carry their Chinese names, in both languages (they have no
+  // English one).
+  CHECK(page.body.find(">大水坑镇</a>") != std::string::npos);
+  CHECK(officer.get("/?lang=en").body.find(">大水坑镇</a>") != std::string::npos);
+  CHECK(officer.get("/?lang=zh").status == 200);
+  std::regex township_row(
+      "<a href=\"/households\\?visit_overdue=1&amp;area=640323\\.101\">[^<]*</a> "
+      "<span class=\"code\">640323\\.101</span></th>"
+      "<td[^>]* class=\"num alert\">([0-9]+)</td><td[^>]* class=\"num[^\"]*\">([0-9]+)</td>");
+  std::smatch row;
+  REQUIRE(std::regex_search(page.body, row, township_row));
+  CHECK(std::stoll(row[1].str()) + std::stoll(row[2].str()) == expected);
+  CHECK(stat_value(page.body, "/households\\?visit_overdue=1&amp;area=640323") ==
+        std::to_string(in_county));
+  // The link lists the households with a visit overdue, within the scope.
+  auto list = officer.get("/households?visit_overdue=1&area=640323.101");
+  CHECK(list.status == 200);
+  CHECK(list.body.find(county.red) != std::string::npos);
+  CHECK(list.body.find(county.other) == std::string::npos);
+  CHECK(officer.get("/households?visit_overdue=maybe").status == 400);
+  // A township officer's overview counts their township only; another's is not theirs.
+  StaffBrowser township(county);
+  township.log_in("李强");
+  auto own = township.get("/");
+  CHECK(own.body.find("area=640323.100") == std::string::npos);
+  CHECK(stat_value(own.body, "/households\\?visit_overdue=1&amp;area=640323\\.101") ==
+        std::to_string(expected));
+  // A malformed area is refused as bad input, naming it, before any scope check.
+  auto bad = township.get("/?area=640323..101");
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find("640323..101") != std::string::npos);
+}
+
+TEST_CASE("the devices page shows a device's last sync, a pull alone counting as one") {
+  StaffCounty county;
+  county.serve();
+  auto phone = county.dir / "li-wei.db";
+  store::InitOptions options;
+  options.name = "li-wei";
+  options.role = "grid-worker";
+  options.scope = kGrid;
+  store::Store::create(phone, options);
+  auto enrolled = run_cli({"enroll", "--db", phone.string(), "--server", county.server->url(),
+                           "--token", create_token(county.data, "grid-worker", kGrid),
+                           "--fingerprint", county.server->fingerprint(), "--json"});
+  REQUIRE_MESSAGE(enrolled.exit_code == 0, enrolled.err);
+  StaffBrowser officer(county);
+  officer.log_in("王芳");
+  // The cells of li-wei's row: last push received, then last sync.
+  auto cells = [&]() {
+    auto page = officer.get("/devices?lang=en");
+    REQUIRE(page.status == 200);
+    CHECK(page.body.find("Last sync (push or pull)") != std::string::npos);
+    std::regex row(
+        "li-wei<div class=\"sub "
+        "code\">[0-9a-f]+</div></td>(?:<td[^>]*>[^<]*</td>){3}<td[^>]*>([^<]*)</td>"
+        "<td[^>]* class=\"last-sync\">([^<]*)</td>");
+    std::smatch match;
+    REQUIRE(std::regex_search(page.body, match, row));
+    return std::make_pair(match[1].str(), match[2].str());
+  };
+  auto before = cells();
+  CHECK(before.second.empty());  // enrolled, never synced
+  // A sync with nothing to push is a pull alone: no push is received, yet the device synced.
+  auto synced = run_cli({"sync", "--db", phone.string(), "--json"});
+  REQUIRE_MESSAGE(synced.exit_code == 0, synced.err);
+  CHECK(json::parse(synced.out)["pushed"] == 0);
+  auto after = cells();
+  CHECK(after.first.empty());
+  CHECK(
+      std::regex_match(after.second, std::regex("20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}")));
+}
+
 TEST_CASE("enrollment tokens are made within scope and role, shown as text and QR code") {
   CountyWithHouseholds county;
   county.serve();
@@ -244,6 +412,7 @@ TEST_CASE("every page answers without a server error for every role, in both lan
                                     "/households",
                                     "/households?level=red&sort=name&order=desc",
                                     "/households?state=open&overdue=1&conflicts=0&q=640323",
+                                    "/households?visit_overdue=1&area=640323.101",
                                     "/households/" + county.red,
                                     "/households.csv?level=red",
                                     "/cases",

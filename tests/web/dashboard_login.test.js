@@ -27,7 +27,14 @@ w.test('a county officer logs in, sees the overview in Chinese, switches to Engl
       w.assert.equal(session.sameSite, 'Strict');
       // The cookie is not readable by scripts.
       w.assert.equal(await page.evaluate(() => document.cookie.includes('doorstep_session')), false);
-      await d.shot(page, 'overview', size);
+      // A new county with no household: every township listed with zeros, nothing overdue.
+      const households = page.locator('.stats a.stat').first();
+      w.assert.equal(await households.locator('.value').textContent(), '0');
+      const overdue = page.locator('section.overdue-visits');
+      w.assert.match(await overdue.textContent(), /大水坑镇/);
+      w.assert.match(await overdue.textContent(), /花马池镇/);
+      w.assert.equal(await overdue.locator('td.alert').count(), 0);
+      await d.shot(page, 'overview-empty', size);
       await page.getByRole('link', { name: 'English' }).click();
       await page.waitForURL(/lang=en/);
       w.assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Overview');

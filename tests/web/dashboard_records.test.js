@@ -1,6 +1,6 @@
-// The county record in the dashboard: the household list (filters, the CSV download of what
-// is filtered), a household's page, a township officer kept to their township by URL, and a
-// conflict between two devices resolved on the household's page.
+// The county record in the dashboard: the household list (filters, the CSV and XLSX downloads
+// of what is filtered), a household's page, a township officer kept to their township by URL,
+// and a conflict between two devices resolved on the household's page.
 'use strict';
 const fs = require('node:fs');
 const w = require('./support');
@@ -49,12 +49,27 @@ w.test('a township officer cannot open another township\'s household by URL; lis
       w.assert.match(csv, /^\uFEFFhousehold_id,head_name,/);
       w.assert.match(csv, new RegExp(red));
       w.assert.doesNotMatch(csv, new RegExp(other));
+      const [workbook] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: /下载 Excel/ }).click(),
+      ]);
+      w.assert.match(workbook.suggestedFilename(), /^households-640323\.101-\d{4}-\d{2}-\d{2}\.xlsx$/);
+      const bytes = fs.readFileSync(await workbook.path());
+      w.assert.equal(bytes.subarray(0, 4).toString('binary'), 'PK\x03\x04');  // a ZIP: XLSX
       await context.close();
     }
     // The county officer sees both townships, and the household page in full.
     for (const size of ['desktop', 'phone']) {
       const context = await w.newContext(browser, size);
       const page = await d.logIn(context, server, '王芳');
+      // The overview of both townships, each with a red household whose phone check-in is past due.
+      await page.goto(`${server.url}/`);
+      const overdue = page.locator('section.overdue-visits');
+      w.assert.match(await overdue.textContent(), /大水坑镇/);
+      await d.shot(page, 'overview', size);
+      await overdue.getByRole('link', { name: '大水坑镇' }).click();
+      await page.waitForURL(/visit_overdue=1/);
+      w.assert.match(await page.locator('table.data').textContent(), new RegExp(red));
       await page.goto(`${server.url}/households`);
       w.assert.match(await page.locator('table.data').textContent(), new RegExp(other));
       await page.goto(`${server.url}/households/${red}`);

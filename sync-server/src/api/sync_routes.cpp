@@ -9,6 +9,7 @@
 #include "core/sync/exchange.h"
 #include "core/sync/outbox.h"
 #include "core/sync/wire.h"
+#include "county/county_tables.h"
 
 namespace doorstep::server {
 namespace {
@@ -80,6 +81,8 @@ sync::PageMessage answer_pull(CountyContext& county, const AuthenticatedDevice& 
   auto page = sync::next_page_for(county.authority().replica(), device.claims.device_id, scope,
                                   after, limit);
   county.metrics().count_changes_pulled(page.changes.size());
+  record_device_pull(county.authority().store().database(), device.claims.device_id,
+                     CountyContext::now());
   sync::PageMessage answer;
   answer.changes = std::move(page.changes);
   answer.certificates = std::move(page.certificates);

@@ -18,7 +18,7 @@ constexpr const char* kSetSchemaVersion =
     "ON CONFLICT (id) DO UPDATE SET version = excluded.version";
 
 // Migration N brings the version from N-1 to N. Append; never edit a released one.
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     // 1: the ack of each pushed batch, in the transaction of the changes it answers (a
     // server before these migrations created it on its own: IF NOT EXISTS).
     R"sql(
@@ -117,12 +117,24 @@ CREATE TABLE staff_actions (
     R"sql(
 -- rows copied by copy_old_acks
 )sql",
+    // 7: when each device last pulled (a page answered), so that the dashboard's "last sync"
+    // is the later of its last push (server_pushed_batch) and its last pull.
+    R"sql(
+CREATE TABLE server_device_pulls (
+  device_id TEXT PRIMARY KEY,
+  pulled_at INTEGER NOT NULL      -- unix seconds
+);
+)sql",
 };
 
 constexpr const char* kOldAcks = "SELECT device_id, batch, received_at, ack FROM pushed_batch";
 constexpr const char* kInsertAck =
     "INSERT OR IGNORE INTO server_pushed_batch (device_id, batch, received_at, ack) "
     "VALUES (?1, ?2, ?3, ?4)";
+
+constexpr const char* kRecordPull =
+    "INSERT INTO server_device_pulls (device_id, pulled_at) VALUES (?1, ?2) "
+    "ON CONFLICT (device_id) DO UPDATE SET pulled_at = max(pulled_at, excluded.pulled_at)";
 
 constexpr const char* kOldLevels =
     "SELECT household, visit, wall_ms, counter, level, risk, form_version, device_level, "
@@ -200,6 +212,10 @@ void migrate_county_tables(sqlite::Database& county_db, const std::filesystem::p
   }
   county_db.cached(kSetSchemaVersion).bind(1, static_cast<int64_t>(kMigrations.size())).run();
   transaction.commit();
+}
+
+void record_device_pull(sqlite::Database& county_db, const std::string& device_id, int64_t at) {
+  county_db.cached(kRecordPull).bind(1, device_id).bind(2, at).run();
 }
 
 }  // namespace doorstep::server

@@ -3,7 +3,8 @@
 // (server_pushed_batch) and the county's risk level of each household (county_risk) — and the
 // record of each department data import (department_imports, import_records.h), and the
 // dashboard's staff accounts, sessions, failed logins and actions (migration 5,
-// web/staff_accounts.h). The
+// web/staff_accounts.h), and when each device last pulled (server_device_pulls, migration 7).
+// The
 // core store owns the file's schema (PRAGMA user_version); these tables have numbered
 // migrations of their own, tracked in the one-row table server_schema.
 //
@@ -11,7 +12,9 @@
 // (SQLite domain; UnsupportedVersion for tables from a newer server).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <string>
 
 #include "core/store/sqlite.h"
 
@@ -21,5 +24,9 @@ namespace doorstep::server {
 // Levels an older server kept in DIR/server.db are copied over by the migration that
 // creates county_risk.
 void migrate_county_tables(sqlite::Database& county_db, const std::filesystem::path& data_dir);
+
+// Records that `device_id` pulled at `at` (unix seconds; an earlier time than the one kept
+// changes nothing). Throws the SQLite Error of the write.
+void record_device_pull(sqlite::Database& county_db, const std::string& device_id, int64_t at);
 
 }  // namespace doorstep::server

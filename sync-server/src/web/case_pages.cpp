@@ -12,6 +12,7 @@
 #include "web/dashboard.h"
 #include "web/form_labels.h"
 #include "web/household_index.h"
+#include "web/json_text.h"
 #include "web/overview_counts.h"
 #include "web/pages.h"
 #include "web/widgets.h"
@@ -26,11 +27,6 @@ constexpr size_t kCasesPerPage = 50;
 constexpr const char* kStates[] = {"identified", "verified",  "publicised", "township_reviewed",
                                    "approved",   "assisting", "eliminated", "dismissed"};
 
-std::string str(const json& object, const char* name) {
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // The case's detail if its household is within the staff member's scope; NotFound otherwise,
 // the same answer as for a case that does not exist. Under the county lock.
 json case_in_scope(Dashboard& dashboard, const StaffRequest& request, const std::string& id) {
@@ -41,7 +37,8 @@ json case_in_scope(Dashboard& dashboard, const StaffRequest& request, const std:
     if (e.is(ErrorCode::NotFound)) throw Error(ErrorCode::NotFound, "no such case");
     throw;
   }
-  if (!request.in_scope(str(detail, "grid"))) throw Error(ErrorCode::NotFound, "no such case");
+  if (!request.in_scope(json_text(detail, "grid")))
+    throw Error(ErrorCode::NotFound, "no such case");
   return detail;
 }
 
@@ -64,14 +61,14 @@ Markup state_tabs(const StaffRequest& request, const std::map<std::string, int64
 
 Markup transition_form(const StaffRequest& request, const json& detail, const std::string& to) {
   Lang lang = request.lang;
-  const std::string& id = str(detail, "id");
+  const std::string& id = json_text(detail, "id");
   Markup extra;
   if (to == "approved")
     extra += select_field("type-" + to, request.t("监测类型", "Monitoring type"), "type",
                           {{"unstable", monitoring_type_label(lang, "unstable")},
                            {"marginal", monitoring_type_label(lang, "marginal")},
                            {"sudden", monitoring_type_label(lang, "sudden")}},
-                          str(detail, "type"));
+                          json_text(detail, "type"));
   bool dismiss = to == "dismissed";
   extra += html(
       "<div class=\"field\"><label for=\"reason-{}\">{}</label>"
@@ -92,7 +89,7 @@ Markup transition_form(const StaffRequest& request, const json& detail, const st
 
 Markup actions_section(const StaffRequest& request, const json& detail) {
   Lang lang = request.lang;
-  auto from = mon::case_state_from_string(str(detail, "state"));
+  auto from = mon::case_state_from_string(json_text(detail, "state"));
   if (!from || mon::is_closed(*from))
     return html("<section id=\"actions\"><h2>{}</h2><p class=\"empty\">{}</p></section>",
                 request.t("办理", "Actions"),
@@ -105,18 +102,18 @@ Markup actions_section(const StaffRequest& request, const json& detail) {
         request.t("此监测对象的状态有并发冲突，请先在农户页面解决。",
                   "Concurrent transitions of this case are in conflict; resolve them on "
                   "the household's page first."),
-        str(detail, "household"), request.t("去解决", "Resolve it"));
+        json_text(detail, "household"), request.t("去解决", "Resolve it"));
   mon::Role mine = monitoring_role(request.staff.role);
   Markup forms;
   if (detail["next"].is_object()) {
-    std::string to = str(detail["next"], "to");
+    std::string to = json_text(detail["next"], "to");
     auto target = mon::case_state_from_string(to);
     if (target && mon::role_may_take(*from, *target, mine))
       forms += transition_form(request, detail, to);
   }
   if (mon::role_may_take(*from, mon::CaseState::Dismissed, mine))
     forms += transition_form(request, detail, "dismissed");
-  std::string state = str(detail, "state");
+  std::string state = json_text(detail, "state");
   if ((state == "approved" || state == "assisting") && request.at_least(StaffRole::Township)) {
     Options departments;
     for (const auto& source : department_sources())
@@ -128,7 +125,7 @@ Markup actions_section(const StaffRequest& request, const json& detail) {
         "<div class=\"field check\"><input type=\"checkbox\" id=\"m-ongoing\" name=\"ongoing\" "
         "value=\"1\"><label for=\"m-ongoing\">{}</label></div>{}"
         "<button type=\"submit\" class=\"primary\">{}</button></form>",
-        str(detail, "id"), csrf_field(request), request.t("记录帮扶措施", "Record a measure"),
+        json_text(detail, "id"), csrf_field(request), request.t("记录帮扶措施", "Record a measure"),
         select_field("m-department", request.t("责任部门", "Department"), "department", departments,
                      ""),
         text_field("m-kind", request.t("措施内容", "What is done"), "kind", "",
@@ -147,10 +144,10 @@ Markup actions_section(const StaffRequest& request, const json& detail) {
         "<div class=\"field\"><label for=\"o-text\">{}</label><textarea id=\"o-text\" "
         "name=\"text\" rows=\"2\" required maxlength=\"2000\"></textarea></div>"
         "<button type=\"submit\">{}</button></form>",
-        str(detail, "id"), csrf_field(request), request.t("登记异议", "Record an objection"),
+        json_text(detail, "id"), csrf_field(request), request.t("登记异议", "Record an objection"),
         request.t("异议内容", "The objection"), request.t("登记", "Record"));
   if (forms.text.empty()) {
-    std::string needed = detail["next"].is_object() ? str(detail["next"], "role") : "";
+    std::string needed = detail["next"].is_object() ? json_text(detail["next"], "role") : "";
     forms = html("<p class=\"empty\">{}{}</p>",
                  request.t("下一步须由以下角色办理：", "The next step is for a "),
                  staff_or_device_role(lang, needed));
@@ -173,48 +170,51 @@ Markup detail_body(const StaffRequest& request, const json& detail, const FormLa
       factors += html("<li>{}</li>", labels.rule(lang, rule.get<std::string>()));
   Markup steps;
   for (const auto& step : detail["history"])
-    steps += html("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                  step.value("on", json()), case_state_label(lang, str(step, "from")),
-                  case_state_label(lang, str(step, "to")), step.value("actor", json()),
-                  staff_or_device_role(lang, str(step, "role")), step.value("reason", json()));
+    steps +=
+        html("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+             step.value("on", json()), case_state_label(lang, json_text(step, "from")),
+             case_state_label(lang, json_text(step, "to")), step.value("actor", json()),
+             staff_or_device_role(lang, json_text(step, "role")), step.value("reason", json()));
   Markup tasks;
   for (const auto& task : detail["tasks"])
-    tasks += html("<li>{} · {} · {}{}</li>", task_kind_label(lang, str(task, "kind")),
-                  status_label(lang, str(task, "status")), str(task, "due"),
+    tasks += html("<li>{} · {} · {}{}</li>", task_kind_label(lang, json_text(task, "kind")),
+                  status_label(lang, json_text(task, "status")), json_text(task, "due"),
                   task.value("overdue", false) ? html(" {}", overdue_badge(lang)) : raw(""));
   Markup measures;
   for (const auto& measure : detail["measures"])
     measures += html(
-        "<li>{} · {} · {} – {}{} · {}</li>", department_name(str(measure, "department")),
-        str(measure, "kind"), str(measure, "start"), str(measure, "end"),
+        "<li>{} · {} · {} – {}{} · {}</li>", department_name(json_text(measure, "department")),
+        json_text(measure, "kind"), json_text(measure, "start"), json_text(measure, "end"),
         measure.value("ongoing", false) ? html(" ({})", request.t("长期", "ongoing")) : raw(""),
-        str(measure, "recorded_by"));
+        json_text(measure, "recorded_by"));
   Markup objections;
   for (const auto& objection : detail["objections"]) {
-    bool open = str(objection, "status") == "open";
+    bool open = json_text(objection, "status") == "open";
     Markup settle;
     if (open && request.at_least(StaffRole::Village))
       settle = html(
           "<form method=\"post\" action=\"/cases/{}/objections/{}/settle\" class=\"inline\">{}"
           "<label for=\"s-{}\">{}</label><input id=\"s-{}\" name=\"note\" required "
           "maxlength=\"2000\"><button type=\"submit\">{}</button></form>",
-          str(detail, "id"), str(objection, "id"), csrf_field(request), str(objection, "id"),
-          request.t("处理说明", "How it was settled"), str(objection, "id"),
-          request.t("处理", "Settle"));
+          json_text(detail, "id"), json_text(objection, "id"), csrf_field(request),
+          json_text(objection, "id"), request.t("处理说明", "How it was settled"),
+          json_text(objection, "id"), request.t("处理", "Settle"));
     objections +=
-        html("<li>{} · {} · {}{}{}</li>", str(objection, "date"), str(objection, "by"),
-             str(objection, "text"),
+        html("<li>{} · {} · {}{}{}</li>", json_text(objection, "date"), json_text(objection, "by"),
+             json_text(objection, "text"),
              open ? html(" <span class=\"badge overdue\">{}</span>", request.t("未处理", "open"))
-                  : html(" · {}", str(objection, "note")),
+                  : html(" · {}", json_text(objection, "note")),
              settle);
   }
   Markup warnings;
   for (const auto& warning : detail["warnings"])
-    warnings += html(
-        "<li>{} {} · {}{}</li>", level_badge(lang, str(warning, "level")),
-        warning_source_label(lang, str(warning, "source")), time_of_iso(str(warning, "created_at")),
-        str(warning, "reason").empty() ? raw("") : html(" · {}", str(warning, "reason")));
-  std::string grid = str(detail, "grid");
+    warnings +=
+        html("<li>{} {} · {}{}</li>", level_badge(lang, json_text(warning, "level")),
+             warning_source_label(lang, json_text(warning, "source")),
+             time_of_iso(json_text(warning, "created_at")),
+             json_text(warning, "reason").empty() ? raw("")
+                                                  : html(" · {}", json_text(warning, "reason")));
+  std::string grid = json_text(detail, "grid");
   auto section = [&](const char* zh, const char* en, const Markup& items) {
     return items.text.empty() ? raw("") : html("<h3>{}</h3><ul>{}</ul>", request.t(zh, en), items);
   };
@@ -226,21 +226,22 @@ Markup detail_body(const StaffRequest& request, const json& detail, const FormLa
       "<th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>"
       "<th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>"
       "<tbody>{}</tbody></table></div>{}{}{}{}</section>",
-      request.t("农户", "Household"), str(detail, "household"),
-      household && !household->head_name.empty() ? household->head_name : str(detail, "household"),
+      request.t("农户", "Household"), json_text(detail, "household"),
+      household && !household->head_name.empty() ? household->head_name
+                                                 : json_text(detail, "household"),
       request.t("所在", "Where"),
       divisions.label(leading_parts(grid, 3)) + " · " +
           (divisions.name(grid).empty() ? grid : divisions.name(grid)),
-      request.t("状态", "State"), state_badge(lang, str(detail, "state")),
+      request.t("状态", "State"), state_badge(lang, json_text(detail, "state")),
       detail.value("conflict", false)
           ? html("<span class=\"badge overdue\">{}</span>", request.t("冲突", "conflict"))
           : raw(""),
       request.t("监测类型", "Type"),
-      str(detail, "type").empty() ? std::string()
-                                  : monitoring_type_label(lang, str(detail, "type")),
-      request.t("本环节期限", "Step due"), str(detail, "due"),
+      json_text(detail, "type").empty() ? std::string()
+                                        : monitoring_type_label(lang, json_text(detail, "type")),
+      request.t("本环节期限", "Step due"), json_text(detail, "due"),
       detail.value("overdue", false) ? html(" {}", overdue_badge(lang)) : raw(""),
-      request.t("纳入日期", "Opened"), time_of_iso(str(detail, "opened_at")),
+      request.t("纳入日期", "Opened"), time_of_iso(json_text(detail, "opened_at")),
       factors.text.empty() ? raw("")
                            : html("<h2>{}</h2><ul class=\"rules\">{}</ul>",
                                   request.t("风险因素", "Risk factors"), factors),
@@ -285,7 +286,7 @@ void add_case_pages(Dashboard& dashboard, Router& router) {
       });
       size_t first = (page - 1) * kCasesPerPage;
       for (size_t i = first; i < cases.size() && i < first + kCasesPerPage; ++i)
-        if (const HouseholdEntry* entry = index.find(str(cases[i], "household")))
+        if (const HouseholdEntry* entry = index.find(json_text(cases[i], "household")))
           names[entry->id] = entry->head_name;
       divisions = Divisions::load(dashboard.county().authority());
     }
@@ -293,17 +294,19 @@ void add_case_pages(Dashboard& dashboard, Router& router) {
     size_t first = (page - 1) * kCasesPerPage;
     for (size_t i = first; i < cases.size() && i < first + kCasesPerPage; ++i) {
       const json& row = cases[i];
-      std::string household = str(row, "household");
+      std::string household = json_text(row, "household");
       rows += html(
           "<tr><td><a href=\"/cases/{}\">{}</a></td><td>{}</td><td>{}{}</td><td>{}</td>"
           "<td>{}</td><td>{}{}</td></tr>",
-          str(row, "id"), names[household].empty() ? household : names[household],
-          divisions.label(leading_parts(str(row, "grid"), 3)), state_badge(lang, str(row, "state")),
+          json_text(row, "id"), names[household].empty() ? household : names[household],
+          divisions.label(leading_parts(json_text(row, "grid"), 3)),
+          state_badge(lang, json_text(row, "state")),
           row.value("conflict", false)
               ? html(" <span class=\"badge overdue\">{}</span>", request.t("冲突", "conflict"))
               : raw(""),
-          str(row, "type").empty() ? std::string() : monitoring_type_label(lang, str(row, "type")),
-          str(row, "opened_at").substr(0, 10), str(row, "due"),
+          json_text(row, "type").empty() ? std::string()
+                                         : monitoring_type_label(lang, json_text(row, "type")),
+          json_text(row, "opened_at").substr(0, 10), json_text(row, "due"),
           row.value("overdue", false) ? html(" {}", overdue_badge(lang)) : raw(""));
     }
     Markup body = state_tabs(request, counts, state);
@@ -348,14 +351,15 @@ void add_case_pages(Dashboard& dashboard, Router& router) {
       auto forms = store.forms();
       FormLabels labels = forms.empty() ? FormLabels() : FormLabels(forms.back().second);
       Divisions divisions = Divisions::load(dashboard.county().authority());
-      const HouseholdEntry* household = dashboard.household_index().find(str(detail, "household"));
+      const HouseholdEntry* household =
+          dashboard.household_index().find(json_text(detail, "household"));
       title = std::string(request.t("监测对象", "Case")) + " · " +
               (household && !household->head_name.empty() ? household->head_name
-                                                          : str(detail, "household"));
+                                                          : json_text(detail, "household"));
       body += detail_body(request, detail, labels, divisions, household);
       body += actions_section(request, detail);
-      std::string grid = str(detail, "grid");
-      if (str(detail, "state") == "publicised")
+      std::string grid = json_text(detail, "grid");
+      if (json_text(detail, "state") == "publicised")
         body +=
             html("<p><a class=\"button\" href=\"/publicity?village={}\">{}</a></p>",
                  leading_parts(grid, 3),
@@ -426,7 +430,7 @@ void add_case_pages(Dashboard& dashboard, Router& router) {
                        json detail = case_in_scope(dashboard, request, id);
                        bool of_case = false;
                        for (const auto& item : detail["objections"])
-                         if (str(item, "id") == objection) of_case = true;
+                         if (json_text(item, "id") == objection) of_case = true;
                        if (!of_case) throw Error(ErrorCode::NotFound, "no such objection");
                        {
                          Dashboard::ActingAs acting(dashboard, request);

@@ -1,5 +1,6 @@
 // /devices: the county's enrolled devices within the staff member's scope — role, scope, last
-// push received, rejected changes — with a revoke action; enrollment tokens made here are shown
+// push received, last sync (the later of the last push and the last pull), rejected changes —
+// with a revoke action; enrollment tokens made here are shown
 // once, as text and as a QR code for the phone to scan.
 #include <algorithm>
 #include <ctime>
@@ -10,6 +11,7 @@
 #include "enroll/enrollment_tokens.h"
 #include "web/dashboard.h"
 #include "web/form_data.h"
+#include "web/json_text.h"
 #include "web/overview_counts.h"
 #include "web/pages.h"
 #include "web/qr_svg.h"
@@ -24,13 +26,9 @@ using nlohmann::json;
 // acks, server_pushed_batch, county_tables.h).
 constexpr const char* kPushes =
     "SELECT device_id, max(received_at) FROM server_pushed_batch GROUP BY device_id";
+constexpr const char* kPulls = "SELECT device_id, pulled_at FROM server_device_pulls";
 constexpr const char* kRecentAcks =
     "SELECT device_id, ack FROM server_pushed_batch WHERE received_at >= ?1";
-
-std::string str(const json& object, const char* name) {
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 bool may_manage(const StaffRequest& request) {
   return request.at_least(StaffRole::Township);
@@ -45,8 +43,10 @@ std::vector<std::string> token_roles(const StaffRequest& request) {
 }
 
 struct DeviceActivity {
-  int64_t last_push = 0;
+  int64_t last_push = 0;  // unix seconds; 0 = never
+  int64_t last_pull = 0;
   int64_t rejected = 0;
+  int64_t last_sync() const { return std::max(last_push, last_pull); }
 };
 
 std::map<std::string, DeviceActivity> activity_of(sqlite::Database& db) {
@@ -54,6 +54,10 @@ std::map<std::string, DeviceActivity> activity_of(sqlite::Database& db) {
   {
     sqlite::Statement query(db, kPushes);
     while (query.step()) out[query.text(0)].last_push = query.int64(1);
+  }
+  {
+    sqlite::Statement query(db, kPulls);
+    while (query.step()) out[query.text(0)].last_pull = query.int64(1);
   }
   sqlite::Statement acks(db, kRecentAcks);
   acks.bind(1, static_cast<int64_t>(std::time(nullptr)) - 30 * 86400);
@@ -111,10 +115,10 @@ void add_device_pages(Dashboard& dashboard, Router& router) {
     Markup rows;
     int shown = 0;
     for (const auto& device : devices) {
-      std::string scope = str(device, "scope");
+      std::string scope = json_text(device, "scope");
       if (!request.in_scope(scope)) continue;
       ++shown;
-      std::string id = str(device, "id");
+      std::string id = json_text(device, "id");
       bool revoked = !device["revoked"].is_null();
       const DeviceActivity& seen = activity[id];
       Markup action;
@@ -124,28 +128,30 @@ void add_device_pages(Dashboard& dashboard, Router& router) {
             "<form method=\"post\" action=\"/devices/{}/revoke\" class=\"inline\" "
             "data-confirm>{}<button type=\"submit\" class=\"danger\" aria-label=\"{} {}\">"
             "{}</button></form>",
-            id, csrf_field(request), request.t("吊销", "Revoke"), str(device, "name"),
+            id, csrf_field(request), request.t("吊销", "Revoke"), json_text(device, "name"),
             request.t("吊销", "Revoke"));
       rows += html(
           "<tr{}><td>{}<div class=\"sub code\">{}</div></td><td>{}</td><td>{}</td><td>{}</td>"
-          "<td>{}</td><td class=\"num{}\">{}</td><td>{}</td></tr>",
-          raw(revoked ? " class=\"revoked\"" : ""), str(device, "name"), id,
-          device_role_label(lang, str(device, "role")), divisions.label(scope),
+          "<td>{}</td><td class=\"last-sync\">{}</td><td class=\"num{}\">{}</td><td>{}</td></tr>",
+          raw(revoked ? " class=\"revoked\"" : ""), json_text(device, "name"), id,
+          device_role_label(lang, json_text(device, "role")), divisions.label(scope),
           time_of_ms(device.value("issued", int64_t{0}) * 1000),
           revoked ? html("<span class=\"badge overdue\">{}</span>", request.t("已吊销", "revoked"))
                   : html("{}", time_of_ms(seen.last_push * 1000)),
-          seen.rejected > 0 ? " alert" : "", seen.rejected, action);
+          time_of_ms(seen.last_sync() * 1000), seen.rejected > 0 ? " alert" : "", seen.rejected,
+          action);
     }
     Markup body = action_notice(request);
     body += html(
         "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">{}</th>"
         "<th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>"
-        "<th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\">{}</th>"
-        "</tr></thead><tbody>{}</tbody></table></div>",
+        "<th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th>"
+        "<th scope=\"col\">{}</th></tr></thead><tbody>{}</tbody></table></div>",
         request.t("设备", "Device"), request.t("角色", "Role"), request.t("范围", "Scope"),
         request.t("登记时间", "Enrolled"), request.t("最近上传", "Last push received"),
+        request.t("最近同步（上传或下载）", "Last sync (push or pull)"),
         request.t("30天内被拒绝的修改", "Rejected changes, 30 days"), request.t("操作", "Action"),
-        shown == 0 ? html("<tr><td colspan=\"7\" class=\"empty\">{}</td></tr>",
+        shown == 0 ? html("<tr><td colspan=\"8\" class=\"empty\">{}</td></tr>",
                           request.t("范围内还没有设备。", "No device in your scope yet."))
                    : rows);
     if (may_manage(request)) body += token_form(request, divisions);
@@ -226,8 +232,8 @@ void add_device_pages(Dashboard& dashboard, Router& router) {
     const json devices = county.devices();
     const json* found = nullptr;
     for (const auto& device : devices)
-      if (str(device, "id") == id) found = &device;
-    if (!found || !request.in_scope(str(*found, "scope")))
+      if (json_text(device, "id") == id) found = &device;
+    if (!found || !request.in_scope(json_text(*found, "scope")))
       throw Error(ErrorCode::NotFound, "no such device");
     if (id == county.store().identity().device_id)
       throw Error(ErrorCode::OutOfScope,
@@ -236,7 +242,7 @@ void add_device_pages(Dashboard& dashboard, Router& router) {
     county.revoke_device(id);
     StaffAccounts(county.store().database())
         .record_action(request.staff, "device_revoked", id,
-                       {{"name", str(*found, "name")}, {"scope", str(*found, "scope")}},
+                       {{"name", json_text(*found, "name")}, {"scope", json_text(*found, "scope")}},
                        CountyContext::now());
     dashboard.event("info", "staff_device_revoked", {{"name", request.staff.name}, {"device", id}});
     return redirect_to("/devices?msg=revoked");

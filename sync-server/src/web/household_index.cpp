@@ -13,6 +13,7 @@
 #include "core/common/error.h"
 #include "core/monitoring/lifecycle.h"
 #include "core/store/grid_path.h"
+#include "web/json_text.h"
 
 namespace doorstep::server::web {
 namespace {
@@ -71,11 +72,6 @@ std::string lower_x(std::string text) {
   return text;
 }
 
-std::string str(const json& object, const char* name) {
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 HouseholdEntry entry_of(const sqlite::Statement& row) {
   HouseholdEntry entry;
   entry.id = row.text(0);
@@ -95,29 +91,29 @@ bool case_closed(const std::string& state) {
 
 // Lays a case summary (Store::cases) over the entry: the open case wins, else the newest.
 void take_case(HouseholdEntry& entry, const json& summary) {
-  std::string state = str(summary, "state");
+  std::string state = json_text(summary, "state");
   bool open = !case_closed(state) && !summary.contains("joined_to");
-  std::string opened = str(summary, "opened_at").substr(0, 10);
+  std::string opened = json_text(summary, "opened_at").substr(0, 10);
   if (!entry.case_id.empty()) {
     if (entry.case_open && !open) return;
     if (entry.case_open == open && opened < entry.case_opened) return;
   }
-  entry.case_id = str(summary, "id");
+  entry.case_id = json_text(summary, "id");
   entry.case_state = state;
-  entry.case_type = str(summary, "type");
-  entry.case_due = str(summary, "due");
+  entry.case_type = json_text(summary, "type");
+  entry.case_due = json_text(summary, "due");
   entry.case_opened = opened;
   entry.case_open = open;
   entry.case_conflict = summary.value("conflict", false);
 }
 
 IndexedWarning warning_of(const json& warning) {
-  return {str(warning, "id"), str(warning, "source"), str(warning, "level"),
-          str(warning, "created_at").substr(0, 10)};
+  return {json_text(warning, "id"), json_text(warning, "source"), json_text(warning, "level"),
+          json_text(warning, "created_at").substr(0, 10)};
 }
 
 IndexedTask task_of(const json& task) {
-  return {str(task, "id"), str(task, "kind"), str(task, "due")};
+  return {json_text(task, "id"), json_text(task, "kind"), json_text(task, "due")};
 }
 
 int level_rank(const std::string& level) {
@@ -205,15 +201,15 @@ void HouseholdIndex::rebuild() {
   every.all = true;
   const json cases = store_.cases(every)["cases"];
   for (const auto& summary : cases)
-    if (auto it = loaded.find(str(summary, "household")); it != loaded.end())
+    if (auto it = loaded.find(json_text(summary, "household")); it != loaded.end())
       take_case(it->second, summary);
   const json tasks = store_.tasks(store::MonitoringFilter{})["tasks"];
   for (const auto& task : tasks)
-    if (auto it = loaded.find(str(task, "household")); it != loaded.end())
+    if (auto it = loaded.find(json_text(task, "household")); it != loaded.end())
       it->second.open_tasks.push_back(task_of(task));
   const json warnings = store_.warnings(store::MonitoringFilter{})["warnings"];
   for (const auto& warning : warnings)
-    if (auto it = loaded.find(str(warning, "household")); it != loaded.end())
+    if (auto it = loaded.find(json_text(warning, "household")); it != loaded.end())
       it->second.open_warnings.push_back(warning_of(warning));
   for (auto& [id, entry] : loaded) insert(std::move(entry));
   cursor_ = top;
@@ -316,6 +312,7 @@ HouseholdPage HouseholdIndex::query(const HouseholdFilter& filter, const std::st
         entry.case_state != filter.state)
       return;
     if (filter.overdue && !entry.overdue(today)) return;
+    if (filter.visit_overdue && !filter.visit_overdue_households.count(entry.id)) return;
     if (filter.conflicts && entry.conflicts == 0) return;
     if (!search.empty()) {
       bool hit = entry.id.rfind(search, 0) == 0 || contains(entry.head_name, search) ||

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -74,6 +75,10 @@ struct HouseholdFilter {
   std::string type;   // unstable | marginal | sudden | none | ""
   std::string state;  // a case state | open | none | ""
   bool overdue = false;
+  // Only households with a home visit or a phone check-in past due (the visit schedule,
+  // county/overdue_list.h): their ids, computed by the caller, in `visit_overdue_households`.
+  bool visit_overdue = false;
+  std::set<std::string> visit_overdue_households;
   bool conflicts = false;     // only households with an open conflict
   std::string search;         // a name (part of), an ID number (part of) or a household id
   std::string sort = "grid";  // grid | name | level | visit | state

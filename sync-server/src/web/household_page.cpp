@@ -12,6 +12,7 @@
 #include "web/dashboard.h"
 #include "web/form_labels.h"
 #include "web/household_index.h"
+#include "web/json_text.h"
 #include "web/overview_counts.h"
 #include "web/pages.h"
 #include "web/widgets.h"
@@ -23,11 +24,6 @@ using nlohmann::json;
 
 constexpr size_t kVisitsShown = 20;
 constexpr size_t kHistoryShown = 300;
-
-std::string str(const json& object, const char* name) {
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 // Everything the page shows, read under the county lock.
 struct HouseholdView {
@@ -58,12 +54,12 @@ HouseholdView load(Dashboard& dashboard, const StaffRequest& request, const std:
     throw;
   }
   // Outside the scope it is as if it did not exist.
-  if (!request.in_scope(str(view.household, "grid")))
+  if (!request.in_scope(json_text(view.household, "grid")))
     throw Error(ErrorCode::NotFound, "no such household");
   view.history = store.history(id, "");
   const json all_conflicts = store.conflicts();
   for (const auto& conflict : all_conflicts)
-    if (str(conflict, "household") == id) view.conflicts.push_back(conflict);
+    if (json_text(conflict, "household") == id) view.conflicts.push_back(conflict);
   store::MonitoringFilter mine;
   mine.household = id;
   mine.all = true;
@@ -83,9 +79,9 @@ HouseholdView load(Dashboard& dashboard, const StaffRequest& request, const std:
 std::map<std::pair<std::string, std::string>, json> latest_ops(const json& history) {
   std::map<std::pair<std::string, std::string>, json> latest;
   for (const auto& op : history) {
-    std::string field = str(op, "field");
+    std::string field = json_text(op, "field");
     if (field.empty()) continue;
-    latest[{str(op, "record"), field}] = op;  // the history is in time order
+    latest[{json_text(op, "record"), field}] = op;  // the history is in time order
   }
   return latest;
 }
@@ -96,30 +92,31 @@ Markup conflicts_section(const StaffRequest& request, const HouseholdView& view,
   Lang lang = request.lang;
   Markup items;
   for (const auto& conflict : view.conflicts) {
-    std::string record = str(conflict, "record"), field = str(conflict, "field");
+    std::string record = json_text(conflict, "record"), field = json_text(conflict, "field");
     sync::MergeRule rule = store.field_merge_rule(field);
     bool may = sync::may_resolve(device_role(request.staff.role), rule);
     Markup choices;
     int n = 0;
     for (const auto& value : conflict["values"]) {
-      std::string op = str(value, "op");
+      std::string op = json_text(value, "op");
       std::string input_id = "c-" + std::to_string(items.text.size()) + "-" + std::to_string(n);
       choices += html(
           "<li><input type=\"radio\" name=\"op\" value=\"{}\" id=\"{}\"{}{}>"
           "<label for=\"{}\"><strong>{}</strong> <span class=\"sub\">{} · {}</span></label></li>",
           op, input_id, raw(n == 0 ? " checked" : ""), raw(may ? "" : " disabled"), input_id,
-          view.labels.value(lang, field, value["value"]), str(value, "author"),
-          time_of_iso(str(value, "time")));
+          view.labels.value(lang, field, value["value"]), json_text(value, "author"),
+          time_of_iso(json_text(value, "time")));
       ++n;
     }
     Markup proposals;
     for (const auto& proposal : conflict["proposals"])
       proposals +=
-          html("<li>{} <strong>{}</strong>{}</li>", str(proposal, "author"),
+          html("<li>{} <strong>{}</strong>{}</li>", json_text(proposal, "author"),
                view.labels.value(lang, field, proposal["value"]),
-               str(proposal, "note").empty() ? raw("") : html("：{}", str(proposal, "note")));
-    std::string who = str(conflict, "type") == "member" ? request.t("成员", "member")
-                                                        : request.t("户", "household");
+               json_text(proposal, "note").empty() ? raw("")
+                                                   : html("：{}", json_text(proposal, "note")));
+    std::string who = json_text(conflict, "type") == "member" ? request.t("成员", "member")
+                                                              : request.t("户", "household");
     items += html(
         "<form method=\"post\" action=\"/households/{}/resolve\" class=\"conflict card\">{}"
         "<input type=\"hidden\" name=\"record\" value=\"{}\">"
@@ -148,7 +145,7 @@ Markup conflicts_section(const StaffRequest& request, const HouseholdView& view,
 Markup risk_section(const StaffRequest& request, const HouseholdView& view) {
   Lang lang = request.lang;
   const json& risk = view.risk.is_object() ? view.risk : view.household["risk"];
-  std::string level = str(risk, "level");
+  std::string level = json_text(risk, "level");
   Markup rules;
   if (risk.contains("rules") && risk["rules"].is_array())
     for (const auto& rule : risk["rules"]) {
@@ -157,9 +154,9 @@ Markup risk_section(const StaffRequest& request, const HouseholdView& view) {
         for (const auto& [field, value] : rule["values"].items())
           values += html("<li>{}：{}</li>", view.labels.question(lang, field),
                          value.is_array() ? value.dump() : view.labels.value(lang, field, value));
-      rules +=
-          html("<li>{} {}<ul class=\"values\">{}</ul></li>", level_badge(lang, str(rule, "level")),
-               view.labels.rule(lang, str(rule, "id")), values);
+      rules += html("<li>{} {}<ul class=\"values\">{}</ul></li>",
+                    level_badge(lang, json_text(rule, "level")),
+                    view.labels.rule(lang, json_text(rule, "id")), values);
     }
   Markup income;
   if (risk.contains("income") && risk["income"].is_object()) {
@@ -173,9 +170,9 @@ Markup risk_section(const StaffRequest& request, const HouseholdView& view) {
   return html(
       "<section id=\"risk\"><h2>{}</h2><p class=\"big\">{} {}</p>{}{}</section>",
       request.t("风险等级", "Risk level"), level_badge(lang, level),
-      str(risk, "monitoring_type").empty()
+      json_text(risk, "monitoring_type").empty()
           ? std::string()
-          : monitoring_type_label(lang, str(risk, "monitoring_type")),
+          : monitoring_type_label(lang, json_text(risk, "monitoring_type")),
       income,
       rules.text.empty()
           ? html("<p class=\"empty\">{}</p>", request.t("没有触发的规则。", "No rule fired."))
@@ -229,9 +226,9 @@ Markup answers_section(const StaffRequest& request, const HouseholdView& view,
     rows += html("<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"who\">{}</td></tr>",
                  view.labels.question(lang, field),
                  view.labels.value(lang, field, view.household["fields"][field]),
-                 op == latest.end()
-                     ? std::string()
-                     : str(op->second, "author") + " · " + time_of_iso(str(op->second, "time")));
+                 op == latest.end() ? std::string()
+                                    : json_text(op->second, "author") + " · " +
+                                          time_of_iso(json_text(op->second, "time")));
   }
   return html(
       "<section id=\"answers\"><h2>{}</h2><div class=\"table-wrap\"><table class=\"data pairs\">"
@@ -246,7 +243,8 @@ Markup visits_section(const StaffRequest& request, const HouseholdView& view) {
   Lang lang = request.lang;
   std::vector<const json*> visits;
   for (const auto& op : view.history)
-    if (str(op, "type") == "visit" && str(op, "kind") == "create") visits.push_back(&op);
+    if (json_text(op, "type") == "visit" && json_text(op, "kind") == "create")
+      visits.push_back(&op);
   std::reverse(visits.begin(), visits.end());  // newest first
   Markup items;
   for (size_t i = 0; i < visits.size() && i < kVisitsShown; ++i) {
@@ -268,12 +266,12 @@ Markup visits_section(const StaffRequest& request, const HouseholdView& view) {
                         content["answers"]["members"].size());
     }
     std::string level = content.contains("risk") && content["risk"].is_object()
-                            ? str(content["risk"], "level")
+                            ? json_text(content["risk"], "level")
                             : "";
     items += html(
         "<details class=\"visit\"><summary>{} · {} {}</summary><dl class=\"answers\">{}"
         "</dl></details>",
-        time_of_iso(str(op, "time")), str(op, "author"),
+        time_of_iso(json_text(op, "time")), json_text(op, "author"),
         level.empty() ? raw("") : level_badge(lang, level), answers);
   }
   return html("<section id=\"visits\"><h2>{}</h2>{}</section>", request.t("走访记录", "Visits"),
@@ -291,27 +289,30 @@ Markup case_section(const StaffRequest& request, const HouseholdView& view) {
     for (const auto& step : detail["history"])
       steps += html(
           "<li>{}{} · {}{}{}{}</li>",
-          str(step, "from").empty() ? raw("")
-                                    : html("{} → ", case_state_label(lang, str(step, "from"))),
-          case_state_label(lang, str(step, "to")), step.value("actor", json()),
-          str(step, "role").empty() ? raw("")
-                                    : html("（{}）", staff_or_device_role(lang, str(step, "role"))),
-          str(step, "on").empty() ? raw("") : html(" · {}", str(step, "on")),
-          str(step, "reason").empty() ? raw("") : html(" · {}", str(step, "reason")));
+          json_text(step, "from").empty()
+              ? raw("")
+              : html("{} → ", case_state_label(lang, json_text(step, "from"))),
+          case_state_label(lang, json_text(step, "to")), step.value("actor", json()),
+          json_text(step, "role").empty()
+              ? raw("")
+              : html("（{}）", staff_or_device_role(lang, json_text(step, "role"))),
+          json_text(step, "on").empty() ? raw("") : html(" · {}", json_text(step, "on")),
+          json_text(step, "reason").empty() ? raw("") : html(" · {}", json_text(step, "reason")));
     body += html("<p>{} {}{} · <a href=\"/cases/{}\">{}</a></p><ol class=\"steps\">{}</ol>",
-                 state_badge(lang, str(detail, "state")),
-                 str(detail, "due").empty()
+                 state_badge(lang, json_text(detail, "state")),
+                 json_text(detail, "due").empty()
                      ? std::string()
-                     : std::string(request.t("期限 ", "due ")) + str(detail, "due"),
+                     : std::string(request.t("期限 ", "due ")) + json_text(detail, "due"),
                  detail.value("overdue", false) ? html(" {}", overdue_badge(lang)) : raw(""),
-                 str(detail, "id"), request.t("办理此监测对象", "Open the case"), steps);
+                 json_text(detail, "id"), request.t("办理此监测对象", "Open the case"), steps);
     Markup measures;
     for (const auto& measure : detail["measures"])
-      measures += html("<li>{} · {} · {}–{}</li>",
-                       find_department_source(str(measure, "department"))
-                           ? find_department_source(str(measure, "department"))->label
-                           : str(measure, "department"),
-                       str(measure, "kind"), str(measure, "start"), str(measure, "end"));
+      measures +=
+          html("<li>{} · {} · {}–{}</li>",
+               find_department_source(json_text(measure, "department"))
+                   ? find_department_source(json_text(measure, "department"))->label
+                   : json_text(measure, "department"),
+               json_text(measure, "kind"), json_text(measure, "start"), json_text(measure, "end"));
     if (!measures.text.empty())
       body += html("<h3>{}</h3><ul>{}</ul>", request.t("帮扶措施", "Measures"), measures);
   } else {
@@ -320,10 +321,10 @@ Markup case_section(const StaffRequest& request, const HouseholdView& view) {
   Markup tasks;
   for (const auto& task : view.tasks)
     tasks += html("<tr><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
-                  task_kind_label(lang, str(task, "kind")), status_label(lang, str(task, "status")),
-                  str(task, "due"),
+                  task_kind_label(lang, json_text(task, "kind")),
+                  status_label(lang, json_text(task, "status")), json_text(task, "due"),
                   task.value("overdue", false) ? html(" {}", overdue_badge(lang)) : raw(""),
-                  str(task, "assignee"));
+                  json_text(task, "assignee"));
   if (!tasks.text.empty())
     body += html(
         "<h3>{}</h3><div class=\"table-wrap\"><table class=\"data compact\"><thead><tr>"
@@ -338,12 +339,15 @@ Markup case_section(const StaffRequest& request, const HouseholdView& view) {
       for (const auto& rule : warning["rules"])
         if (rule.is_string())
           rules += html("<li>{}</li>", view.labels.rule(lang, rule.get<std::string>()));
-    warnings += html(
-        "<li>{} {} · {} · {}{}<ul class=\"values\">{}</ul></li>",
-        level_badge(lang, str(warning, "level")),
-        warning_source_label(lang, str(warning, "source")), time_of_iso(str(warning, "created_at")),
-        status_label(lang, str(warning, "status")),
-        str(warning, "reason").empty() ? raw("") : html(" · {}", str(warning, "reason")), rules);
+    warnings +=
+        html("<li>{} {} · {} · {}{}<ul class=\"values\">{}</ul></li>",
+             level_badge(lang, json_text(warning, "level")),
+             warning_source_label(lang, json_text(warning, "source")),
+             time_of_iso(json_text(warning, "created_at")),
+             status_label(lang, json_text(warning, "status")),
+             json_text(warning, "reason").empty() ? raw("")
+                                                  : html(" · {}", json_text(warning, "reason")),
+             rules);
   }
   if (!warnings.text.empty())
     body +=
@@ -366,14 +370,14 @@ Markup history_section(const StaffRequest& request, const HouseholdView& view) {
   size_t shown = 0;
   for (auto it = view.history.rbegin(); it != view.history.rend() && shown < kHistoryShown; ++it) {
     const json& op = *it;
-    if (str(op, "field").empty()) continue;
+    if (json_text(op, "field").empty()) continue;
     ++shown;
     rows += html("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                 time_of_iso(str(op, "time")), str(op, "author"), str(op, "type"),
-                 view.labels.question(lang, str(op, "field")), str(op, "kind"),
+                 time_of_iso(json_text(op, "time")), json_text(op, "author"), json_text(op, "type"),
+                 view.labels.question(lang, json_text(op, "field")), json_text(op, "kind"),
                  shortened(op["value"].is_object() || op["value"].is_array()
                                ? op["value"].dump(-1, ' ', false, json::error_handler_t::replace)
-                               : view.labels.value(lang, str(op, "field"), op["value"])));
+                               : view.labels.value(lang, json_text(op, "field"), op["value"])));
   }
   return html(
       "<section id=\"history\"><h2>{}</h2><details><summary>{}</summary>"
@@ -403,7 +407,7 @@ void add_household_pages(Dashboard& dashboard, Router& router) {
       title = fields.contains("head_name") && fields["head_name"].is_string()
                   ? fields["head_name"].get<std::string>()
                   : id;
-      std::string grid = str(view.household, "grid");
+      std::string grid = json_text(view.household, "grid");
       const json& risk = view.risk.is_object() ? view.risk : view.household["risk"];
       body += action_notice(request);
       body += html(
@@ -412,7 +416,7 @@ void add_household_pages(Dashboard& dashboard, Router& router) {
           "href=\"#members\">{}</a>"
           "<a href=\"#answers\">{}</a><a href=\"#visits\">{}</a><a href=\"#case\">{}</a>"
           "<a href=\"#history\">{}</a></nav>",
-          level_badge(lang, str(risk, "level")), view.divisions.label(leading_parts(grid, 3)),
+          level_badge(lang, json_text(risk, "level")), view.divisions.label(leading_parts(grid, 3)),
           view.divisions.label(grid), request.t("本页目录", "On this page"),
           request.t("风险", "Risk"), request.t("成员", "Members"), request.t("信息", "Answers"),
           request.t("走访", "Visits"), request.t("监测", "Case"), request.t("历史", "History"));
@@ -443,17 +447,17 @@ void add_household_pages(Dashboard& dashboard, Router& router) {
           if (e.is(ErrorCode::NotFound)) throw Error(ErrorCode::NotFound, "no such household");
           throw;
         }
-        if (!request.in_scope(str(household, "grid")))
+        if (!request.in_scope(json_text(household, "grid")))
           throw Error(ErrorCode::NotFound, "no such household");
         json chosen;
         bool found = false;
         const json conflicts = store.conflicts();
         for (const auto& conflict : conflicts) {
-          if (str(conflict, "household") != id || str(conflict, "record") != record ||
-              str(conflict, "field") != field)
+          if (json_text(conflict, "household") != id || json_text(conflict, "record") != record ||
+              json_text(conflict, "field") != field)
             continue;
           for (const auto& value : conflict["values"])
-            if (str(value, "op") == op) {
+            if (json_text(value, "op") == op) {
               chosen = value["value"];
               found = true;
             }

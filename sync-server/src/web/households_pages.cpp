@@ -1,9 +1,14 @@
-// /households (the filtered, sorted, paged list) and /households.csv (what is filtered, all
-// of it, for Excel).
+// /households (the filtered, sorted, paged list), /households.csv and /households.xlsx (what is
+// filtered, all of it, for Excel).
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "core/common/error.h"
-#include "core/store/grid_path.h"
+#include "core/crypto/hash.h"
+#include "county/overdue_list.h"
+#include "county/xlsx_writer.h"
 #include "web/dashboard.h"
 #include "web/households_list.h"
 #include "web/overview_counts.h"
@@ -33,6 +38,69 @@ std::string csv_field(const std::string& text) {
     out.push_back(c);
   }
   return out + "\"";
+}
+
+// The columns of both downloads, in order: a contract (docs/dashboard.md).
+const std::vector<TableColumn>& download_columns() {
+  static const std::vector<TableColumn> columns = {
+      {"household_id", "农户编号", CellKind::Text, 18},
+      {"head_name", "户主姓名", CellKind::Text, 12},
+      {"head_id_number", "户主身份证号", CellKind::Text, 20},
+      {"township", "乡镇", CellKind::Text, 14},
+      {"village", "村", CellKind::Text, 14},
+      {"grid", "网格", CellKind::Text, 18},
+      {"level", "风险等级", CellKind::Text, 10},
+      {"monitoring_type", "监测类型", CellKind::Text, 12},
+      {"case_state", "监测状态", CellKind::Text, 16},
+      {"case_due", "环节期限", CellKind::Date, 12},
+      {"overdue", "超期", CellKind::Text, 8},
+      {"last_visit", "最近走访", CellKind::Text, 17}};
+  return columns;
+}
+
+// Every household the request's filter finds, in the list's order, as download rows.
+std::vector<TableRow> download_rows(Dashboard& dashboard, HouseholdFilter& filter,
+                                    const std::string& today) {
+  std::vector<TableRow> rows;
+  auto guard = dashboard.county().lock();
+  HouseholdPage found = find_households(dashboard, filter, today);
+  Divisions divisions = Divisions::load(dashboard.county().authority());
+  for (const HouseholdEntry* entry : found.rows)
+    rows.push_back({entry->id, entry->head_name, entry->head_id_number,
+                    divisions.name(leading_parts(entry->grid, 2)),
+                    divisions.name(leading_parts(entry->grid, 3)), entry->grid, entry->level,
+                    entry->monitoring_type, entry->case_state, TableCell::of_date(entry->case_due),
+                    entry->overdue(today) ? "yes" : "no", time_of_ms(entry->last_visit_ms)});
+  return rows;
+}
+
+// The filtered households as an XLSX workbook's bytes, written in a folder of its own under
+// the county folder and removed again.
+std::string households_workbook(Dashboard& dashboard, const std::vector<TableRow>& rows,
+                                const std::string& language) {
+  std::vector<uint8_t> random = crypto::random_bytes(8);
+  std::string name;
+  for (uint8_t byte : random)
+    name += "0123456789abcdef"[byte >> 4], name += "0123456789abcdef"[byte & 15];
+  std::filesystem::path folder = dashboard.data_dir() / "downloads" / name;
+  std::filesystem::create_directories(folder);
+  struct Removed {
+    std::filesystem::path path;
+    ~Removed() {
+      std::error_code ignored;  // a leftover folder is harmless; the answer is what matters
+      std::filesystem::remove_all(path, ignored);
+    }
+  } removed{folder};
+  std::filesystem::path path = folder / "households.xlsx";
+  {
+    XlsxTableWriter writer(path, folder);
+    writer.begin("households", download_columns(), language);
+    for (const TableRow& row : rows) writer.row(row);
+    writer.finish();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::Io, "cannot read the workbook written to " + path.string());
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 Markup sort_header(const StaffRequest& request, const std::string& key, const std::string& label) {
@@ -77,6 +145,8 @@ Markup filter_form(const StaffRequest& request, const Divisions& divisions) {
       "<form method=\"get\" action=\"/households\" class=\"filters\" role=\"search\">{}{}{}{}{}{}"
       "<div class=\"field check\"><input type=\"checkbox\" id=\"f-overdue\" name=\"overdue\" "
       "value=\"1\"{}><label for=\"f-overdue\">{}</label></div>"
+      "<div class=\"field check\"><input type=\"checkbox\" id=\"f-visit-overdue\" "
+      "name=\"visit_overdue\" value=\"1\"{}><label for=\"f-visit-overdue\">{}</label></div>"
       "<div class=\"field check\"><input type=\"checkbox\" id=\"f-conflicts\" name=\"conflicts\" "
       "value=\"1\"{}><label for=\"f-conflicts\">{}</label></div>"
       "<div class=\"actions\"><button type=\"submit\" class=\"primary\">{}</button>"
@@ -93,6 +163,8 @@ Markup filter_form(const StaffRequest& request, const Divisions& divisions) {
                    request.query("state")),
       select_field("f-sort", request.t("排序", "Sort"), "sort", sorts, request.query("sort")),
       raw(request.query("overdue") == "1" ? " checked" : ""), request.t("只看超期", "Overdue only"),
+      raw(request.query("visit_overdue") == "1" ? " checked" : ""),
+      request.t("只看走访超期", "Visits overdue only"),
       raw(request.query("conflicts") == "1" ? " checked" : ""),
       request.t("只看有冲突的", "With conflicts only"), request.t("筛选", "Filter"),
       request.t("清除", "Clear"));
@@ -102,16 +174,12 @@ Markup filter_form(const StaffRequest& request, const Divisions& divisions) {
 
 HouseholdFilter household_filter(const StaffRequest& request) {
   HouseholdFilter filter;
-  std::string area = request.query("area");
-  if (!area.empty()) {
-    store::validate_grid_scope(area);
-    if (!request.in_scope(area)) throw Error(ErrorCode::NotFound, "area outside the scope");
-  }
-  filter.scope = area.empty() ? request.staff.scope : area;
+  filter.scope = request.area();
   filter.level = request.query("level");
   filter.type = request.query("type");
   filter.state = request.query("state");
   filter.overdue = flag(request, "overdue");
+  filter.visit_overdue = flag(request, "visit_overdue");
   filter.conflicts = flag(request, "conflicts");
   filter.search = request.query("q");
   if (filter.search.size() > 100)
@@ -122,6 +190,22 @@ HouseholdFilter household_filter(const StaffRequest& request) {
     throw Error(ErrorCode::InvalidArgument, "order must be asc or desc, not '" + order + "'");
   filter.descending = order == "desc";
   return filter;
+}
+
+HouseholdPage find_households(Dashboard& dashboard, HouseholdFilter& filter,
+                              const std::string& today) {
+  if (filter.visit_overdue) {
+    filter.visit_overdue_households.clear();
+    auto& county = dashboard.county().authority();
+    OverdueOptions options;
+    options.scope = filter.scope;
+    list_overdue(county.store(), CountyDirectory::of(county), options,
+                 [&](const OverdueEntry& entry) {
+                   if (entry.kind != OverdueKind::Task)
+                     filter.visit_overdue_households.insert(entry.household);
+                 });
+  }
+  return dashboard.household_index().query(filter, today);
 }
 
 std::string masked_id_number(const std::string& id_number) {
@@ -143,7 +227,7 @@ void add_household_list_pages(Dashboard& dashboard, Router& router) {
     Divisions divisions;
     {
       auto guard = dashboard.county().lock();
-      HouseholdPage found = dashboard.household_index().query(filter, today);
+      HouseholdPage found = find_households(dashboard, filter, today);
       divisions = Divisions::load(dashboard.county().authority());
       total = found.total;
       for (const HouseholdEntry* entry : found.rows) {
@@ -181,13 +265,17 @@ void add_household_list_pages(Dashboard& dashboard, Router& router) {
                   sort_header(request, "visit", request.t("最近走访", "Latest visit")), rows);
     std::string csv = link_with(request, {{"page", ""}});
     csv.replace(0, std::string("/households").size(), "/households.csv");
+    std::string xlsx = csv;
+    xlsx.replace(0, std::string("/households.csv").size(), "/households.xlsx");
     Markup body = filter_form(request, divisions);
     body += html(
         "<div class=\"list-head\"><p class=\"count\" role=\"status\">{}</p>"
-        "<a class=\"button\" href=\"{}\" download>{}</a></div>",
+        "<span class=\"downloads\"><a class=\"button\" href=\"{}\" download>{}</a> "
+        "<a class=\"button\" href=\"{}\" download>{}</a></span></div>",
         lang == Lang::Zh ? "共 " + std::to_string(total) + " 户"
                          : std::to_string(total) + " households",
-        csv, request.t("下载 CSV（筛选结果）", "Download CSV (filtered)"));
+        csv, request.t("下载 CSV（筛选结果）", "Download CSV (filtered)"), xlsx,
+        request.t("下载 Excel（筛选结果）", "Download Excel (filtered)"));
     body += table;
     body += pager(request, total, page, kHouseholdsPerPage);
     return dashboard.layout().page(request, {request.t("农户", "Households"), "/households", body});
@@ -198,25 +286,29 @@ void add_household_list_pages(Dashboard& dashboard, Router& router) {
     std::string today = today_text();
     std::ostringstream out;
     out << "\xEF\xBB\xBF";  // UTF-8 BOM: Excel reads the Chinese text right
-    out << "household_id,head_name,head_id_number,township,village,grid,level,monitoring_type,"
-           "case_state,case_due,overdue,last_visit\r\n";
-    {
-      auto guard = dashboard.county().lock();
-      HouseholdPage found = dashboard.household_index().query(filter, today);
-      Divisions divisions = Divisions::load(dashboard.county().authority());
-      for (const HouseholdEntry* entry : found.rows)
-        out << csv_field(entry->id) << "," << csv_field(entry->head_name) << ","
-            << csv_field(entry->head_id_number) << ","
-            << csv_field(divisions.name(leading_parts(entry->grid, 2))) << ","
-            << csv_field(divisions.name(leading_parts(entry->grid, 3))) << ","
-            << csv_field(entry->grid) << "," << csv_field(entry->level) << ","
-            << csv_field(entry->monitoring_type) << "," << csv_field(entry->case_state) << ","
-            << csv_field(entry->case_due) << "," << (entry->overdue(today) ? "yes" : "no") << ","
-            << csv_field(time_of_ms(entry->last_visit_ms)) << "\r\n";
+    const auto& columns = download_columns();
+    for (size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << columns[i].name;
+    out << "\r\n";
+    for (const TableRow& row : download_rows(dashboard, filter, today)) {
+      for (size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_field(row[i].text);
+      out << "\r\n";
     }
     HttpResponse response = HttpResponse::text(200, out.str(), "text/csv; charset=utf-8");
     response.headers["content-disposition"] =
         "attachment; filename=\"households-" + filter.scope + "-" + today + ".csv\"";
+    response.headers["cache-control"] = "no-store";
+    return response;
+  });
+  dashboard.add_page(router, "GET", "/households.xlsx", [&dashboard](StaffRequest& request) {
+    HouseholdFilter filter = household_filter(request);
+    filter.limit = 0;
+    std::string today = today_text();
+    std::vector<TableRow> rows = download_rows(dashboard, filter, today);
+    HttpResponse response = HttpResponse::text(
+        200, households_workbook(dashboard, rows, request.lang == Lang::Zh ? "zh" : "en"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    response.headers["content-disposition"] =
+        "attachment; filename=\"households-" + filter.scope + "-" + today + ".xlsx\"";
     response.headers["cache-control"] = "no-store";
     return response;
   });

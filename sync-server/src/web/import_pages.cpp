@@ -9,6 +9,7 @@
 #include "county/department_sources.h"
 #include "county/import_records.h"
 #include "web/dashboard.h"
+#include "web/json_text.h"
 #include "web/pages.h"
 #include "web/widgets.h"
 
@@ -18,11 +19,6 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kUploadLimit = size_t{64} * 1024 * 1024;
-
-std::string str(const json& object, const char* name) {
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 void require_county(const StaffRequest& request) {
   // Department data is the county's: for other staff the pages do not exist.
@@ -65,25 +61,26 @@ Markup report_body(const StaffRequest& request, const json& report) {
   if (report.contains("invalid") && report["invalid"].is_array())
     for (const auto& row : report["invalid"])
       invalid += html("<li>{}：{}</li>", line_label(request, row.value("line", json())),
-                      str(row, "reason"));
+                      json_text(row, "reason"));
   Markup warnings;
   if (report.contains("warnings") && report["warnings"].is_array())
     for (const auto& row : report["warnings"])
       warnings += html("<li>{} · <a href=\"/households/{}\">{}</a> · {}</li>",
-                       line_label(request, row.value("line", json())), str(row, "household"),
-                       str(row, "household"),
+                       line_label(request, row.value("line", json())), json_text(row, "household"),
+                       json_text(row, "household"),
                        row.value("created", false) ? request.t("新预警", "new warning")
                                                    : request.t("已有预警", "warned before"));
   return html(
       "<dl class=\"facts\"><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{} ({})</dd><dt>{}</dt><dd>{}</dd>"
       "<dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd>"
       "<dt>{}</dt><dd>{}</dd></dl>{}{}",
-      request.t("来源", "Source"), source_label(str(report, "source")), request.t("文件", "File"),
-      str(report, "file"), str(report, "encoding"), request.t("行数", "Rows"),
-      report.value("rows", json()), request.t("匹配", "Matched"), report.value("matched", json()),
-      request.t("未匹配", "Unmatched"), report.value("unmatched", json()),
-      request.t("重复号码", "Ambiguous"), report.value("ambiguous", json()),
-      request.t("有风险的行", "Risky rows"), report.value("risky", json()),
+      request.t("来源", "Source"), source_label(json_text(report, "source")),
+      request.t("文件", "File"), json_text(report, "file"), json_text(report, "encoding"),
+      request.t("行数", "Rows"), report.value("rows", json()), request.t("匹配", "Matched"),
+      report.value("matched", json()), request.t("未匹配", "Unmatched"),
+      report.value("unmatched", json()), request.t("重复号码", "Ambiguous"),
+      report.value("ambiguous", json()), request.t("有风险的行", "Risky rows"),
+      report.value("risky", json()),
       request.t("新预警 / 核实任务", "Warnings / verify tasks created"),
       std::to_string(report.value("warnings_created", 0)) + " / " +
           std::to_string(report.value("tasks_created", 0)),
@@ -112,8 +109,9 @@ void add_import_pages(Dashboard& dashboard, Router& router) {
       rows += html(
           "<tr><td><a href=\"/imports/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td>"
           "<td>{}</td>{}</tr>",
-          record.value("id", 0), record.value("id", 0), time_of_iso(str(record, "started_at")),
-          source_label(str(record, "source")), str(record, "file"), str(record, "actor"),
+          record.value("id", 0), record.value("id", 0),
+          time_of_iso(json_text(record, "started_at")), source_label(json_text(record, "source")),
+          json_text(record, "file"), json_text(record, "actor"),
           counts_cells(record.value("counts", json::object())));
     Options sources;
     for (const auto& source : department_sources())
@@ -166,12 +164,13 @@ void add_import_pages(Dashboard& dashboard, Router& router) {
               .show(std::stoll(text));
     }
     Markup body = action_notice(request);
-    body += html("<p class=\"lead\">{} · {} · {}</p>", time_of_iso(str(record, "started_at")),
-                 str(record, "actor"), status_label(request.lang, str(record, "status")));
+    body +=
+        html("<p class=\"lead\">{} · {} · {}</p>", time_of_iso(json_text(record, "started_at")),
+             json_text(record, "actor"), status_label(request.lang, json_text(record, "status")));
     if (record.contains("report") && record["report"].is_object() && !record["report"].empty())
       body += report_body(request, record["report"]);
-    if (!str(record, "error").empty())
-      body += html("<div class=\"notice error\"><p>{}</p></div>", str(record, "error"));
+    if (!json_text(record, "error").empty())
+      body += html("<div class=\"notice error\"><p>{}</p></div>", json_text(record, "error"));
     return dashboard.layout().page(
         request, {std::string(request.t("导入 #", "Import #")) + text, "/imports", body});
   });

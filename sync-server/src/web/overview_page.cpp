@@ -1,8 +1,12 @@
 // The overview (/): counts by level and monitoring type per township, with drill-down to
 // village and grid; cases by state; open warnings by source and age; what is overdue; what
-// changed in the last 30 days.
+// changed in the last 30 days; the home visits and phone check-ins past due per division (the
+// visit schedule, county/overdue_list.h).
+#include <algorithm>
 #include <chrono>
 
+#include "core/store/grid_path.h"
+#include "county/overdue_list.h"
 #include "web/dashboard.h"
 #include "web/household_index.h"
 #include "web/overview_counts.h"
@@ -45,14 +49,6 @@ Markup stat(const std::string& label, int64_t value, const std::string& href,
       "<a class=\"stat {}\" href=\"{}\"><span class=\"value\">{}</span>"
       "<span class=\"label\">{}</span></a>",
       css, href, value, label);
-}
-
-// The area asked for (?area=), which must lie within the staff member's scope.
-std::string area_of(const StaffRequest& request) {
-  std::string area = request.query("area");
-  if (area.empty()) return request.staff.scope;
-  if (!request.in_scope(area)) throw Error(ErrorCode::NotFound, "area outside the scope");
-  return area;
 }
 
 Markup breadcrumb(const StaffRequest& request, const Divisions& divisions,
@@ -112,6 +108,44 @@ Markup divisions_table(const StaffRequest& request, const Divisions& divisions,
       request.t("分布", "Levels"), rows);
 }
 
+// The overdue counts of the divisions one level below `area` (the area itself when it is a
+// grid): together they count what is overdue within the area once.
+std::vector<AreaCount> overdue_below(const std::vector<AreaCount>& overdue,
+                                     const std::string& area) {
+  int child_parts = std::min(parts_of(area) + 1, 4);
+  std::vector<AreaCount> out;
+  for (const AreaCount& count : overdue)
+    if (parts_of(count.code) == child_parts && store::grid_within(count.code, area))
+      out.push_back(count);
+  return out;
+}
+
+// The visits and check-ins past due in each division below `area`, each linking to its
+// households with a visit overdue.
+Markup overdue_visits_section(const StaffRequest& request, const Divisions& divisions,
+                              const std::vector<AreaCount>& below, const std::string& area) {
+  static const char* kLevels[] = {"", "county", "township", "village", "grid"};
+  Markup rows;
+  for (const AreaCount& count : below) {
+    std::string name = divisions.name(count.code).empty() ? count.code : divisions.name(count.code);
+    rows += html(
+        "<tr><th scope=\"row\"><a href=\"/households?visit_overdue=1&amp;area={}\">{}</a> "
+        "<span class=\"code\">{}</span></th><td class=\"num{}\">{}</td>"
+        "<td class=\"num{}\">{}</td></tr>",
+        count.code, name, count.code, raw(count.visit > 0 ? " alert" : ""), count.visit,
+        raw(count.checkin > 0 ? " alert" : ""), count.checkin);
+  }
+  if (below.empty()) return raw("");
+  return html(
+      "<section class=\"panel overdue-visits\"><h2>{}</h2><div class=\"table-wrap\"><table "
+      "class=\"data compact\"><thead><tr><th scope=\"col\">{}</th>"
+      "<th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr>"
+      "</thead><tbody>{}</tbody></table></div></section>",
+      request.t("超期走访（按区域）", "Overdue visits by area"),
+      division_level_label(request.lang, kLevels[std::min(parts_of(area) + 1, 4)]),
+      request.t("入户走访", "Home visits"), request.t("电话回访", "Phone check-ins"), rows);
+}
+
 Markup cases_section(const StaffRequest& request, const OverviewCounts& counts,
                      const std::string& area) {
   static const char* kStates[] = {"identified", "verified",  "publicised", "township_reviewed",
@@ -156,24 +190,32 @@ Markup warnings_section(const StaffRequest& request, const OverviewCounts& count
 
 void add_overview_page(Dashboard& dashboard, Router& router) {
   dashboard.add_page(router, "GET", "/", [&dashboard](StaffRequest& request) {
-    std::string area = area_of(request);
+    std::string area = request.area();
     std::string today = today_text();
     int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
     OverviewCounts counts;
     Divisions divisions;
+    std::vector<AreaCount> overdue;
     {
       auto guard = dashboard.county().lock();
       counts = count_overview(dashboard.household_index(), area, today, now_ms);
       divisions = Divisions::load(dashboard.county().authority());
+      auto& county = dashboard.county().authority();
+      OverdueOptions options;
+      options.scope = area;
+      overdue = overdue_below(overdue_by_area(county.store(), CountyDirectory::of(county), options),
+                              area);
     }
+    int64_t overdue_visits = 0;
+    for (const AreaCount& count : overdue) overdue_visits += count.visit + count.checkin;
     Lang lang = request.lang;
     std::string in_area = "area=" + area;
     Markup body = action_notice(request);
     body += breadcrumb(request, divisions, area);
     body += html(
-        "<section class=\"stats\" aria-label=\"{}\">{}{}{}{}{}{}{}{}</section>",
+        "<section class=\"stats\" aria-label=\"{}\">{}{}{}{}{}{}{}{}{}</section>",
         request.t("概况", "Summary"),
         stat(request.t("农户", "Households"), counts.all.total, "/households?" + in_area),
         stat(level_label(lang, "red"), counts.all.red, "/households?level=red&" + in_area, "red"),
@@ -187,10 +229,13 @@ void add_overview_page(Dashboard& dashboard, Router& router) {
              "/warnings?" + in_area),
         stat(request.t("超期（任务＋环节）", "Overdue (tasks + steps)"),
              counts.overdue_tasks + counts.overdue_cases, "/households?overdue=1&" + in_area,
-             counts.overdue_tasks + counts.overdue_cases > 0 ? "alert" : ""));
+             counts.overdue_tasks + counts.overdue_cases > 0 ? "alert" : ""),
+        stat(request.t("超期走访（入户＋电话）", "Overdue visits (home + phone)"), overdue_visits,
+             "/households?visit_overdue=1&" + in_area, overdue_visits > 0 ? "alert" : ""));
     body += divisions_table(request, divisions, counts, area);
-    body += html("<div class=\"panels\">{}{}", cases_section(request, counts, area),
-                 warnings_section(request, counts, area));
+    body += html("<div class=\"panels\">{}{}{}",
+                 overdue_visits_section(request, divisions, overdue, area),
+                 cases_section(request, counts, area), warnings_section(request, counts, area));
     body += html(
         "<section class=\"panel\"><h2>{}</h2><dl class=\"facts\">"
         "<dt>{}</dt><dd><a href=\"/tasks?overdue=1&amp;{}\">{}</a></dd>"

@@ -11,6 +11,7 @@
 #include "web/dashboard.h"
 #include "web/form_labels.h"
 #include "web/household_index.h"
+#include "web/json_text.h"
 #include "web/overview_counts.h"
 #include "web/pages.h"
 #include "web/widgets.h"
@@ -22,14 +23,9 @@ using nlohmann::json;
 
 constexpr size_t kRowsPerPage = 50;
 
-std::string str(const json& object, const char* name) {
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // The department of a department-data warning (its trigger begins "department:SOURCE|").
 std::string department_of(const json& warning) {
-  std::string trigger = str(warning, "trigger");
+  std::string trigger = json_text(warning, "trigger");
   const std::string prefix = "department:";
   if (trigger.rfind(prefix, 0) != 0) return "";
   return trigger.substr(prefix.size(), trigger.find('|') - prefix.size());
@@ -91,7 +87,7 @@ void add_queue_pages(Dashboard& dashboard, Router& router) {
       tasks = listed;
       HouseholdIndex& index = dashboard.household_index();
       for (const auto& task : tasks)
-        if (const HouseholdEntry* entry = index.find(str(task, "household")))
+        if (const HouseholdEntry* entry = index.find(json_text(task, "household")))
           names[entry->id] = entry->head_name;
       divisions = Divisions::load(dashboard.county().authority());
     }
@@ -99,29 +95,31 @@ void add_queue_pages(Dashboard& dashboard, Router& router) {
     json shown = json::array();
     for (const auto& task : tasks) {
       bool late = task.value("overdue", false);
-      auto& k = by_kind[str(task, "kind")];
+      auto& k = by_kind[json_text(task, "kind")];
       ++k.first;
       k.second += late;
-      auto& a = by_area[leading_parts(str(task, "assignee"), 3)];
+      auto& a = by_area[leading_parts(json_text(task, "assignee"), 3)];
       ++a.first;
       a.second += late;
-      if (kind.empty() || str(task, "kind") == kind) shown.push_back(task);
+      if (kind.empty() || json_text(task, "kind") == kind) shown.push_back(task);
     }
     Markup rows;
     for (size_t i = (page - 1) * kRowsPerPage; i < shown.size() && i < page * kRowsPerPage; ++i) {
       const json& task = shown[i];
-      std::string household = str(task, "household");
+      std::string household = json_text(task, "household");
       rows += html(
           "<tr><td>{}{}</td><td>{}</td><td><a href=\"/households/{}\">{}</a></td>"
           "<td>{}</td><td>{}</td><td>{}</td></tr>",
-          str(task, "due"),
+          json_text(task, "due"),
           task.value("overdue", false) ? html(" {}", overdue_badge(lang)) : raw(""),
-          task_kind_label(lang, str(task, "kind")), household,
+          task_kind_label(lang, json_text(task, "kind")), household,
           names[household].empty() ? household : names[household],
-          divisions.label(leading_parts(str(task, "assignee"), 3)), str(task, "assignee"),
-          str(task, "case").empty() ? raw("")
-                                    : html("<a href=\"/cases/{}\">{}</a>", str(task, "case"),
-                                           request.t("监测对象", "case")));
+          divisions.label(leading_parts(json_text(task, "assignee"), 3)),
+          json_text(task, "assignee"),
+          json_text(task, "case").empty()
+              ? raw("")
+              : html("<a href=\"/cases/{}\">{}</a>", json_text(task, "case"),
+                     request.t("监测对象", "case")));
     }
     Markup body = html(
         "<div class=\"panels\">{}{}</div>",
@@ -185,7 +183,7 @@ void add_queue_pages(Dashboard& dashboard, Router& router) {
       warnings = listed;
       HouseholdIndex& index = dashboard.household_index();
       for (const auto& warning : warnings)
-        if (const HouseholdEntry* entry = index.find(str(warning, "household"))) {
+        if (const HouseholdEntry* entry = index.find(json_text(warning, "household"))) {
           names[entry->id] = entry->head_name;
           household_grid[entry->id] = entry->grid;
         }
@@ -197,21 +195,21 @@ void add_queue_pages(Dashboard& dashboard, Router& router) {
     std::vector<const json*> shown;
     std::map<std::string, std::pair<int64_t, int64_t>> by_source, by_area;
     for (const auto& warning : warnings) {
-      std::string key = str(warning, "source");
+      std::string key = json_text(warning, "source");
       std::string department = department_of(warning);
       if (!department.empty()) key += ":" + department;
-      bool old = days_since(str(warning, "created_at")) > 30;
+      bool old = days_since(json_text(warning, "created_at")) > 30;
       auto& s = by_source[key];
       ++s.first;
       s.second += old;
-      auto& a = by_area[leading_parts(household_grid[str(warning, "household")], 3)];
+      auto& a = by_area[leading_parts(household_grid[json_text(warning, "household")], 3)];
       ++a.first;
       a.second += old;
-      if (source.empty() || key == source || str(warning, "source") == source)
+      if (source.empty() || key == source || json_text(warning, "source") == source)
         shown.push_back(&warning);
     }
     std::stable_sort(shown.begin(), shown.end(), [](const json* a, const json* b) {
-      return str(*a, "created_at") < str(*b, "created_at");
+      return json_text(*a, "created_at") < json_text(*b, "created_at");
     });
     auto source_label = [&](const std::string& key) {
       auto colon = key.find(':');
@@ -222,28 +220,29 @@ void add_queue_pages(Dashboard& dashboard, Router& router) {
     Markup rows;
     for (size_t i = (page - 1) * kRowsPerPage; i < shown.size() && i < page * kRowsPerPage; ++i) {
       const json& warning = *shown[i];
-      std::string household = str(warning, "household");
-      std::string key = str(warning, "source");
+      std::string household = json_text(warning, "household");
+      std::string key = json_text(warning, "source");
       if (!department_of(warning).empty()) key += ":" + department_of(warning);
       Markup rules;
       if (warning.contains("rules") && warning["rules"].is_array())
         for (const auto& rule : warning["rules"])
           if (rule.is_string())
             rules += html("<li>{}</li>", labels.rule(lang, rule.get<std::string>()));
-      int64_t age = days_since(str(warning, "created_at"));
+      int64_t age = days_since(json_text(warning, "created_at"));
       rows += html(
           "<tr><td>{}<div class=\"sub\">{}</div></td><td>{} {}</td>"
           "<td><a href=\"/households/{}\">{}</a><div class=\"sub\">{}</div></td>"
           "<td><ul class=\"values\">{}</ul>{}</td><td>{}</td></tr>",
-          time_of_iso(str(warning, "created_at")),
+          time_of_iso(json_text(warning, "created_at")),
           lang == Lang::Zh ? std::to_string(age) + " 天" : std::to_string(age) + " days",
-          level_badge(lang, str(warning, "level")), source_label(key), household,
+          level_badge(lang, json_text(warning, "level")), source_label(key), household,
           names[household].empty() ? household : names[household],
           divisions.label(leading_parts(household_grid[household], 3)), rules,
-          str(warning, "reason"),
-          str(warning, "case").empty() ? raw("")
-                                       : html("<a href=\"/cases/{}\">{}</a>", str(warning, "case"),
-                                              request.t("监测对象", "case")));
+          json_text(warning, "reason"),
+          json_text(warning, "case").empty()
+              ? raw("")
+              : html("<a href=\"/cases/{}\">{}</a>", json_text(warning, "case"),
+                     request.t("监测对象", "case")));
     }
     Markup body = html(
         "<div class=\"panels\">{}{}</div>",

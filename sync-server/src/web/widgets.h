@@ -61,7 +61,7 @@ Markup action_notice(const StaffRequest& request);
 struct Divisions {
   std::map<std::string, std::pair<std::string, std::string>> by_path;  // path -> (name, level)
   static Divisions load(sync::CountyAuthority& county);
-  // "Dashuikeng village (640323.101.200)" or the path alone.
+  // "大水坑村 (640323.101.200)" or the path alone.
   std::string label(const std::string& path) const;
   std::string name(const std::string& path) const;
   // The divisions within `scope` at `level`, by path.
