@@ -16,27 +16,12 @@
 
 #include "core/store/encrypted_vfs.h"
 #include "core/store/store.h"
+#include "visit_workload.h"
 
 namespace {
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-// A household's visit: 40 answers and 4 members of 5 answers, as store_bench's.
-json answers_for(int visit) {
-  json answers = json::object();
-  for (int f = 0; f < 40; ++f)
-    answers["q" + std::to_string(f)] =
-        f % 3 == 0 ? json("answer " + std::to_string(visit * 100 + f)) : json(visit * 100 + f);
-  json members = json::array();
-  for (int m = 0; m < 4; ++m) {
-    json member = {{"id_number", "64032319800101" + std::to_string(1000 + m)}};
-    for (int f = 1; f < 5; ++f) member["m" + std::to_string(f)] = visit * 10 + f;
-    members.push_back(member);
-  }
-  answers["members"] = members;
-  return answers;
-}
 
 struct Figures {
   double write_per_s = 0, read_per_s = 0, digest_s = 0;
@@ -54,19 +39,7 @@ Figures run(const std::filesystem::path& path, int visits, bool encrypted) {
     options.name = "bench";
     options.key_secret = "bench secret";
     auto store = doorstep::store::Store::create(path, options);
-    for (int i = 0; i < visits; ++i)
-      households.push_back(store.add_household("640323.101.200.07", json::object()));
-    auto start = Clock::now();
-    for (int i = 0; i < visits; ++i) {
-      doorstep::store::VisitInput visit;
-      visit.household_id = households[static_cast<size_t>(i)];
-      visit.form_id = "household_monitoring";
-      visit.form_version = "2026.1";
-      visit.answers = answers_for(i);
-      visit.risk = {{"level", "green"}, {"rules", json::array()}};
-      store.record_visit(visit);
-    }
-    out.write_per_s = visits / std::chrono::duration<double>(Clock::now() - start).count();
+    out.write_per_s = visits / doorstep::bench::record_visits(store, visits, 40, households);
   }
   // Reopened: the reads start from a cold page cache of this connection.
   auto store = doorstep::store::Store::open(path, {"bench secret", true});

@@ -23,6 +23,7 @@
 #include "core/store/sqlite.h"
 #include "core/store/store.h"
 #include "core/sync/exchange.h"
+#include "visit_workload.h"
 
 namespace {
 
@@ -34,18 +35,7 @@ constexpr int kMembers = 4;
 constexpr int kMemberFields = 5;
 
 json answers_for(int visit) {
-  json answers = json::object();
-  for (int f = 0; f < kHouseholdFields; ++f)
-    answers["q" + std::to_string(f)] =
-        f % 3 == 0 ? json("answer " + std::to_string(visit * 100 + f)) : json(visit * 100 + f);
-  json members = json::array();
-  for (int m = 0; m < kMembers; ++m) {
-    json member = {{"id_number", "64032319800101" + std::to_string(1000 + m)}};
-    for (int f = 1; f < kMemberFields; ++f) member["m" + std::to_string(f)] = visit * 10 + f;
-    members.push_back(member);
-  }
-  answers["members"] = members;
-  return answers;
+  return doorstep::bench::visit_answers(visit, kHouseholdFields, kMembers, kMemberFields);
 }
 
 std::filesystem::path scratch(const std::string& name) {
@@ -90,19 +80,7 @@ double store_visits_per_second(int visits, bool durable, size_t& ops_written, do
   auto path = scratch(durable ? "store-full.db" : "store-off.db");
   auto store = doorstep::store::Store::create(path, options);
   std::vector<std::string> households;
-  for (int i = 0; i < visits; ++i)
-    households.push_back(store.add_household("640323.101.200.07", json::object()));
-  auto start = Clock::now();
-  for (int i = 0; i < visits; ++i) {
-    doorstep::store::VisitInput visit;
-    visit.household_id = households[static_cast<size_t>(i)];
-    visit.form_id = "household_monitoring";
-    visit.form_version = "2026.1";
-    visit.answers = answers_for(i);
-    visit.risk = {{"level", "green"}, {"rules", json::array()}};
-    store.record_visit(visit);
-  }
-  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  double seconds = doorstep::bench::record_visits(store, visits, kHouseholdFields, households);
   doorstep::sqlite::Statement bodies(store.database(), "SELECT body FROM changes");
   ops_written = 0;
   while (bodies.step()) ops_written += doorstep::sync::decode_change(bodies.blob(0)).ops.size();

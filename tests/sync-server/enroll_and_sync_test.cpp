@@ -120,6 +120,20 @@ json sync_ok(const std::filesystem::path& db, const std::vector<std::string>& ex
   return json::parse(result.out);
 }
 
+// POST /v1/sync/push of `body` (a push frame, kept in `file` for curl), signed afresh by
+// `replica`: each call is a resend of the batch, not a replayed request.
+HttpResult signed_push(sync::Replica& replica, const LiveServer& server, const std::string& body,
+                       const std::filesystem::path& file) {
+  write_file(file, body);
+  auto headers =
+      auth::sign_request(replica.signer(), replica.certificate().der(), "POST", "/v1/sync/push",
+                         body, server.fingerprint(), static_cast<int64_t>(std::time(nullptr)));
+  return curl(server.url() + "/v1/sync/push", server.certificate(),
+              {"-X", "POST", "-H", "Content-Type: application/x-doorstep-frame", "-H",
+               "X-Doorstep-Certificate: " + headers.certificate, "-H",
+               "Authorization: " + headers.authorization, "--data-binary", "@" + file.string()});
+}
+
 }  // namespace
 
 TEST_CASE("a device enrolls online with a one-time token and the server's fingerprint") {
@@ -262,21 +276,10 @@ TEST_CASE("a replayed push batch changes nothing and is answered with its first 
     push.batch = batch;
     auto frame = sync::encode_message(push);
     body.assign(frame.begin(), frame.end());
-    write_file(county.dir / "push.bin", body);
   };
   prepare("replay-test-1");
 
-  auto send = [&] {
-    // A fresh signature each time: this is a resend of the batch, not a replayed request.
-    auto headers =
-        auth::sign_request(replica.signer(), replica.certificate().der(), "POST", "/v1/sync/push",
-                           body, server.fingerprint(), static_cast<int64_t>(std::time(nullptr)));
-    return curl(server.url() + "/v1/sync/push", server.certificate(),
-                {"-X", "POST", "-H", "Content-Type: application/x-doorstep-frame", "-H",
-                 "X-Doorstep-Certificate: " + headers.certificate, "-H",
-                 "Authorization: " + headers.authorization, "--data-binary",
-                 "@" + (county.dir / "push.bin").string()});
-  };
+  auto send = [&] { return signed_push(replica, server, body, county.dir / "push.bin"); };
   auto first = send();
   REQUIRE(first.status == 200);
   auto ack_of = [](const auto& reply) {
@@ -329,7 +332,6 @@ TEST_CASE(
   push.changes = page.changes;
   auto frame = sync::encode_message(push);
   std::string body(frame.begin(), frame.end());
-  write_file(county.dir / "push.bin", body);
 
   // The data folder as an older server left it: the batch acknowledged (5 stored) in
   // server.db's pushed_batch, the county tables at version 5.
@@ -352,14 +354,7 @@ TEST_CASE(
         "UPDATE server_schema SET version = 5");
   }
   server = std::make_unique<LiveServer>(county.data);
-  auto headers =
-      auth::sign_request(replica.signer(), replica.certificate().der(), "POST", "/v1/sync/push",
-                         body, server->fingerprint(), static_cast<int64_t>(std::time(nullptr)));
-  auto reply = curl(server->url() + "/v1/sync/push", server->certificate(),
-                    {"-X", "POST", "-H", "Content-Type: application/x-doorstep-frame", "-H",
-                     "X-Doorstep-Certificate: " + headers.certificate, "-H",
-                     "Authorization: " + headers.authorization, "--data-binary",
-                     "@" + (county.dir / "push.bin").string()});
+  auto reply = signed_push(replica, *server, body, county.dir / "push.bin");
   REQUIRE(reply.status == 200);
   auto kept = std::get<sync::AckMessage>(
       sync::decode_message(std::vector<uint8_t>(reply.body.begin(), reply.body.end())));
