@@ -3,6 +3,7 @@
 // that reaches a grid worker's phone as a verify task over a real served county.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -15,6 +16,7 @@
 #include "core/store/store.h"
 #include "core/sync/county_authority.h"
 #include "county/department_file.h"
+#include "county/department_import.h"
 #include "tests/support/test_support.h"
 #include "tests/sync-server/live_server_helpers.h"
 
@@ -610,4 +612,47 @@ TEST_CASE("a matched medical-cost row reaches the grid worker's phone as a verif
   const json phone_warnings = json::parse(warnings.out)["warnings"];
   for (const auto& w : phone_warnings) department = department || w["source"] == "department";
   CHECK_MESSAGE(department, warnings.out);
+}
+
+TEST_CASE("an import holds the county only while it matches, a batch of rows at a time") {
+  County county;
+  // 450 rows: the two members with a medical cost above the threshold, then unknown numbers.
+  std::vector<std::string> lines = {"姓名,身份证号,参保状态,个人自付金额,备注",
+                                    "杨德明," + kHead + ",是,12000,大病住院",
+                                    "马老汉," + kElder + ",是,300,"};
+  for (int i = 0; i < 448; ++i) {
+    char digits[18];
+    std::snprintf(digits, sizeof digits, "64032319750505%03d", i);
+    lines.push_back("查无," + id18(digits) + ",是,100,");
+  }
+  auto path = county.file("big.csv", csv_text(lines));
+  auto authority = sync::CountyAuthority::open(county.data);
+
+  bool held = false;
+  int holds = 0;
+  server::DepartmentImportOptions options;
+  options.source = "medical-insurance";
+  options.file = path;
+  options.hold_county = [&]() -> std::shared_ptr<void> {
+    CHECK_FALSE(held);  // never taken twice at once
+    held = true;
+    ++holds;
+    return std::shared_ptr<void>(nullptr, [&](void*) { held = false; });
+  };
+  json report = server::import_department_data(authority, county.data, options);
+  CHECK_FALSE(held);
+  CHECK(report["rows"] == 450);
+  CHECK(report["unmatched"] == 448);
+  CHECK(report["warnings_created"] == 1);
+  // The set-up (index, import record), then ceil(450 / kRowsPerHold) batches; the import
+  // record is finished in the last batch's hold.
+  CHECK(holds == 1 + static_cast<int>((450 + server::kRowsPerHold - 1) / server::kRowsPerHold));
+
+  // A file refused for its structure never touches the county.
+  holds = 0;
+  options.file = county.file("no-id.csv", csv_text({"姓名,参保状态", "杨德明,是"}));
+  CHECK_THROWS_WITH_AS(server::import_department_data(authority, county.data, options),
+                       doctest::Contains("身份证号"), Error);
+  CHECK(holds == 0);
+  CHECK(county.imports().size() == 1);
 }

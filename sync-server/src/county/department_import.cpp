@@ -203,6 +203,18 @@ json import_department_data(sync::CountyAuthority& county, const std::filesystem
   DepartmentFile file = inspect_department_file(options.file);
   HeaderMap header = check_file(file, *source, renames, options);
 
+  std::shared_ptr<void> held;
+  bool holding = false;
+  auto hold = [&] {
+    if (!options.hold_county || holding) return;
+    held = options.hold_county();
+    holding = true;
+  };
+  auto release = [&] {
+    held.reset();
+    holding = false;
+  };
+  hold();
   store::Store& store = county.store();
   MemberIndex index(store);
   AssessSettings settings = assess_settings(store.county_settings(), monitoring::today());
@@ -242,6 +254,10 @@ json import_department_data(sync::CountyAuthority& county, const std::filesystem
   json& unmatched_lines = report["unmatched_lines"];
   json& ambiguous_rows = report["ambiguous_rows"];
   json& raised = report["warnings"];
+  // The index is a database of its own, and the reader reads the file alone: only the
+  // look-ups of records, the warnings and the import record need the county.
+  release();
+  size_t rows_this_hold = 0;
   try {
     CsvRecordReader reader(file);
     CsvRecord record;
@@ -252,6 +268,12 @@ json import_department_data(sync::CountyAuthority& county, const std::filesystem
     }
     while (reader.next(record)) {
       if (is_blank_record(record)) continue;
+      if (rows_this_hold == kRowsPerHold) {
+        release();
+        rows_this_hold = 0;
+      }
+      hold();
+      ++rows_this_hold;
       ++rows;
       json cells = json::object();
       for (size_t k = 0; k < source->columns.size(); ++k) {
@@ -345,9 +367,11 @@ json import_department_data(sync::CountyAuthority& county, const std::filesystem
       raised.push_back(std::move(entry));
     }
   } catch (const std::exception& e) {
+    hold();
     if (records) records->fail(import_id, e.what());
     throw;
   }
+  hold();
   report["rows"] = rows;
   report["matched"] = matched;
   report["unmatched"] = unmatched;

@@ -12,6 +12,10 @@
 // number is on two or more members) or invalid (with its line and the reason). Blank rows
 // are skipped and not counted.
 //
+// The matching pass runs against an index of the county's members built when it starts: a
+// member's ID number changed by a sync between two batches of rows (hold_county) is matched
+// as it was then.
+//
 // Idempotent: a warning's trigger is the source, the normalised ID number and the row's
 // risk-relevant values, so importing a file again raises nothing new, and a changed row
 // raises a new warning. Each warning is one change of its household, committed on its own:
@@ -26,6 +30,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -46,7 +52,17 @@ struct DepartmentImportOptions {
   // Where the unmatched rows go (the caller's stream, e.g. a file for the department): a CSV
   // of the file's header and each unmatched row, after a first column with its line number.
   std::ostream* unmatched_out = nullptr;
+  // When set, the county is touched only while an object this returns is alive: the first
+  // two passes over the file (hash, encoding, structure) run before it is first called, and
+  // the matching pass holds it for at most kRowsPerHold rows at a time, so a server answers
+  // syncs and pages between the batches of a long import. The caller's object takes the
+  // county lock (and sets who writes, as the lock's other holders may change it). Unset: the
+  // caller holds the county for the whole import (the command line, alone on its data).
+  std::function<std::shared_ptr<void>()> hold_county;
 };
+
+// Rows matched (and their warnings raised) per hold of DepartmentImportOptions::hold_county.
+inline constexpr size_t kRowsPerHold = 200;
 
 // The report: {"rows", "matched", "unmatched", "ambiguous", "invalid": [{"line", "reason"}],
 // "warnings_created", "tasks_created"} and what else helps the county: "import" (the record's

@@ -2,6 +2,8 @@
 // uploads a department's file here and it is imported as `doorstep-server import` would,
 // with the officer as the import's actor and as the author of the warnings it raises.
 #include <fstream>
+#include <memory>
+#include <mutex>
 
 #include "core/common/error.h"
 #include "core/crypto/hash.h"
@@ -207,10 +209,20 @@ void add_import_pages(Dashboard& dashboard, Router& router) {
           options.file = path;
           options.dry_run = request.field("dry_run") == "1";
           options.actor = request.staff.name;
-          auto guard = dashboard.county().lock();
-          Dashboard::ActingAs acting(dashboard, request);
+          // The file is checked before the county is locked, and matched in batches of
+          // rows, each under the lock, so devices sync while a department's file is read.
+          struct Held {
+            Held(Dashboard& dashboard, const StaffRequest& request)
+                : guard(dashboard.county().lock()), acting(dashboard, request) {}
+            std::unique_lock<std::mutex> guard;
+            Dashboard::ActingAs acting;
+          };
+          options.hold_county = [&dashboard, &request]() -> std::shared_ptr<void> {
+            return std::make_shared<Held>(dashboard, request);
+          };
           report =
               import_department_data(dashboard.county().authority(), dashboard.data_dir(), options);
+          auto guard = dashboard.county().lock();
           if (!options.dry_run)
             StaffAccounts(dashboard.county().authority().store().database())
                 .record_action(request.staff, "import", source,
