@@ -64,7 +64,7 @@ std::string normalise_answer(const FormDefinition& form, const FormItem& item,
   // messages keep the name, which scripts match on.
   std::string name = item.name;
   if (language == "zh") {
-    std::string label = rules::pick_language(item.label, "zh", form.settings.default_language);
+    std::string label = forms::pick_language(item.label, "zh", form.settings.default_language);
     if (!label.empty()) name = label;
   }
   switch (item.type) {

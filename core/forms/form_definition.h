@@ -20,11 +20,11 @@
 #include <vector>
 
 #include "core/forms/expression.h"
-#include "core/rules/risk_rules.h"
+#include "core/forms/risk_rules.h"
 
 namespace doorstep::forms {
 
-using rules::LocalizedText;
+using forms::LocalizedText;
 
 enum class ItemType {
   Text,
@@ -105,7 +105,7 @@ struct FormDefinition {
   std::vector<int> roots;       // top-level items
   std::map<std::string, std::vector<Choice>> choices;
   std::vector<FormParam> params;
-  std::vector<rules::RiskRule> rules;
+  std::vector<forms::RiskRule> rules;
   std::vector<std::string> rule_pointers;  // JSON pointer of each rule, for messages
 
   // Items whose values may be read by others, sorted so that every item comes after what its

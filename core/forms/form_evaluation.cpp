@@ -5,7 +5,7 @@
 
 #include "core/common/bounded_decode.h"
 #include "core/common/error.h"
-#include "core/rules/monitoring_type.h"
+#include "core/model/monitoring_type.h"
 
 namespace doorstep::forms {
 namespace {
@@ -51,7 +51,7 @@ void apply_value(FormSession& session, const std::string& name, int instance, co
 
 json localized(const LocalizedText& text, const std::string& language,
                const std::string& fallback) {
-  std::string t = rules::pick_language(text, language, fallback);
+  std::string t = forms::pick_language(text, language, fallback);
   return t.empty() ? json() : json(t);
 }
 
@@ -85,12 +85,12 @@ json outline_item(const FormDefinition& form, const FormItem& item, const std::s
 
 }  // namespace
 
-json risk_to_json(const rules::RiskResult& risk) {
+json risk_to_json(const forms::RiskResult& risk) {
   json fired = json::array();
   for (const auto& rule : risk.fired)
     fired.push_back(
-        {{"id", rule.id}, {"level", rules::to_string(rule.level)}, {"message", rule.message}});
-  return {{"level", rules::to_string(risk.level)},
+        {{"id", rule.id}, {"level", forms::to_string(rule.level)}, {"message", rule.message}});
+  return {{"level", forms::to_string(risk.level)},
           {"rules", fired},
           {"monitoring_type", risk.monitoring_type.empty() ? json() : json(risk.monitoring_type)}};
 }
@@ -151,11 +151,11 @@ json snapshot_to_json(const FormSession& session, const FormSnapshot& snapshot) 
     errors.push_back({{"kind", "rule"}, {"message", message}});
   json risk = risk_to_json(snapshot.risk);
   // Labels for a person, in the session's language; the codes stay the contract.
-  risk["level_label"] = rules::risk_level_label(risk["level"].get<std::string>(), language);
+  risk["level_label"] = model::risk_level_label(risk["level"].get<std::string>(), language);
   risk["monitoring_type_label"] =
       snapshot.risk.monitoring_type.empty()
           ? json()
-          : json(rules::monitoring_type_label(snapshot.risk.monitoring_type, language));
+          : json(model::monitoring_type_label(snapshot.risk.monitoring_type, language));
   return json{{"form_id", form.settings.form_id},
               {"version", form.settings.version},
               {"language", language},

@@ -28,7 +28,7 @@ namespace doorstep::forms {
 
 nlohmann::json snapshot_to_json(const FormSession& session, const FormSnapshot& snapshot);
 // The snapshot's "risk": {"level", "rules": [{"id", "level", "message"}], "monitoring_type"}.
-nlohmann::json risk_to_json(const rules::RiskResult& risk);
+nlohmann::json risk_to_json(const forms::RiskResult& risk);
 nlohmann::json answers_to_json(const FormSession::Answers& answers);
 
 // Applies an answers object to a session (in one batch). Returns the answer errors as JSON

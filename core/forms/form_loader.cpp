@@ -579,9 +579,9 @@ class FormReader {
         issues_.at_value(p + "/id", "bad rule: duplicate rule id '" + id + "'");
         ok = false;
       }
-      std::optional<rules::RiskLevel> level;
+      std::optional<forms::RiskLevel> level;
       if (rule.contains("level") && rule["level"].is_string())
-        level = rules::rule_level_from_string(rule["level"].get<std::string>());
+        level = forms::rule_level_from_string(rule["level"].get<std::string>());
       if (!level) {
         issues_.at_value(rule.contains("level") ? p + "/level" : p,
                          "bad rule: the level of " + owner + " must be \"red\" or \"yellow\"");
@@ -605,7 +605,7 @@ class FormReader {
         ok = false;
       }
       if (ok)
-        form_.rules.push_back(rules::RiskRule{id, *level, std::move(*when), std::move(message)});
+        form_.rules.push_back(forms::RiskRule{id, *level, std::move(*when), std::move(message)});
       if (ok) form_.rule_pointers.push_back(p);
     }
   }

@@ -53,7 +53,7 @@ class FormSession::NodeContext : public EvalContext {
     if (!list) return "";
     for (const auto& c : *list)
       if (c.name == value)
-        return rules::pick_language(c.label, session_.language_,
+        return forms::pick_language(c.label, session_.language_,
                                     session_.form_->settings.default_language);
     return "";
   }

@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "core/forms/form_definition.h"
-#include "core/rules/risk_rules.h"
+#include "core/forms/risk_rules.h"
 
 namespace doorstep::forms {
 
@@ -47,7 +47,7 @@ struct QuestionState {
 struct FormSnapshot {
   std::vector<QuestionState> questions;  // document order, repeat instances in order
   bool can_finalise = false;
-  rules::RiskResult risk;
+  forms::RiskResult risk;
 };
 
 class FormSession {
@@ -96,7 +96,7 @@ class FormSession {
 
   QuestionState question(const std::string& name, int instance) const;
   FormSnapshot snapshot() const;
-  rules::RiskResult risk() const;
+  forms::RiskResult risk() const;
   // The raw answers a person gave: {name: value, repeat: [{name: value}, ...]} as JSON text
   // fragments are built by form_evaluation.h; this is the data behind it.
   struct Answers {

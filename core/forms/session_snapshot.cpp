@@ -33,14 +33,14 @@ QuestionState FormSession::question(const std::string& name, int instance) const
   q.evaluation_error = n.evaluation_error;
   const std::string& fallback = form_->settings.default_language;
   if (n.constraint_failed) {
-    q.error = rules::pick_language(item.constraint_message, language_, fallback);
+    q.error = forms::pick_language(item.constraint_message, language_, fallback);
     if (q.error.empty()) q.error = default_constraint_message(language_);
   } else if (q.missing) {
-    q.error = rules::pick_language(item.required_message, language_, fallback);
+    q.error = forms::pick_language(item.required_message, language_, fallback);
     if (q.error.empty()) q.error = default_required_message(language_);
   }
   if (n.warning_fired) {
-    q.warning = rules::pick_language(item.warning_message, language_, fallback);
+    q.warning = forms::pick_language(item.warning_message, language_, fallback);
     if (q.warning.empty()) q.warning = default_warning_message(language_);
   }
   return q;
@@ -65,8 +65,8 @@ FormSnapshot FormSession::snapshot() const {
   return snap;
 }
 
-rules::RiskResult FormSession::risk() const {
-  std::vector<rules::FiredRule> fired;
+forms::RiskResult FormSession::risk() const {
+  std::vector<forms::FiredRule> fired;
   std::vector<std::string> errors;
   for (size_t r = 0; r < form_->rules.size(); ++r) {
     if (!rule_error_[r].empty()) errors.push_back(rule_error_[r]);
@@ -74,12 +74,12 @@ rules::RiskResult FormSession::risk() const {
     const auto& rule = form_->rules[r];
     fired.push_back(
         {rule.id, rule.level,
-         rules::pick_language(rule.message, language_, form_->settings.default_language)});
+         forms::pick_language(rule.message, language_, form_->settings.default_language)});
   }
   std::string formerly_poor;
   if (const FormItem* item = form_->find("formerly_poor"); item && item->repeat < 0)
     formerly_poor = node(item->index, -1).value;
-  rules::RiskResult result = rules::summarise(std::move(fired), formerly_poor);
+  forms::RiskResult result = forms::summarise(std::move(fired), formerly_poor);
   result.errors = std::move(errors);
   return result;
 }

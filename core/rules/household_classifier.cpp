@@ -9,7 +9,7 @@
 #include "core/forms/form_evaluation.h"
 #include "core/forms/form_loader.h"
 #include "core/forms/form_session.h"
-#include "core/rules/monitoring_type.h"
+#include "core/model/monitoring_type.h"
 #include "core/store/store.h"
 
 namespace doorstep::rules {
@@ -128,7 +128,7 @@ std::optional<json> HouseholdClassifier::classify(const json& state, const json&
     if (!instances.empty()) answers[item.name] = std::move(instances);
   }
   forms::apply_answers(session, answers);  // values that do not fit are left unanswered
-  RiskResult result = session.risk();
+  forms::RiskResult result = session.risk();
   json rules = json::array();
   for (const auto& fired : result.fired) {
     json values = json::object();
@@ -178,12 +178,13 @@ json HouseholdClassifier::render(const json& risk, const std::string& language) 
       if (!rule.is_object() || !rule.contains("id") || !rule["id"].is_string()) continue;
       for (const auto& defined : form->rules)
         if (defined.id == rule["id"].get<std::string>())
-          rule["message"] = pick_language(defined.message, lang, form->settings.default_language);
+          rule["message"] =
+              forms::pick_language(defined.message, lang, form->settings.default_language);
     }
   }
   if (out.contains("monitoring_type") && out["monitoring_type"].is_string())
     out["monitoring_type_label"] =
-        monitoring_type_label(out["monitoring_type"].get<std::string>(), lang);
+        model::monitoring_type_label(out["monitoring_type"].get<std::string>(), lang);
   return out;
 }
 

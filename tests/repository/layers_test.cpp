@@ -79,3 +79,14 @@ TEST_CASE("the device command line and the app see only the C ABI") {
 TEST_CASE("the shared command frame depends on nothing of Doorstep's") {
   forbid("cli-common", {"core/", "sync-server/", "client-lib/", "doorstep"});
 }
+
+TEST_CASE("the model depends on nothing else in the core") {
+  forbid("core/model", {"core/auth/", "core/crypto/", "core/forms/", "core/monitoring/",
+                        "core/rules/", "core/store/", "core/sync/"});
+}
+
+TEST_CASE("forms include nothing of the rules, the monitoring loop, the store or sync") {
+  // model <- forms <- rules <- monitoring: a form's risk rules are the form language's
+  // (core/forms/risk_rules.h), the monitoring types are the model's.
+  forbid("core/forms", {"core/rules/", "core/monitoring/", "core/store/", "core/sync/"});
+}

@@ -5,7 +5,7 @@
 #include "tests/core/rules/household_fixture.h"
 
 using namespace doorstep::test;
-using doorstep::rules::RiskLevel;
+using doorstep::forms::RiskLevel;
 
 TEST_CASE("the baseline household is green with no rule fired") {
   auto h = Household::green();

@@ -76,9 +76,9 @@ class Household {
   bool fired(const std::string& id) const {
     auto risk = session_->risk();
     return std::any_of(risk.fired.begin(), risk.fired.end(),
-                       [&](const rules::FiredRule& r) { return r.id == id; });
+                       [&](const forms::FiredRule& r) { return r.id == id; });
   }
-  rules::RiskResult risk() const { return session_->risk(); }
+  forms::RiskResult risk() const { return session_->risk(); }
   std::string value(const std::string& name) const { return session_->question(name, -1).value; }
   forms::FormSession& session() { return *session_; }
 

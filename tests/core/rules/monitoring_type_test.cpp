@@ -2,10 +2,10 @@
 // expense or income shocks, marginal otherwise, none when nothing fired.
 #include <doctest/doctest.h>
 
-#include "core/rules/monitoring_type.h"
+#include "core/model/monitoring_type.h"
 #include "tests/core/rules/household_fixture.h"
 
-using doorstep::rules::suggest_monitoring_type;
+using doorstep::model::suggest_monitoring_type;
 using namespace doorstep::test;
 
 TEST_CASE("no rule fired suggests no monitoring type") {
@@ -39,8 +39,8 @@ TEST_CASE("the session's risk result carries the monitoring type of its househol
 }
 
 TEST_CASE("monitoring types and risk levels have the policy's names in zh and plain English") {
-  using doorstep::rules::monitoring_type_label;
-  using doorstep::rules::risk_level_label;
+  using doorstep::model::monitoring_type_label;
+  using doorstep::model::risk_level_label;
   CHECK(monitoring_type_label("unstable", "zh") == "脱贫不稳定户");
   CHECK(monitoring_type_label("marginal", "zh") == "边缘易致贫户");
   CHECK(monitoring_type_label("sudden_hardship", "zh") == "突发严重困难户");

@@ -1,9 +1,9 @@
 // The suggested monitoring type from formerly_poor and the rules fired.
-#include "core/rules/monitoring_type.h"
+#include "core/model/monitoring_type.h"
 
 #include <algorithm>
 
-namespace doorstep::rules {
+namespace doorstep::model {
 
 std::string suggest_monitoring_type(const std::string& formerly_poor,
                                     const std::vector<std::string>& fired_rule_ids) {
@@ -49,4 +49,4 @@ std::string risk_level_label(const std::string& level, const std::string& langua
   return label_of(kLevels, level, language);
 }
 
-}  // namespace doorstep::rules
+}  // namespace doorstep::model

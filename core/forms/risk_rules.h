@@ -18,7 +18,7 @@
 
 #include "core/forms/expression.h"
 
-namespace doorstep::rules {
+namespace doorstep::forms {
 
 enum class RiskLevel { Green = 0, Yellow = 1, Red = 2 };
 
@@ -65,4 +65,4 @@ RiskResult classify(const std::vector<RiskRule>& rules, const forms::EvalContext
 // each rule's state up to date incrementally).
 RiskResult summarise(std::vector<FiredRule> fired, const std::string& formerly_poor);
 
-}  // namespace doorstep::rules
+}  // namespace doorstep::forms

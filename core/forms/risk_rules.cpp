@@ -1,10 +1,10 @@
 // Risk rule evaluation: highest level fired, every fired rule, the monitoring type.
-#include "core/rules/risk_rules.h"
+#include "core/forms/risk_rules.h"
 
 #include "core/common/error.h"
-#include "core/rules/monitoring_type.h"
+#include "core/model/monitoring_type.h"
 
-namespace doorstep::rules {
+namespace doorstep::forms {
 
 const char* to_string(RiskLevel level) {
   switch (level) {
@@ -36,7 +36,7 @@ RiskResult summarise(std::vector<FiredRule> fired, const std::string& formerly_p
     ids.push_back(rule.id);
   }
   result.fired = std::move(fired);
-  result.monitoring_type = suggest_monitoring_type(formerly_poor, ids);
+  result.monitoring_type = model::suggest_monitoring_type(formerly_poor, ids);
   return result;
 }
 
@@ -60,4 +60,4 @@ RiskResult classify(const std::vector<RiskRule>& rules, const forms::EvalContext
   return result;
 }
 
-}  // namespace doorstep::rules
+}  // namespace doorstep::forms

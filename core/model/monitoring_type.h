@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace doorstep::rules {
+namespace doorstep::model {
 
 std::string suggest_monitoring_type(const std::string& formerly_poor,
                                     const std::vector<std::string>& fired_rule_ids);
@@ -28,4 +28,4 @@ std::string monitoring_type_label(const std::string& type, const std::string& la
 // What a person reads for a risk level ("red" -> 红色 / "red"), as monitoring_type_label.
 std::string risk_level_label(const std::string& level, const std::string& language);
 
-}  // namespace doorstep::rules
+}  // namespace doorstep::model
