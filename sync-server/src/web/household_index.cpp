@@ -136,6 +136,14 @@ bool contains(const std::string& text, const std::string& part) {
   return !part.empty() && text.find(part) != std::string::npos;
 }
 
+// The due dates of its next home visit ("revisit") and phone check-in.
+void take_schedule(HouseholdEntry& entry, const std::vector<store::ScheduledContact>& contacts) {
+  entry.visit_due.clear();
+  entry.checkin_due.clear();
+  for (const auto& contact : contacts)
+    (contact.kind == "checkin" ? entry.checkin_due : entry.visit_due) = contact.due;
+}
+
 }  // namespace
 
 bool grid_in(const std::string& grid, const std::string& scope) {
@@ -211,6 +219,12 @@ void HouseholdIndex::rebuild() {
   for (const auto& warning : warnings)
     if (auto it = loaded.find(json_text(warning, "household")); it != loaded.end())
       it->second.open_warnings.push_back(warning_of(warning));
+  store_.scan_schedule(store::HouseholdScan{},
+                       [&](const store::HouseholdOverview& household,
+                           const std::vector<store::ScheduledContact>& contacts) {
+                         if (auto it = loaded.find(household.id); it != loaded.end())
+                           take_schedule(it->second, contacts);
+                       });
   for (auto& [id, entry] : loaded) insert(std::move(entry));
   cursor_ = top;
 }
@@ -249,6 +263,7 @@ void HouseholdIndex::reload(const std::string& household) {
   for (const auto& task : tasks) entry->open_tasks.push_back(task_of(task));
   const json warnings = store_.warnings(mine)["warnings"];
   for (const auto& warning : warnings) entry->open_warnings.push_back(warning_of(warning));
+  take_schedule(*entry, store_.schedule(household));
   insert(std::move(*entry));
 }
 
@@ -312,7 +327,8 @@ HouseholdPage HouseholdIndex::query(const HouseholdFilter& filter, const std::st
         entry.case_state != filter.state)
       return;
     if (filter.overdue && !entry.overdue(today)) return;
-    if (filter.visit_overdue && !filter.visit_overdue_households.count(entry.id)) return;
+    if (filter.visit_overdue && !entry.visit_overdue(today) && !entry.checkin_overdue(today))
+      return;
     if (filter.conflicts && entry.conflicts == 0) return;
     if (!search.empty()) {
       bool hit = entry.id.rfind(search, 0) == 0 || contains(entry.head_name, search) ||

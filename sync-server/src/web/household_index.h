@@ -10,9 +10,9 @@
 // before each use, under the county lock) reads the highest id; if it moved, it re-reads just
 // the households the new changes name (one indexed query per household), and rebuilds
 // everything for a county-level change (settings and calendar re-classify households and
-// move deadlines). The highest id is read before the households, so a change committed
-// during a refresh is read again by the next one, never missed. What depends on the day
-// (overdue) is computed at query time from the stored due dates.
+// move deadlines and visit intervals). The highest id is read before the households, so a change
+// committed during a refresh is read again by the next one, never missed. What depends on the day
+// (overdue) is computed at query time from the stored due dates and the schedule's.
 //
 // Ownership: borrows the county's Store. Thread-safety: one thread at a time (the county
 // lock). Failure: SQLite errors as Error; a refresh that fails leaves the index to be rebuilt
@@ -64,9 +64,22 @@ struct HouseholdEntry {
   std::vector<IndexedWarning> open_warnings;
   std::vector<IndexedTask> open_tasks;
   int conflicts = 0;  // open conflicts of its records (fields reviewed by a person)
+  // When its next home visit and phone check-in are due (Store::schedule: the last contact
+  // plus the interval the county settings give it), YYYY-MM-DD, or "" when no interval
+  // applies. A function of the stored record and the settings alone, so kept like the rest.
+  std::string visit_due;
+  std::string checkin_due;
 
   // Whether a step or a task of it is past its deadline on `today` (YYYY-MM-DD).
   bool overdue(const std::string& today) const;
+  // Whether its home visit / phone check-in is past due on `today` (due the day before or
+  // earlier), as county/overdue_list.h counts them.
+  bool visit_overdue(const std::string& today) const {
+    return !visit_due.empty() && visit_due < today;
+  }
+  bool checkin_overdue(const std::string& today) const {
+    return !checkin_due.empty() && checkin_due < today;
+  }
 };
 
 struct HouseholdFilter {
@@ -76,9 +89,8 @@ struct HouseholdFilter {
   std::string state;  // a case state | open | none | ""
   bool overdue = false;
   // Only households with a home visit or a phone check-in past due (the visit schedule,
-  // county/overdue_list.h): their ids, computed by the caller, in `visit_overdue_households`.
+  // county/overdue_list.h).
   bool visit_overdue = false;
-  std::set<std::string> visit_overdue_households;
   bool conflicts = false;     // only households with an open conflict
   std::string search;         // a name (part of), an ID number (part of) or a household id
   std::string sort = "grid";  // grid | name | level | visit | state

@@ -7,7 +7,6 @@
 
 #include "core/common/error.h"
 #include "core/crypto/hash.h"
-#include "county/overdue_list.h"
 #include "county/xlsx_writer.h"
 #include "web/dashboard.h"
 #include "web/households_list.h"
@@ -194,17 +193,6 @@ HouseholdFilter household_filter(const StaffRequest& request) {
 
 HouseholdPage find_households(Dashboard& dashboard, HouseholdFilter& filter,
                               const std::string& today) {
-  if (filter.visit_overdue) {
-    filter.visit_overdue_households.clear();
-    auto& county = dashboard.county().authority();
-    OverdueOptions options;
-    options.scope = filter.scope;
-    list_overdue(county.store(), CountyDirectory::of(county), options,
-                 [&](const OverdueEntry& entry) {
-                   if (entry.kind != OverdueKind::Task)
-                     filter.visit_overdue_households.insert(entry.household);
-                 });
-  }
   return dashboard.household_index().query(filter, today);
 }
 

@@ -4,6 +4,7 @@
 // visit schedule, county/overdue_list.h).
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "core/store/grid_path.h"
 #include "county/overdue_list.h"
@@ -110,13 +111,38 @@ Markup divisions_table(const StaffRequest& request, const Divisions& divisions,
 
 // The overdue counts of the divisions one level below `area` (the area itself when it is a
 // grid): together they count what is overdue within the area once.
-std::vector<AreaCount> overdue_below(const std::vector<AreaCount>& overdue,
-                                     const std::string& area) {
+// The home visits and phone check-ins past due in each division one level below `area` (a
+// grid's own for a grid): every division of the county there, zeros included, and any other
+// a household with one past due lives at — the counts county/overdue_list.h gives, read off
+// the household index instead of the schedule of every household at each view.
+std::vector<AreaCount> overdue_visits_below(const HouseholdIndex& index, const Divisions& divisions,
+                                            const std::string& area, const std::string& today) {
+  static const char* kLevels[] = {"", "county", "township", "village", "grid"};
   int child_parts = std::min(parts_of(area) + 1, 4);
+  std::map<std::string, AreaCount> areas;
+  auto at = [&](const std::string& path) -> AreaCount& {
+    AreaCount& count = areas[path];
+    if (count.code.empty()) {
+      count.level = kLevels[child_parts];
+      count.code = path;
+      count.name = divisions.name(path);
+    }
+    return count;
+  };
+  for (const auto& [path, division] : divisions.by_path)
+    if (parts_of(path) == child_parts && store::grid_within(path, area)) at(path);
+  index.each_in(area, [&](const HouseholdEntry& entry) {
+    bool visit = entry.visit_overdue(today), checkin = entry.checkin_overdue(today);
+    if (!visit && !checkin) return;
+    std::string prefix = leading_parts(entry.grid, child_parts);
+    if (prefix.empty()) return;
+    AreaCount& count = at(prefix);
+    count.visit += visit ? 1 : 0;
+    count.checkin += checkin ? 1 : 0;
+  });
   std::vector<AreaCount> out;
-  for (const AreaCount& count : overdue)
-    if (parts_of(count.code) == child_parts && store::grid_within(count.code, area))
-      out.push_back(count);
+  out.reserve(areas.size());
+  for (auto& [path, count] : areas) out.push_back(std::move(count));
   return out;
 }
 
@@ -202,11 +228,7 @@ void add_overview_page(Dashboard& dashboard, Router& router) {
       auto guard = dashboard.county().lock();
       counts = count_overview(dashboard.household_index(), area, today, now_ms);
       divisions = Divisions::load(dashboard.county().authority());
-      auto& county = dashboard.county().authority();
-      OverdueOptions options;
-      options.scope = area;
-      overdue = overdue_below(overdue_by_area(county.store(), CountyDirectory::of(county), options),
-                              area);
+      overdue = overdue_visits_below(dashboard.household_index(), divisions, area, today);
     }
     int64_t overdue_visits = 0;
     for (const AreaCount& count : overdue) overdue_visits += count.visit + count.checkin;
