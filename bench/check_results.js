@@ -43,6 +43,7 @@ const figures = {
   P2_day_bytes: ['bytes', true, false],
   P2_empty_bytes: ['bytes', true, false],
   P2_empty_kept_bytes: ['bytes', true, false],
+  P2_edit_kept_bytes: ['bytes', true, false],
   P3_village_s: ['s', true, true],
   P3_county_s: ['s', true, false],
   P5_ms: ['ms', false, false],

@@ -47,6 +47,8 @@ const results = {
   // The same empty sync from a long-lived host on its kept connection; the peer's empty sync
   // is the baseline.
   P2_empty_kept_bytes: figure('P2_empty_kept_bytes', peer.p2.empty.bytes, null, 'bytes'),
+  // A one-field edit synced on the kept connection; the peer's one-field edit is the baseline.
+  P2_edit_kept_bytes: figure('P2_edit_kept_bytes', peer.p2.edit.bytes, null, 'bytes'),
   P3_village_s: figure('P3_village_s', peer.p3.village.seconds, limit.village_insert_s, 's'),
   P3_county_s: figure('P3_county_s', peer.p3.county.seconds, null, 's'),
   P4: {
@@ -100,6 +102,7 @@ const rows = [
   ['P2 10-visit day', 'P2_day_bytes', '', null],
   ['P2 empty sync', 'P2_empty_bytes', '<= 500 bytes', (f) => f.ours <= 500],
   ['P2 empty sync, kept connection', 'P2_empty_kept_bytes', '<= 500 bytes', (f) => f.ours <= 500],
+  ['P2 one-field edit, kept connection', 'P2_edit_kept_bytes', '<= 0.1x peer', (f) => f.ours / f.peer <= 0.1],
   [`P3 pull village (${county.big_village_households})`, 'P3_village_s', '< 1 s', (f) => f.ours < 1],
   [`P3 pull county (${county.households})`, 'P3_county_s', '', null],
   ['P5 form re-evaluation, 200 members', 'P5_ms', '< 2 ms median', (f) => f.ours < 2],

@@ -162,3 +162,10 @@ record P2_empty_kept_bytes "$(curl -sf "$control/counts" | node -p 'JSON.parse(r
 record P2_empty_kept_requests "$(node -p 'JSON.parse(process.argv[1]).requests' "$kept")"
 record P2_empty_kept_handshakes "$(node -p 'JSON.parse(process.argv[1]).tls_handshakes' "$kept")"
 say "an empty sync on a kept connection: $kept"
+# --- P2_edit_kept_bytes: a one-field edit synced on that kept connection (as P2_edit_bytes,
+# without the new process's resumed handshake and hello).
+"$cli" household set --db "$w/grid-device.db" "${ids[0]}" housing_grade=C >/dev/null
+curl -sf -X POST "$control/reset" >/dev/null
+kept=$(kept_sync)
+record P2_edit_kept_bytes "$(curl -sf "$control/counts" | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).total')"
+say "a one-field edit on a kept connection: $kept"
