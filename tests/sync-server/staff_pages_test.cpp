@@ -397,6 +397,31 @@ TEST_CASE("enrollment tokens are made within scope and role, shown as text and Q
     if (entry["role"] == "county") CHECK(entry["revoked"].is_null());
   auto sync = run_cli({"sync", "--db", phone.string()});
   CHECK(sync.exit_code != 0);
+
+  // What was done is listed with who did it, within the viewer's scope only: a token the
+  // county officer makes for another township is not in the township officer's list.
+  StaffBrowser county_officer(county);
+  county_officer.log_in("王芳");
+  CHECK(county_officer
+            .post("/devices/tokens", {{"csrf", county_officer.csrf()},
+                                      {"role", "grid-worker"},
+                                      {"scope", kOtherTownship}})
+            .status == 201);
+  auto listed = township.get("/devices").body;
+  auto section = listed.find("最近的设备操作");
+  REQUIRE(section != std::string::npos);
+  std::string actions = listed.substr(section);
+  CHECK(actions.find("新建登记码") != std::string::npos);
+  CHECK(actions.find("吊销设备") != std::string::npos);
+  CHECK(actions.find("Li Wei · " + device) != std::string::npos);
+  CHECK(actions.find("李强") != std::string::npos);
+  CHECK(actions.find("王芳") == std::string::npos);
+  CHECK(actions.find(kOtherTownship) == std::string::npos);
+  auto everything = county_officer.get("/devices?lang=en").body;
+  section = everything.find("Recent device actions");
+  REQUIRE(section != std::string::npos);
+  CHECK(everything.find("王芳", section) != std::string::npos);
+  CHECK(everything.find(std::string(kOtherTownship) + ")", section) != std::string::npos);
 }
 
 TEST_CASE("every page answers without a server error for every role, in both languages") {

@@ -37,14 +37,19 @@ w.test('a token made on the devices page enrolls a phone, and revoking it there 
     w.cli(['sync', '--db', db]);
 
     await page.goto(`${server.url}/devices`);
-    const row = page.locator('tr', { hasText: 'Li Wei' });
+    const row = page.locator('table.devices tr', { hasText: 'Li Wei' });
     w.assert.match(await row.textContent(), /网格员/);
     await desk.goto(`${server.url}/devices`);
     await d.shot(desk, 'devices', 'desktop');
     await d.shot(page, 'devices', 'phone');
     page.once('dialog', (dialog) => dialog.accept());
     await Promise.all([page.waitForURL(/msg=revoked/), row.getByRole('button', { name: /吊销/ }).click()]);
-    w.assert.match(await page.locator('tr', { hasText: 'Li Wei' }).textContent(), /已吊销/);
+    w.assert.match(await page.locator('table.devices tr', { hasText: 'Li Wei' }).textContent(), /已吊销/);
+    // The token made and the revocation are listed with the officer who did them.
+    const actions = await page.locator('.staff-actions').textContent();
+    w.assert.match(actions, /新建登记码/);
+    w.assert.match(actions, /吊销设备/);
+    w.assert.match(actions, /Li Wei · [0-9a-f]{16}/);
     const sync = w.run(w.paths.cli(), ['sync', '--db', db]);
     w.assert.notEqual(sync.code, 0);
     const listed = JSON.parse(w.server(['device', 'list', '--data', county.data, '--json']));

@@ -69,6 +69,53 @@ std::map<std::string, DeviceActivity> activity_of(sqlite::Database& db) {
   return out;
 }
 
+// What the staff did to devices (server table staff_actions, StaffAccounts::record_action):
+// the newest tokens made and devices revoked whose scope is within the viewer's, newest first.
+constexpr size_t kActionsRead = 500;
+constexpr size_t kActionsShown = 50;
+
+Markup recent_actions(const StaffRequest& request, const json& actions,
+                      const Divisions& divisions) {
+  Markup rows;
+  size_t shown = 0;
+  for (const auto& action : actions) {
+    if (shown == kActionsShown) break;
+    std::string kind = json_text(action, "action");
+    const json& detail = action["detail"];
+    std::string scope, what, target;
+    if (kind == "token_created") {
+      scope = json_text(action, "target");
+      what = request.t("新建登记码", "Enrollment token made");
+      target = device_role_label(request.lang, detail.is_object() ? json_text(detail, "role") : "");
+    } else if (kind == "device_revoked") {
+      scope = detail.is_object() ? json_text(detail, "scope") : "";
+      what = request.t("吊销设备", "Device revoked");
+      target = (detail.is_object() ? json_text(detail, "name") : "") + " · " +
+               json_text(action, "target");
+    } else {
+      continue;  // imports are listed on /imports
+    }
+    if (scope.empty() || !request.in_scope(scope)) continue;
+    ++shown;
+    rows += html(
+        "<tr><td>{}</td><td>{}<div class=\"sub\">{}</div></td><td>{}</td><td>{}</td>"
+        "<td>{}</td></tr>",
+        time_of_ms(action.value("at", int64_t{0}) * 1000), json_text(action, "staff"),
+        staff_role_label(request.lang, json_text(action, "role")), what, target,
+        divisions.label(scope));
+  }
+  if (shown == 0) return raw("");
+  return html(
+      "<section class=\"staff-actions\" aria-labelledby=\"actions-title\"><h2 "
+      "id=\"actions-title\">{}</h2><div class=\"table-wrap\"><table class=\"data\"><thead><tr>"
+      "<th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>"
+      "<th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>{}</tbody>"
+      "</table></div></section>",
+      request.t("最近的设备操作", "Recent device actions"), request.t("时间", "When"),
+      request.t("工作人员", "Staff"), request.t("操作", "Action"), request.t("对象", "Of"),
+      request.t("范围", "Scope"), rows);
+}
+
 Markup token_form(const StaffRequest& request, const Divisions& divisions) {
   Lang lang = request.lang;
   Options roles;
@@ -103,6 +150,7 @@ void add_device_pages(Dashboard& dashboard, Router& router) {
     json devices;
     std::map<std::string, DeviceActivity> activity;
     Divisions divisions;
+    json actions;
     std::string own;
     {
       auto guard = dashboard.county().lock();
@@ -111,6 +159,8 @@ void add_device_pages(Dashboard& dashboard, Router& router) {
       devices = all;
       activity = activity_of(dashboard.county().authority().store().database());
       divisions = Divisions::load(dashboard.county().authority());
+      actions =
+          StaffAccounts(dashboard.county().authority().store().database()).actions(kActionsRead);
     }
     Markup rows;
     int shown = 0;
@@ -143,7 +193,8 @@ void add_device_pages(Dashboard& dashboard, Router& router) {
     }
     Markup body = action_notice(request);
     body += html(
-        "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">{}</th>"
+        "<div class=\"table-wrap\"><table class=\"data devices\"><thead><tr><th "
+        "scope=\"col\">{}</th>"
         "<th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>"
         "<th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th>"
         "<th scope=\"col\">{}</th></tr></thead><tbody>{}</tbody></table></div>",
@@ -155,6 +206,7 @@ void add_device_pages(Dashboard& dashboard, Router& router) {
                           request.t("范围内还没有设备。", "No device in your scope yet."))
                    : rows);
     if (may_manage(request)) body += token_form(request, divisions);
+    body += recent_actions(request, actions, divisions);
     return dashboard.layout().page(request, {request.t("设备", "Devices"), "/devices", body});
   });
 
