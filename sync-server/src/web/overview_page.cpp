@@ -1,7 +1,7 @@
 // The overview (/): counts by level and monitoring type per township, with drill-down to
 // village and grid; cases by state; open warnings by source and age; what is overdue; what
 // changed in the last 30 days; the home visits and phone check-ins past due per division (the
-// visit schedule, county/overdue_list.h).
+// visit schedule's due dates, kept in the household index; counted as county/overdue_list.h).
 #include <algorithm>
 #include <chrono>
 #include <map>
